@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Build (or reuse) the debug test kernel: tinyconfig + selftests/vm/debug-kernel.config
+# from Debian's linux-source-6.1, cached outside the repository under a key made
+# of the config fragment, the source version and this recipe.
+# Prints the build directory (usable as `make -C DIR M=...` and holding bzImage).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+frag=$DWCP_ROOT/selftests/vm/debug-kernel.config
+recipe=3 # bump when the way the kernel is built changes
+key=$( { cat "$frag"; linux_source_version; echo "recipe=$recipe"; gcc --version | head -n1; } |
+	sha256sum | cut -c1-16)
+out=$DWCP_CACHE/kernel-debug-$key
+
+if [ -e "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$DWCP_CACHE"
+exec 9>"$DWCP_CACHE/.kernel.lock"
+flock 9
+if [ -e "$out/.done" ]; then echo "$out"; exit 0; fi
+
+src=$(linux_source_tree)
+rm -rf "$out"
+mkdir -p "$out"
+log "building debug kernel $key in $out (about 10 minutes on 2 cores, once)"
+make -s -C "$src" O="$out" tinyconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
+make -s -C "$src" O="$out" olddefconfig >/dev/null
+
+missing=0
+while IFS= read -r line; do
+	case "$line" in ''|'#'*) continue ;; esac
+	sym=${line%%=*}
+	val=${line#*=}
+	if [ "$val" = n ]; then
+		grep -qx "$sym=y" "$out/.config" && { log "config: $sym should be off"; missing=1; }
+	else
+		grep -qx "$line" "$out/.config" || { log "config: $line did not stick"; missing=1; }
+	fi
+done <"$frag"
+[ "$missing" = 0 ] || die "the debug kernel config is incomplete; fix $frag"
+
+log "compiling (log: $out/build.log)"
+if ! make -C "$src" O="$out" -j"$(nproc)" all >"$out/build.log" 2>&1; then
+	tail -n 30 "$out/build.log" >&2
+	die "debug kernel build failed; see $out/build.log"
+fi
+touch "$out/.done"
+echo "$out"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# make check: the one test command. Installs what is missing, builds the
+# debug kernel (cached), fetches the stock kernel (cached), builds the module
+# for both, resctl and the tests, runs the host tests, KUnit in a VM on the
+# debug kernel and the kselftests in VMs on both kernels, then judges every
+# result. Ends with "N passed, M failed[, K skipped]".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+B=$DWCP_BUILD
+R=$B/results
+step=setup
+trap 'rc=$?; if [ $rc != 0 ] && [ $step != judge ]; then
+	echo "FAIL $step: the step failed before any test could run (see the output above)"
+	echo "0 passed, 1 failed"; fi' EXIT
+
+step=deps;		bash "$DWCP_ROOT/scripts/deps.sh"
+step=debug-kernel;	debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
+step=stock-kernel;	stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
+kver=$(stock_kver)
+src=$(linux_source_tree)
+
+rm -rf "$R"
+mkdir -p "$R"
+step=module-stock;	bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$B/stock" >"$R/module-stock.log" 2>&1 ||
+	{ cat "$R/module-stock.log"; false; }
+step=module-debug;	bash "$DWCP_ROOT/scripts/build-module.sh" "$debug" "$B/debug" >"$R/module-debug.log" 2>&1 ||
+	{ cat "$R/module-debug.log"; false; }
+for k in stock debug; do
+	if grep -q 'warning:' "$R/module-$k.log"; then
+		grep 'warning:' "$R/module-$k.log"
+		step=module-$k-warnings
+		false
+	fi
+done
+step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
+step=kselftests;	make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" KSFT_DIR="$src/tools/testing/selftests"
+step=host-tests;	make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
+			bash "$DWCP_ROOT/selftests/host/resctl_cli.sh" "$B/resctl/resctl" >"$B/host/resctl_cli.tap" 2>&1 ||
+				echo $? >"$B/host/resctl_cli.rc"
+
+# One payload per kernel: what /dwcp holds inside the guest.
+payload() { # KIND
+	local p=$B/payload-$1
+	rm -rf "$p"
+	mkdir -p "$p/bin" "$p/tests"
+	cp "$B/$1/dwcp_res.ko" "$p/"
+	[ -e "$B/$1/dwcp_res_kunit.ko" ] && cp "$B/$1/dwcp_res_kunit.ko" "$p/"
+	cp "$B/resctl/resctl.static" "$p/bin/resctl"
+	cp "$B/kselftest/"* "$p/tests/"
+	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
+	echo "$p"
+}
+step=payload
+pd=$(payload debug)
+ps=$(payload stock)
+vm() { # NAME KERNEL PAYLOAD JOBS
+	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
+		--jobs "$DWCP_ROOT/selftests/vm/$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-600}"
+}
+step=vms
+vm kunit-debug "$debug/arch/x86/boot/bzImage" "$pd" jobs-kunit
+vm ksft-debug "$debug/arch/x86/boot/bzImage" "$pd" jobs-ksft
+vm ksft-stock "$stock/boot/vmlinuz-$kver" "$ps" jobs-ksft
+
+suites=$(sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(dwcp_[a-z0-9_]*\)".*/\1/p' \
+	"$DWCP_ROOT"/kmod/tests/*.c | sort -u | paste -sd, -)
+taps=()
+for t in "$B"/host/*.tap; do taps+=(--tap "host/$(basename "$t" .tap)=$t"); done
+step=judge
+python3 "$DWCP_ROOT/selftests/vm/judge.py" "${taps[@]}" \
+	--vm "kunit-debug=$R/kunit-debug" --jobs "kunit-debug=$DWCP_ROOT/selftests/vm/jobs-kunit" \
+	--suites "kunit-debug=$suites" \
+	--vm "ksft-debug=$R/ksft-debug" --jobs "ksft-debug=$DWCP_ROOT/selftests/vm/jobs-ksft" \
+	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$DWCP_ROOT/selftests/vm/jobs-ksft"

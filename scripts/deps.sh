@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install what building and testing dwcp_res needs, with apt-get, only when
+# something is missing (idempotent; a warm run costs one dpkg-query).
+set -euo pipefail
+
+pkgs=(
+	build-essential bc bison flex cpio kmod xz-utils rsync python3 pkg-config
+	libelf-dev libssl-dev dwarves
+	linux-headers-amd64 linux-source-6.1
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	qemu-system-x86 busybox-static
+	sparse valgrind
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "[dwcp_res] missing packages: ${missing[*]}; run as root or install them" >&2
+	exit 1
+fi
+echo "[dwcp_res] installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

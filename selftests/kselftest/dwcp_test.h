@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the dwcp_res kselftests. They run inside the test VM,
+ * where DWCP_DIR (default /dwcp) holds dwcp_res.ko and bin/resctl.
+ */
+#ifndef DWCP_TEST_H
+#define DWCP_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static inline const char *dwcp_dir(void)
+{
+	const char *d = getenv("DWCP_DIR");
+
+	return d ? d : "/dwcp";
+}
+
+/* Read a whole (small) file into @buf; returns bytes read or -1. */
+static inline int dwcp_slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return (int)n;
+}
+
+/*
+ * Run a shell command, capturing stdout and stderr separately; returns its
+ * exit status, or -1 if it did not exit normally.
+ */
+static inline int dwcp_run(const char *cmd, char *out, size_t olen,
+			   char *err, size_t elen)
+{
+	char line[1024];
+	int st;
+
+	snprintf(line, sizeof(line), "%s >/tmp/dwcp.out 2>/tmp/dwcp.err", cmd);
+	st = system(line);
+	if (out && dwcp_slurp("/tmp/dwcp.out", out, olen) < 0)
+		out[0] = '\0';
+	if (err && dwcp_slurp("/tmp/dwcp.err", err, elen) < 0)
+		err[0] = '\0';
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline int dwcp_module_unload(void)
+{
+	return system("grep -q '^dwcp_res ' /proc/modules && rmmod dwcp_res; "
+		      "! grep -q '^dwcp_res ' /proc/modules");
+}
+
+/* (Re)load dwcp_res.ko with module parameters @params (may be ""). */
+static inline int dwcp_module_load(const char *params)
+{
+	char cmd[512];
+
+	if (dwcp_module_unload())
+		return -1;
+	snprintf(cmd, sizeof(cmd), "insmod %s/dwcp_res.ko %s", dwcp_dir(), params);
+	return system(cmd);
+}
+
+static inline void dwcp_resctl_cmd(char *buf, size_t len, const char *args)
+{
+	snprintf(buf, len, "%s/bin/resctl %s", dwcp_dir(), args);
+}
+
+#endif /* DWCP_TEST_H */

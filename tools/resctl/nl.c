@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resctl: generic netlink plumbing on top of libnl-genl-3.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/dwcp_res.h>
+#include <netlink/genl/ctrl.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct request_ctx {
+	resctl_reply_fn fn;
+	void *arg;
+	int err;		/* negative errno from the kernel, or from @fn */
+	int done;
+	char extack[256];	/* NLMSGERR_ATTR_MSG, if the kernel sent one */
+};
+
+int resctl_nl_open(struct resctl_nl *nl)
+{
+	int one = 1;
+	int err;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		fprintf(stderr, "resctl: out of memory\n");
+		return -1;
+	}
+	err = genl_connect(nl->sk);
+	if (err < 0) {
+		fprintf(stderr, "resctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(err));
+		goto fail;
+	}
+	/* Best effort: old kernels simply send no extack. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	nl->family = genl_ctrl_resolve(nl->sk, DWCP_RES_GENL_NAME);
+	if (nl->family < 0) {
+		fprintf(stderr, "resctl: dwcp_res is not loaded (modprobe dwcp_res)\n");
+		goto fail;
+	}
+	return 0;
+fail:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return -1;
+}
+
+void resctl_nl_close(struct resctl_nl *nl)
+{
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *resctl_nl_msg(struct resctl_nl *nl, int cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 flags, cmd, DWCP_RES_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct request_ctx *ctx = arg;
+	struct nlattr *tb[DWCP_RES_A_MAX + 1];
+	int err;
+
+	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, DWCP_RES_A_MAX, NULL);
+	if (err < 0) {
+		ctx->err = -EPROTO;
+		return NL_STOP;
+	}
+	if (ctx->fn) {
+		err = ctx->fn(tb, ctx->arg);
+		if (err < 0) {
+			ctx->err = err;
+			return NL_STOP;
+		}
+	}
+	return NL_OK;
+}
+
+/* Pull NLMSGERR_ATTR_MSG out of the TLVs that follow struct nlmsgerr. */
+static void copy_extack(struct nlmsgerr *e, char *buf, size_t len)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	size_t off = sizeof(*e);
+	struct nlattr *a;
+	int rem;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (NLMSG_HDRLEN + off >= h->nlmsg_len)
+		return;
+	a = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
+	rem = h->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(off);
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
+			snprintf(buf, len, "%.*s", nla_len(a), (char *)nla_data(a));
+			return;
+		}
+	}
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct request_ctx *ctx = arg;
+
+	(void)who;
+	ctx->err = e->error;
+	copy_extack(e, ctx->extack, sizeof(ctx->extack));
+	ctx->done = 1;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct request_ctx *ctx = arg;
+
+	(void)msg;
+	ctx->done = 1;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	return on_ack(msg, arg);
+}
+
+int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
+		      resctl_reply_fn fn, void *arg)
+{
+	struct request_ctx ctx = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!cb) {
+		nlmsg_free(msg);
+		fprintf(stderr, "resctl: out of memory\n");
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ctx);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ctx);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ctx);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
+
+	err = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (err < 0) {
+		fprintf(stderr, "resctl: send failed: %s\n", nl_geterror(err));
+		nl_cb_put(cb);
+		return -EIO;
+	}
+	while (!ctx.done && !ctx.err) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (err < 0 && !ctx.err) {
+			ctx.err = -EIO;
+			fprintf(stderr, "resctl: receive failed: %s\n", nl_geterror(err));
+			break;
+		}
+	}
+	nl_cb_put(cb);
+
+	if (ctx.err == -EPERM)
+		fprintf(stderr, "resctl: permission denied: this needs CAP_NET_ADMIN%s%s\n",
+			ctx.extack[0] ? ": " : "", ctx.extack);
+	else if (ctx.err && ctx.extack[0])
+		fprintf(stderr, "resctl: %s: %s\n", strerror(-ctx.err), ctx.extack);
+	else if (ctx.err && ctx.err != -EIO)
+		fprintf(stderr, "resctl: %s\n", strerror(-ctx.err));
+	return ctx.err;
+}
