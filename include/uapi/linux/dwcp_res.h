@@ -45,6 +45,7 @@ enum dwcp_res_cmd {
 
 	__DWCP_RES_CMD_MAX
 };
+
 #define DWCP_RES_CMD_MAX (__DWCP_RES_CMD_MAX - 1)
 
 enum dwcp_res_attr {
@@ -56,6 +57,7 @@ enum dwcp_res_attr {
 
 	__DWCP_RES_A_MAX
 };
+
 #define DWCP_RES_A_MAX (__DWCP_RES_A_MAX - 1)
 
 /*

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dwcp_res top-level build.
+#
+#   make                 build dwcp_res.ko for the running kernel, and resctl
+#   make install         install both (modules_install + /usr/local/sbin/resctl)
+#   make check           the whole test suite, in VMs (see README.md)
+#   make demo            boot a VM with the module loaded and show it working
+#   make lint            checkpatch --strict, sparse (C=2) and W=1
+#   make clean
+#
+# KDIR selects another kernel build tree (default: the running kernel's).
+
+KVER	?= $(shell uname -r)
+KDIR	?= /lib/modules/$(KVER)/build
+PREFIX	?= /usr/local
+
+all: module resctl
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+resctl:
+	$(MAKE) -C tools/resctl OUT=$(CURDIR)/build/resctl
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER) || true
+	install -D -m 0755 build/resctl/resctl $(DESTDIR)$(PREFIX)/sbin/resctl
+
+check:
+	@bash scripts/check.sh
+
+demo:
+	@bash scripts/demo.sh
+
+lint:
+	@bash scripts/lint.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf build
+
+.PHONY: all module resctl install check demo lint clean

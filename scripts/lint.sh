@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make lint: the kernel's own standards for the module's C files.
+#   checkpatch.pl --strict (from linux-source-6.1), sparse via C=2, and W=1,
+# each against Debian's 6.1 headers. Any finding fails.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bash "$DWCP_ROOT/scripts/deps.sh"
+src=$(linux_source_tree)
+kver=$(stock_kver)
+out=$DWCP_BUILD/lint
+fail=0
+
+files=$(cd "$DWCP_ROOT" && find kmod include -name '*.[ch]' | sort)
+log "checkpatch --strict on $(echo "$files" | wc -l) files"
+# shellcheck disable=SC2086
+if ! (cd "$DWCP_ROOT" && perl "$src/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) >"$out.checkpatch" 2>&1 ||
+	grep -qE '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$out.checkpatch"; then
+	grep -E '(ERROR|WARNING|CHECK):' "$out.checkpatch" || cat "$out.checkpatch"
+	fail=1
+fi
+
+log "sparse (C=2) and W=1 against linux-headers-$kver"
+rm -rf "$out"
+if ! bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$out" C=2 \
+	>"$out.build" 2>&1; then
+	cat "$out.build"
+	fail=1
+fi
+# Sparse and gcc findings both carry "warning:" or "error:".
+if grep -E '(warning|error):' "$out.build" | grep -v 'Skipping BTF'; then
+	fail=1
+fi
+
+if [ $fail = 0 ]; then
+	log "lint clean"
+else
+	die "lint found problems (above)"
+fi
