@@ -35,7 +35,8 @@ for k in stock debug; do
 done
 step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
 step=kselftests;	make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" KSFT_DIR="$src/tools/testing/selftests"
-step=host-tests;	make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
+step=host-tests;	mkdir -p "$B/host"
+			make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
 			bash "$DWCP_ROOT/selftests/host/resctl_cli.sh" "$B/resctl/resctl" >"$B/host/resctl_cli.tap" 2>&1 ||
 				echo $? >"$B/host/resctl_cli.rc"
 
