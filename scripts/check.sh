@@ -57,7 +57,7 @@ pd=$(payload debug)
 ps=$(payload stock)
 vm() { # NAME KERNEL PAYLOAD JOBS
 	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
-		--jobs "$DWCP_ROOT/selftests/vm/$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-600}"
+		--jobs "$DWCP_ROOT/selftests/vm/$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-300}"
 }
 step=vms
 vm kunit-debug "$debug/arch/x86/boot/bzImage" "$pd" jobs-kunit

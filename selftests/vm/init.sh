@@ -49,4 +49,5 @@ fi
 echo "# dwcp-vm-end" > $R
 say "done"
 sync
-poweroff -f
+# -no-reboot turns the reboot into a QEMU exit; poweroff would need ACPI.
+reboot -f
