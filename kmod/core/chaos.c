@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Chaos dice modelled on lib/fault-inject.c; see chaos.h.
+ */
+#include "chaos.h"
+
+/*
+ * DWCP profile (Go resilience_integration.go): latency 50-200 ms, errors
+ * 10 %, timeouts 5 s. The other kinds get a 1 % rate and a modest value.
+ */
+void dwcp_chaos_config_default(struct dwcp_chaos_config *cfg, u32 kind)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kind = kind;
+	cfg->probability_ppm = DWCP_CHAOS_PPM / 100;
+	cfg->interval = 1;
+	cfg->times = -1;
+	switch (kind) {
+	case DWCP_RES_FAULT_LATENCY:
+		cfg->value_min = 50ULL * NSEC_PER_MSEC;
+		cfg->value_max = 200ULL * NSEC_PER_MSEC;
+		break;
+	case DWCP_RES_FAULT_ERROR:
+		cfg->probability_ppm = DWCP_CHAOS_PPM / 10;
+		cfg->value_min = EIO;
+		cfg->value_max = EIO;
+		break;
+	case DWCP_RES_FAULT_TIMEOUT:
+		cfg->value_min = 5ULL * NSEC_PER_SEC;
+		cfg->value_max = 5ULL * NSEC_PER_SEC;
+		break;
+	case DWCP_RES_FAULT_PARTITION:
+		cfg->value_min = 1ULL * NSEC_PER_SEC;
+		cfg->value_max = 1ULL * NSEC_PER_SEC;
+		break;
+	case DWCP_RES_FAULT_CPU_SPIKE:
+		cfg->value_min = 10ULL * NSEC_PER_MSEC;
+		cfg->value_max = 10ULL * NSEC_PER_MSEC;
+		break;
+	default:
+		cfg->value_min = 1ULL << 20;
+		cfg->value_max = 1ULL << 20;
+		break;
+	}
+}
+
+int dwcp_chaos_config_check(const struct dwcp_chaos_config *cfg,
+			    const char **why)
+{
+	if (cfg->kind >= __DWCP_RES_FAULT_MAX) {
+		*why = "unknown fault kind";
+		return -EINVAL;
+	}
+	if (cfg->probability_ppm > DWCP_CHAOS_PPM) {
+		*why = "probability must be between 0 and 1000000 ppm";
+		return -ERANGE;
+	}
+	if (cfg->times < -1) {
+		*why = "times must be -1 (unlimited) or a count of injections";
+		return -ERANGE;
+	}
+	if (cfg->value_min > cfg->value_max) {
+		*why = "value range is empty: min is above max";
+		return -EINVAL;
+	}
+	if (cfg->kind == DWCP_RES_FAULT_ERROR &&
+	    (cfg->value_min < 1 || cfg->value_max > DWCP_CHAOS_MAX_ERRNO)) {
+		*why = "error fault values are errnos between 1 and 4095";
+		return -ERANGE;
+	}
+	return 0;
+}
+
+void dwcp_chaos_seed(struct dwcp_chaos *c, u64 seed)
+{
+	c->rng = seed;
+}
+
+/* splitmix64 */
+u64 dwcp_chaos_next(struct dwcp_chaos *c)
+{
+	u64 z;
+
+	c->rng += 0x9e3779b97f4a7c15ULL;
+	z = c->rng;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* High 64 bits of a * b, portable (no 128-bit type on 32-bit kernels). */
+static u64 dwcp_chaos_mulhi(u64 a, u64 b)
+{
+	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
+	u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
+
+	return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/*
+ * Uniform in [0, span) by multiply-shift (Lemire); the bias is at most
+ * span / 2^64. span 0 means the full 64-bit range.
+ */
+u64 dwcp_chaos_below(struct dwcp_chaos *c, u64 span)
+{
+	u64 r = dwcp_chaos_next(c);
+
+	return span ? dwcp_chaos_mulhi(r, span) : r;
+}
+
+void dwcp_chaos_init(struct dwcp_chaos *c,
+		     const struct dwcp_chaos_config *cfg)
+{
+	memset(c, 0, sizeof(*c));
+	c->cfg = *cfg;
+	c->times = cfg->times;
+	dwcp_chaos_seed(c, cfg->seed);
+}
+
+/*
+ * Keeps enabled, counters and the interval position. A new times value
+ * restarts the injection allowance; a new seed restarts the PRNG.
+ */
+void dwcp_chaos_reconfigure(struct dwcp_chaos *c,
+			    const struct dwcp_chaos_config *cfg)
+{
+	if (cfg->seed != c->cfg.seed)
+		dwcp_chaos_seed(c, cfg->seed);
+	c->times = cfg->times;
+	c->cfg = *cfg;
+}
+
+/*
+ * One eligible call: true if it gets the fault, with the fault's value in
+ * *value (if non-NULL; the value is drawn either way, so the PRNG sequence
+ * does not depend on the caller).
+ */
+bool dwcp_chaos_should_fail(struct dwcp_chaos *c, u64 *value)
+{
+	u64 span, v;
+	u32 r;
+
+	c->checks++;
+	if (!c->enabled || !c->cfg.probability_ppm || !c->times)
+		return false;
+	if (c->cfg.interval > 1) {
+		c->count++;
+		if (div_u64(c->count, c->cfg.interval) * c->cfg.interval !=
+		    c->count)
+			return false;
+	}
+	r = (u32)(dwcp_chaos_next(c) >> 32);
+	if ((((u64)r * DWCP_CHAOS_PPM) >> 32) >= c->cfg.probability_ppm)
+		return false;
+
+	if (c->times > 0)
+		c->times--;
+	c->injections++;
+	span = c->cfg.value_max - c->cfg.value_min + 1;
+	v = c->cfg.value_min + dwcp_chaos_below(c, span);
+	if (value)
+		*value = v;
+	return true;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Log-linear latency histogram; see hist.h for layout, range and error bound.
+ */
+#include "hist.h"
+
+void dwcp_hist_reset(struct dwcp_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void dwcp_hist_init(struct dwcp_hist *h)
+{
+	dwcp_hist_reset(h);
+}
+
+unsigned int dwcp_hist_index(u64 v)
+{
+	unsigned int m;
+
+	if (v < DWCP_HIST_MIN_NS)
+		return 0;
+	if (v > DWCP_HIST_MAX_NS)
+		return DWCP_HIST_BUCKETS - 1;
+	m = fls64(v) - 1;
+	return (m - DWCP_HIST_MIN_SHIFT) * DWCP_HIST_SUB +
+	       (unsigned int)((v >> (m - DWCP_HIST_SUB_BITS)) & (DWCP_HIST_SUB - 1));
+}
+
+u64 dwcp_hist_bucket_width(unsigned int idx)
+{
+	unsigned int m;
+
+	if (idx >= DWCP_HIST_BUCKETS)
+		idx = DWCP_HIST_BUCKETS - 1;
+	m = idx / DWCP_HIST_SUB + DWCP_HIST_MIN_SHIFT;
+	return 1ULL << (m - DWCP_HIST_SUB_BITS);
+}
+
+u64 dwcp_hist_bucket_lo(unsigned int idx)
+{
+	if (idx >= DWCP_HIST_BUCKETS)
+		idx = DWCP_HIST_BUCKETS - 1;
+	return (u64)(DWCP_HIST_SUB + idx % DWCP_HIST_SUB) * dwcp_hist_bucket_width(idx);
+}
+
+static u64 sat_add64(u64 a, u64 b)
+{
+	u64 r;
+
+	if (check_add_overflow(a, b, &r))
+		return U64_MAX;
+	return r;
+}
+
+static u32 sat_add32(u32 a, u32 b)
+{
+	u32 r;
+
+	if (check_add_overflow(a, b, &r))
+		return U32_MAX;
+	return r;
+}
+
+void dwcp_hist_record(struct dwcp_hist *h, u64 v)
+{
+	unsigned int idx = dwcp_hist_index(v);
+
+	if (v < DWCP_HIST_MIN_NS)
+		h->under = sat_add32(h->under, 1);
+	else if (v > DWCP_HIST_MAX_NS)
+		h->over = sat_add32(h->over, 1);
+	h->bucket[idx] = sat_add32(h->bucket[idx], 1);
+	h->count = sat_add64(h->count, 1);
+	h->sum = sat_add64(h->sum, v);
+}
+
+void dwcp_hist_merge(struct dwcp_hist *dst, const struct dwcp_hist *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < DWCP_HIST_BUCKETS; i++)
+		dst->bucket[i] = sat_add32(dst->bucket[i], src->bucket[i]);
+	dst->under = sat_add32(dst->under, src->under);
+	dst->over = sat_add32(dst->over, src->over);
+	dst->count = sat_add64(dst->count, src->count);
+	dst->sum = sat_add64(dst->sum, src->sum);
+}
+
+u64 dwcp_hist_count(const struct dwcp_hist *h)
+{
+	return h->count;
+}
+
+u64 dwcp_hist_mean(const struct dwcp_hist *h)
+{
+	if (!h->count)
+		return 0;
+	return div64_u64(h->sum, h->count);
+}
+
+u64 dwcp_hist_percentile(const struct dwcp_hist *h, u32 ppm)
+{
+	u64 total = 0, rank, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < DWCP_HIST_BUCKETS; i++)
+		total += h->bucket[i];
+	if (!total)
+		return 0;
+	if (ppm > DWCP_PPM)
+		ppm = DWCP_PPM;
+	/*
+	 * Nearest rank: the smallest sample with at least p of the samples at
+	 * or below it, rank = ceil(total * p), 1-based. total <= 2^40 here, so
+	 * total * ppm cannot overflow.
+	 */
+	rank = div64_u64(total * ppm + DWCP_PPM - 1, DWCP_PPM);
+	if (!rank)
+		rank = 1;
+	for (i = 0; i < DWCP_HIST_BUCKETS; i++) {
+		seen += h->bucket[i];
+		if (seen >= rank)
+			break;
+	}
+	if (i >= DWCP_HIST_BUCKETS)	/* unreachable: seen == total */
+		i = DWCP_HIST_BUCKETS - 1;
+	return dwcp_hist_bucket_lo(i) + dwcp_hist_bucket_width(i) / 2;
+}

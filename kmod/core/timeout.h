@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dwcp_timeout: an adaptive timeout estimator.
+ *
+ * It computes the timeout a policy's calls get; the data path enforces it.
+ * Intent kept from the Go TimeoutManager: once at least 10 latencies are
+ * known, aim at target = 2 x P95 and move towards it asymmetrically:
+ *	target > current: current += (target - current) / 2	(rise fast)
+ *	target < current: current -= (current - target) / 10	(fall slowly)
+ * bounded to [10 ms, 5 min]. Rising fast and falling slowly is the usual
+ * shape of RTO estimators: a timeout that is too short turns slow calls into
+ * failures (and retries, and breaker trips), one that is too long only
+ * delays the detection of a dead peer. All factors are configurable (ppm).
+ *
+ * What differs from Go, and why:
+ * - Timed-out calls are fed in (defect 4, survivorship bias). Go recorded
+ *   only calls that completed, so its P95 only ever saw calls that beat the
+ *   current timeout and the estimate could only ratchet towards 2 x P95 of
+ *   the survivors, even while many calls were timing out. Here
+ *   dwcp_timeout_record(t, latency, true) records a timed-out call as
+ *   max(latency, current timeout): its true latency is at least that long.
+ *   Once more than 5 % of a window times out, P95 >= the timeout and the
+ *   target >= 2 x the timeout, so the estimate rises.
+ * - Updates once per window (when @now has passed window_ns after its start
+ *   and the window holds min_samples, default 10 as Go), from that window's
+ *   own log-linear histogram (hist.h) rather than a sort of the last 100
+ *   samples on every call (defect 5); window_ns = 0 gives pure sample-count
+ *   windows. Steps never stall: a non-zero gap moves at least 1 ns.
+ * - One object per policy (the module keeps it per policy, bounded), not a
+ *   map keyed by operation name that grows without bound (defect 13).
+ * Go's manual AdaptTimeout(latency, success) is kept as dwcp_timeout_adapt():
+ * success -> max(0.95 x current, 2 x latency); failure -> 1.10 x current.
+ */
+#ifndef _DWCP_CORE_TIMEOUT_H
+#define _DWCP_CORE_TIMEOUT_H
+
+#include "compat.h"
+#include "hist.h"
+
+#define DWCP_TIMEOUT_LIMIT_NS		(3600ULL * NSEC_PER_SEC)
+#define DWCP_TIMEOUT_WINDOW_LIMIT_NS	(86400ULL * NSEC_PER_SEC)
+
+struct dwcp_timeout_config {
+	u64 initial_ns;		/* starting timeout, in [min_ns, max_ns] */
+	u64 min_ns;		/* lower bound (10 ms) */
+	u64 max_ns;		/* upper bound (5 min), <= 1 h */
+	u64 window_ns;		/* update interval; 0 = sample-count only */
+	u32 min_samples;	/* samples a window needs to update (10) */
+	u32 percentile_ppm;	/* 950000 = P95 */
+	u32 multiplier_ppm;	/* target = pct x multiplier (2000000) */
+	u32 rise_ppm;		/* share of the gap closed going up (500000) */
+	u32 fall_ppm;		/* share of the gap closed going down (100000) */
+};
+
+struct dwcp_timeout {
+	struct dwcp_timeout_config cfg;
+	u64 current_ns;		/* the timeout to use now */
+	u64 win_start;		/* ns */
+	u64 win_timeouts;	/* timed-out calls in this window */
+	u64 last_target_ns;	/* target of the last update */
+	u64 updates;		/* windows that updated the estimate */
+	u64 timeouts;		/* timed-out calls recorded, total */
+	struct dwcp_hist win;	/* latencies of the current window */
+};
+
+/* DWCP profile: start 30 s (Go ResilienceManager default), [10 ms, 5 min]. */
+void dwcp_timeout_config_default(struct dwcp_timeout_config *cfg);
+int dwcp_timeout_config_check(const struct dwcp_timeout_config *cfg, const char **why);
+
+/* init/reconfigure return dwcp_timeout_config_check()'s result. */
+int dwcp_timeout_init(struct dwcp_timeout *t, const struct dwcp_timeout_config *cfg, u64 now);
+int dwcp_timeout_reconfigure(struct dwcp_timeout *t, const struct dwcp_timeout_config *cfg,
+			     u64 now);
+
+void dwcp_timeout_record(struct dwcp_timeout *t, u64 latency_ns, bool timed_out);
+bool dwcp_timeout_update(struct dwcp_timeout *t, u64 now);
+u64 dwcp_timeout_current(const struct dwcp_timeout *t);
+void dwcp_timeout_adapt(struct dwcp_timeout *t, u64 latency_ns, bool success);
+
+#endif /* _DWCP_CORE_TIMEOUT_H */
