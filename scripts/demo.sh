@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make demo: set everything up, boot Debian's stock 6.1 kernel in a VM with
+# dwcp_res and resctl, and show them working (scripts/demo-guest.sh).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+bash "$DWCP_ROOT/scripts/deps.sh"
+stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
+kver=$(stock_kver)
+B=$DWCP_BUILD
+log "building dwcp_res.ko for $kver and a static resctl"
+bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$B/stock" >"$B/demo-build.log" 2>&1 ||
+	{ cat "$B/demo-build.log"; die "module build failed"; }
+make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" static
+
+p=$B/payload-demo
+rm -rf "$p"
+mkdir -p "$p/bin"
+cp "$B/stock/dwcp_res.ko" "$p/"
+cp "$B/resctl/resctl.static" "$p/bin/resctl"
+cp "$DWCP_ROOT/scripts/demo-guest.sh" "$p/demo.sh"
+jobs=$(mktemp)
+trap 'rm -f "$jobs"' EXIT
+echo "demo sh /dwcp/demo.sh" >"$jobs"
+bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name demo --kernel "$stock/boot/vmlinuz-$kver" \
+	--payload "$p" --jobs "$jobs" --out "$B/demo" --timeout 300
+sed -n '/^# dwcp-job-begin demo/,/^# dwcp-job-end demo/{/^# dwcp-job/d;p}' "$B/demo/demo.results" |
+	tr -d '\r'
+grep -q '== demo done ==' "$B/demo/demo.results" ||
+	die "the demo did not finish; console log: $B/demo/demo.console"
