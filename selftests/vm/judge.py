@@ -68,6 +68,7 @@ def judge_tap(lines, where, log, tally):
     fails_below = {}     # indent -> failures seen at that depth since its parent
     plans = {}           # indent -> [expected, seen, name]
     subtest_name = {}
+    results_at = {}      # indent -> results since the last plan or parent there
     leaves = 0
     for raw in lines:
         line = strip_ts(raw.rstrip('\n'))
@@ -77,8 +78,16 @@ def judge_tap(lines, where, log, tally):
             continue
         m = PLAN.match(line)
         if m:
-            ind = len(m.group(1))
-            plans[ind] = [int(m.group(2)), 0, subtest_name.get(ind, where)]
+            ind, want = len(m.group(1)), int(m.group(2))
+            pname = subtest_name.get(ind, 'plan')
+            if ind not in plans and results_at.get(ind, 0) > 0:
+                # A trailing plan (TAP allows it): check what came before.
+                if results_at[ind] < want:
+                    tally.fail(f'{where}/{pname}',
+                               f'plan promised {want} results, got {results_at[ind]}', log)
+            else:
+                plans[ind] = [want, 0, pname]
+            results_at[ind] = 0
             continue
         m = RESULT.match(line)
         if not m:
@@ -86,12 +95,15 @@ def judge_tap(lines, where, log, tally):
         ind, ok, desc = len(m.group(1)), m.group(2) == 'ok', m.group(4)
         if ind in plans:
             plans[ind][1] += 1
+        results_at[ind] = results_at.get(ind, 0) + 1
         name = DIRECTIVE.split(desc)[0].strip() or f'#{m.group(3)}'
         directive = DIRECTIVE.search(desc)
         if prev_indent is not None and prev_indent > ind:
             # A parent's summary line: its children were counted already.
             deeper = [i for i in list(fails_below) if i > ind]
             child_failed = any(fails_below.pop(i) for i in deeper)
+            for i in [i for i in list(results_at) if i > ind]:
+                results_at.pop(i)
             for i in [i for i in list(plans) if i > ind]:
                 exp, seen, pname = plans.pop(i)
                 if seen < exp:

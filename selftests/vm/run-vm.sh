@@ -45,7 +45,7 @@ set +e
 timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
 	-display none -monitor none -no-reboot \
 	-kernel "$kernel" -initrd "$out/$name.initrd" \
-	-append "console=ttyS0 panic=-1 loglevel=7 quiet=0 kmemleak=on" \
+	-append "console=ttyS0 panic=-1 ignore_loglevel kmemleak=on" \
 	-serial "file:$console" -serial "file:$results" </dev/null
 rc=$?
 set -e
