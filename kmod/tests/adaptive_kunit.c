@@ -5,8 +5,9 @@
  * (defect 5), burst >= 1 and per-policy instances (defect 6), no growth while
  * app-limited, dead band, clamps, config checks and reconfiguration.
  */
+#ifdef __KERNEL__
 #include <kunit/test.h>
-
+#endif
 #include "core/adaptive.h"
 
 #define MS	(1000000ULL)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite of the circuit breaker (kmod/core/breaker.c), with a fake
- * clock. The same file is compiled into the host TAP test
- * selftests/host/test_breaker.c, which supplies a tiny KUnit shim, so every
- * property below also runs under ASan/UBSan on the build host.
+
+
+
  *
  * go_*: the Go package's tests (reference.md 1.11) restated as properties.
  * defect_<n>_*: regressions for the Go package's defects (reference.md 1.12);

@@ -3,7 +3,7 @@
  * KUnit suite for the error budget (kmod/core/budget.c), with a fake clock.
  * selftests/host/test_budget.c runs this same file on the host.
  */
-#ifndef DWCP_HOST_KUNIT
+#ifdef __KERNEL__
 #include <kunit/test.h>
 #endif
 #include "core/budget.h"

@@ -3,7 +3,7 @@
  * KUnit suite for the chaos dice (kmod/core/chaos.c). Deterministic: every
  * dice is seeded. selftests/host/test_chaos.c runs this same file on the host.
  */
-#ifndef DWCP_HOST_KUNIT
+#ifdef __KERNEL__
 #include <kunit/test.h>
 #endif
 #include "core/chaos.h"

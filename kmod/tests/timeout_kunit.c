@@ -5,8 +5,9 @@
  * Go's 10-sample minimum, timed-out calls pushing the estimate up (defect 4),
  * Go's manual AdaptTimeout, config checks and reconfiguration.
  */
+#ifdef __KERNEL__
 #include <kunit/test.h>
-
+#endif
 #include "core/timeout.h"
 
 #define MS	(1000000ULL)
@@ -151,7 +152,7 @@ static void timeout_slow_down(struct kunit *test)
 {
 	struct dwcp_timeout *t = new_timeout(test, 30 * SEC);
 	unsigned int i;
-	u64 tgt;
+	u64 tgt, first;
 
 	feed(t, 20, 100 * MS, false);
 	KUNIT_EXPECT_TRUE(test, dwcp_timeout_update(t, SEC));
@@ -164,6 +165,14 @@ static void timeout_slow_down(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, dwcp_timeout_current(t), t->last_target_ns);
 	KUNIT_EXPECT_TRUE(test, near(dwcp_timeout_current(t), 200 * MS));
+	/* from there, slower calls push it up fast again: halfway in one window */
+	for (i = 300, first = 0; i < 340; i++) {
+		feed(t, 20, SEC, false);
+		if (dwcp_timeout_update(t, i * SEC) && !first)
+			first = dwcp_timeout_current(t);
+	}
+	KUNIT_EXPECT_GT(test, first, SEC);
+	KUNIT_EXPECT_EQ(test, dwcp_timeout_current(t), t->last_target_ns);
 }
 
 static void timeout_bounds(struct kunit *test)
