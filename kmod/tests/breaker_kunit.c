@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite of the circuit breaker (kmod/core/breaker.c), with a fake
-
-
-
+ * clock. selftests/host/test_breaker.c runs this same file on the host
+ * through selftests/host/kunit_shim.h, under ASan/UBSan.
  *
  * go_*: the Go package's tests (reference.md 1.11) restated as properties.
  * defect_<n>_*: regressions for the Go package's defects (reference.md 1.12);
