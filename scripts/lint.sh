@@ -28,6 +28,15 @@ if ! bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$
 	cat "$out.build"
 	fail=1
 fi
+# The KUnit module only builds where CONFIG_KUNIT is set: the debug kernel.
+debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
+log "sparse (C=2) and W=1 of the KUnit module against the debug kernel"
+rm -rf "$out-debug"
+if ! bash "$DWCP_ROOT/scripts/build-module.sh" "$debug" "$out-debug" C=2 \
+	>>"$out.build" 2>&1; then
+	cat "$out.build"
+	fail=1
+fi
 # Sparse and gcc findings both carry "warning:" or "error:".
 if grep -E '(warning|error):' "$out.build" | grep -v 'Skipping BTF'; then
 	fail=1
