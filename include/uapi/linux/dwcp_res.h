@@ -161,4 +161,39 @@ enum dwcp_res_fault_kind {
 	__DWCP_RES_FAULT_MAX
 };
 
+/*
+ * Why the admission pipeline turned a call away, in pipeline order. Each
+ * reason has its own counter and its own errno (what sendmsg/recvmsg and the
+ * in-kernel API return):
+ *
+ *   DWCP_RES_REJECT_SHED          -ECANCELED     degradation level sheds this
+ *                                                policy's priority
+ *   DWCP_RES_REJECT_BREAKER       -ECONNREFUSED  breaker open, forced open, or
+ *                                                all half-open probes taken
+ *   DWCP_RES_REJECT_RATE          -ENOBUFS       rate limit, no wait allowed
+ *                                                or the wait would pass the
+ *                                                deadline
+ *   DWCP_RES_REJECT_BULKHEAD_FULL -EBUSY         no slot and the queue is full
+ *   DWCP_RES_REJECT_BULKHEAD_WAIT -ETIME         queued, no slot in max wait
+ *   DWCP_RES_REJECT_CHAOS         (the fault's)  chaos injected an error
+ *                                                (default -EIO)
+ */
+enum dwcp_res_reject {
+	DWCP_RES_REJECT_NONE,
+	DWCP_RES_REJECT_SHED,
+	DWCP_RES_REJECT_BREAKER,
+	DWCP_RES_REJECT_RATE,
+	DWCP_RES_REJECT_BULKHEAD_FULL,
+	DWCP_RES_REJECT_BULKHEAD_WAIT,
+	DWCP_RES_REJECT_CHAOS,
+
+	__DWCP_RES_REJECT_MAX
+};
+
+/* The DWCP profile's operation classes, loaded in every network namespace. */
+#define DWCP_RES_CLASS_SEND		"send"
+#define DWCP_RES_CLASS_RECEIVE		"receive"
+#define DWCP_RES_CLASS_SYNC		"sync"
+#define DWCP_RES_CLASS_CONSENSUS	"consensus"
+
 #endif /* _UAPI_LINUX_DWCP_RES_H */

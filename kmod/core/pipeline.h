@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The admission pipeline of one policy: every protected call is admitted by
+ * dwcp_pipe_admit() and finished by dwcp_pipe_complete(), in design.md's
+ * order, with one deadline:
+ *
+ *   1. degradation gate   the policy's priority at the current level
+ *   2. circuit breaker    epoch handed to the call; half-open: N probes
+ *   3. rate limit         token bucket (fixed, or driven by the adaptive
+ *                         controller); a caller that may wait is charged
+ *                         now for the exact slot (dwcp_tb_reserve)
+ *   4. bulkhead           slot, or a place at the tail of the FIFO queue
+ *   5. chaos dice         only when the caller says chaos is on
+ *   6. (the call itself, bounded by dwcp_pipe_timeout())
+ *   7. completion         classify (slow calls), feed the breaker (with the
+ *                         call's epoch), error budget, latency histogram,
+ *                         adaptive limiter and timeout, release the slot
+ *
+ * A stage that rejects undoes the earlier ones that hold something: the
+ * half-open probe permit goes back (as CANCELLED, which never counts) and
+ * the rate limiter's charge is refunded, so a call turned away by a full
+ * bulkhead neither burns a probe nor a token.
+ *
+ * Waiting is the caller's business (the kernel shell sleeps, the host
+ * benchmark never waits): admit returns DWCP_PIPE_WAIT_RATE with
+ * t->wait_until, or DWCP_PIPE_WAIT_SLOT when the call was queued; the caller
+ * sleeps, then calls dwcp_pipe_resume() (rate wait over, or slot granted by
+ * a dwcp_pipe_complete() that returned true), or dwcp_pipe_abort() if it
+ * gives up (deadline: the queue wait counts as timed out; signal: counted
+ * as cancelled).
+ *
+ * Locking: none inside; the caller serialises every call on one pipe.
+ */
+#ifndef _DWCP_CORE_PIPELINE_H
+#define _DWCP_CORE_PIPELINE_H
+
+#include "compat.h"
+#include <uapi/linux/dwcp_res.h>
+
+#include "adaptive.h"
+#include "breaker.h"
+#include "budget.h"
+#include "bulkhead.h"
+#include "chaos.h"
+#include "hist.h"
+#include "retry.h"
+#include "tb.h"
+#include "timeout.h"
+
+/* struct dwcp_pipe_config.flags */
+#define DWCP_PIPE_F_RATE	BIT(0)	/* rate limiting on */
+#define DWCP_PIPE_F_ADAPTIVE	BIT(1)	/* rate follows the adaptive controller */
+#define DWCP_PIPE_F_ALL		(DWCP_PIPE_F_RATE | DWCP_PIPE_F_ADAPTIVE)
+
+/* Everything that configures one policy; validated as a whole. */
+struct dwcp_pipe_config {
+	u32 flags;			/* DWCP_PIPE_F_* */
+	u32 priority;			/* enum dwcp_res_priority */
+	u32 degrade_limit_permille;	/* limits at degraded levels (750) */
+	u64 latency_target_ns;		/* P95 latency budget */
+	struct dwcp_breaker_config breaker;
+	struct dwcp_tb_config rate;
+	struct dwcp_adaptive_config adaptive;
+	struct dwcp_bh_config bulkhead;
+	struct dwcp_retry_config retry;
+	struct dwcp_retry_budget_config retry_budget;
+	struct dwcp_timeout_config timeout;
+	struct dwcp_budget_config budget;
+};
+
+/* The DWCP profile (design.md); @class is one of DWCP_RES_CLASS_*. */
+int dwcp_pipe_config_profile(struct dwcp_pipe_config *cfg, const char *class);
+
+int dwcp_pipe_config_check(const struct dwcp_pipe_config *cfg,
+			   const char **why);
+
+enum dwcp_pipe_verdict {
+	DWCP_PIPE_ADMIT,	/* run the call, then dwcp_pipe_complete() */
+	DWCP_PIPE_WAIT_RATE,	/* sleep until t->wait_until, then resume */
+	DWCP_PIPE_WAIT_SLOT,	/* queued: sleep until granted, then resume */
+	DWCP_PIPE_REJECT,	/* t->reason says why; nothing to complete */
+};
+
+/* Where an admitted or waiting call stands. */
+enum dwcp_pipe_stage {
+	DWCP_PIPE_STAGE_RATE,	/* charged for a future slot, not yet due */
+	DWCP_PIPE_STAGE_QUEUED,	/* in the bulkhead's wait queue */
+	DWCP_PIPE_STAGE_ADMITTED,
+	DWCP_PIPE_STAGE_DONE,
+};
+
+/* admit flags */
+#define DWCP_PIPE_MAY_WAIT	BIT(0)	/* the caller can sleep for rate/slot */
+#define DWCP_PIPE_CHAOS		BIT(1)	/* chaos is enabled: roll the dice */
+
+/* One call's ticket through the pipeline; lives on the caller's stack. */
+struct dwcp_pipe_ticket {
+	u64 start;		/* admit time, for the latency */
+	u64 wait_until;		/* WAIT_RATE: when the reserved slot is due */
+	u64 deadline;		/* absolute; 0 = none */
+	u64 fault_value;	/* chaos: the fault's value (delay, errno...) */
+	u32 epoch;		/* breaker epoch the call was admitted in */
+	u32 len;		/* bytes, for the per-byte rate cost */
+	u8 stage;		/* enum dwcp_pipe_stage */
+	u8 reason;		/* enum dwcp_res_reject */
+	u8 fault;		/* chaos: enum dwcp_res_fault_kind, or FAULT_NONE */
+	u8 charged;		/* the rate limiter charged this call */
+};
+
+#define DWCP_PIPE_FAULT_NONE	0xff
+
+/*
+ * The faults the pipeline itself rolls for each call: an error, a hang
+ * that ends in -ETIMEDOUT, added latency. Partitions, CPU spikes and memory
+ * pressure act on peers or the host, not on one call: the shell owns them.
+ */
+#define DWCP_PIPE_NR_FAULTS	3
+
+
+struct dwcp_pipe {
+	u32 flags;
+	u32 priority;
+	u32 limit_permille;
+	u32 inflight;		/* admitted and not completed */
+	u64 latency_target_ns;
+	struct dwcp_breaker breaker;
+	struct dwcp_tb rate;
+	struct dwcp_bh bulkhead;
+	struct dwcp_retry_budget retry_budget;
+	struct dwcp_retry_config retry;
+	struct dwcp_adaptive adaptive;
+	struct dwcp_timeout timeout;
+	struct dwcp_budget budget;
+	/* Per-call faults rolled at stage 5, in this order; off by default. */
+	struct dwcp_chaos chaos[DWCP_PIPE_NR_FAULTS];
+};
+
+int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
+		   u64 now, const char **why);
+/* Apply a new config keeping state: breaker state, counters, windows. */
+int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
+			  const struct dwcp_pipe_config *cfg, u64 now,
+			  const char **why);
+
+enum dwcp_pipe_verdict dwcp_pipe_admit(struct dwcp_pipe *p,
+				       struct dwcp_pipe_ticket *t, u64 now,
+				       u32 len, u32 level, u32 flags,
+				       u64 deadline);
+enum dwcp_pipe_verdict dwcp_pipe_resume(struct dwcp_pipe *p,
+					struct dwcp_pipe_ticket *t, u64 now,
+					u32 flags);
+/* @reason: BULKHEAD_WAIT or RATE on a deadline, NONE when interrupted. */
+void dwcp_pipe_abort(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
+		     u64 now, u32 reason);
+/*
+ * Finish an admitted call. @result is SUCCESS/FAILURE/IGNORED/CANCELLED
+ * (SLOW is derived from the breaker's slow threshold); @timed_out says the
+ * call hit dwcp_pipe_timeout(). Returns true when the released bulkhead slot
+ * went to the head waiter, which the caller must wake.
+ */
+bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
+			u64 now, u32 result, bool timed_out);
+
+/* Arm (or, with probability 0, disarm) one per-call fault. */
+int dwcp_pipe_set_fault(struct dwcp_pipe *p,
+			const struct dwcp_chaos_config *cfg, const char **why);
+
+/* The call's time limit now: the adaptive timeout, within the deadline. */
+u64 dwcp_pipe_timeout(const struct dwcp_pipe *p);
+
+/* The errno (negative) that goes with a rejection reason. */
+int dwcp_pipe_reject_errno(const struct dwcp_pipe_ticket *t);
+
+#endif /* _DWCP_CORE_PIPELINE_H */
