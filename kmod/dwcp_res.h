@@ -5,11 +5,89 @@
 #ifndef _DWCP_RES_H
 #define _DWCP_RES_H
 
-#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <net/dwcp_res.h>
+
+/* Policies one namespace may hold (the four of the profile included). */
+#define DWCP_RES_MAX_POLICIES	64
+
+/* Per-CPU counters of one policy, written under the policy lock. */
+struct dwcp_res_pcpu_stats {
+	u64_stats_t admitted;
+	u64_stats_t completed;
+	u64_stats_t waited;
+	u64_stats_t results[__DWCP_RES_RESULT_MAX];
+	u64_stats_t rejected[__DWCP_RES_REJECT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * A named policy. Lifetime: the namespace's list holds one reference, every
+ * socket or in-kernel user holds one more; the object is freed after an RCU
+ * grace period once the last is dropped.
+ *
+ * Locking:
+ *  - @lock (a BH-safe spinlock, one per policy, never global) serialises the
+ *    pipeline core state @pipe and the bulkhead's wait list @waiters; it is
+ *    the only lock on the per-call fast path.
+ *  - @cfg is the current configuration, published with RCU: readers (dumps,
+ *    sysfs) take rcu_read_lock(); writers hold the namespace's config mutex,
+ *    apply the new config to @pipe under @lock (keeping its state) and then
+ *    swap the pointer.
+ *  - @stats are per-CPU, updated under @lock, summed without it.
+ */
+struct dwcp_res_policy {
+	struct list_head node;		/* dwcp_net.policies, RCU */
+	refcount_t ref;
+	struct rcu_head rcu;
+	char name[DWCP_RES_NAME_MAX];
+	struct dwcp_pipe_config __rcu *cfg;
+	struct dwcp_res_pcpu_stats __percpu *stats;
+	struct dwcp_hist __percpu *latency;	/* lifetime latencies */
+	struct dwcp_net *dn;
+
+	spinlock_t lock;		/* fast path: @waiters and @pipe */
+	struct list_head waiters;	/* struct dwcp_res_waiter, FIFO */
+	struct dwcp_pipe pipe;
+};
+
+/* Per network namespace state. */
+struct dwcp_net {
+	struct mutex cfg_lock;		/* serialises every writer */
+	struct list_head policies;	/* RCU readers, writers under cfg_lock */
+	unsigned int npolicies;
+	u32 level;			/* enum dwcp_res_level, READ_ONCE */
+	bool chaos_enabled;		/* READ_ONCE; needs chaos_allowed */
+};
+
+/*
+ * The core explains a rejected configuration with a static string; hand it
+ * to the extended ack as NL_SET_ERR_MSG() would (it only takes literals).
+ */
+static inline void dwcp_res_extack(struct netlink_ext_ack *extack,
+				   const char *why)
+{
+	if (extack && why)
+		extack->_msg = why;
+}
 
 /* main.c */
 extern bool dwcp_res_chaos_allowed;
 u64 dwcp_res_features(void);
+
+/* policy.c */
+int dwcp_res_policy_init(void);
+void dwcp_res_policy_exit(void);
+struct dwcp_net *dwcp_net(const struct net *net);
+
+/* pipeline.c */
+void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);
 
 /* netlink.c */
 int dwcp_res_genl_init(void);

@@ -22,25 +22,33 @@ MODULE_PARM_DESC(chaos_allowed, "Allow chaos fault injection to be enabled (defa
 
 u64 dwcp_res_features(void)
 {
-	return DWCP_RES_F_INFO;
+	return DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY;
 }
 
 static int __init dwcp_res_init(void)
 {
 	int err;
 
-	err = dwcp_res_genl_init();
+	err = dwcp_res_policy_init();
 	if (err)
 		return err;
+	err = dwcp_res_genl_init();
+	if (err)
+		goto err_policy;
 
 	pr_info("version %s loaded%s\n", DWCP_RES_VERSION,
 		dwcp_res_chaos_allowed ? " (chaos allowed)" : "");
 	return 0;
+
+err_policy:
+	dwcp_res_policy_exit();
+	return err;
 }
 
 static void __exit dwcp_res_exit(void)
 {
 	dwcp_res_genl_exit();
+	dwcp_res_policy_exit();
 }
 
 module_init(dwcp_res_init);

@@ -27,7 +27,8 @@ rm -rf "$out"
 mkdir -p "$out"
 log "building debug kernel $key in $out (about 10 minutes on 2 cores, once)"
 make -s -C "$src" O="$out" tinyconfig >/dev/null
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null
+# merge_config.sh leaves temporary files in its working directory.
+(cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null)
 make -s -C "$src" O="$out" olddefconfig >/dev/null
 
 missing=0

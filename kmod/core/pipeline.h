@@ -116,7 +116,6 @@ struct dwcp_pipe_ticket {
  */
 #define DWCP_PIPE_NR_FAULTS	3
 
-
 struct dwcp_pipe {
 	u32 flags;
 	u32 priority;

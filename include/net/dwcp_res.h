@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dwcp_res in-kernel API: put any call of another kernel module under the
+ * protections of a dwcp_res policy.
+ *
+ *	struct dwcp_res_policy *p = dwcp_res_policy_get(net, "sync");
+ *	struct dwcp_res_call call;
+ *	int err;
+ *
+ *	err = dwcp_res_admit(p, &call, len, timeo, 0);
+ *	if (err)
+ *		return err;		// rejected: see enum dwcp_res_reject
+ *	err = do_the_work();
+ *	dwcp_res_complete(&call, err ? DWCP_RES_RESULT_FAILURE :
+ *				     DWCP_RES_RESULT_SUCCESS, false);
+ *	dwcp_res_policy_put(p);
+ *
+ * dwcp_res_admit() runs the admission pipeline (degradation gate, breaker,
+ * rate limit, bulkhead, chaos) and returns 0 or the rejection's errno
+ * (documented with enum dwcp_res_reject in <uapi/linux/dwcp_res.h>). With a
+ * timeout (@timeo, jiffies, MAX_SCHEDULE_TIMEOUT for none) the caller may
+ * sleep in the rate limiter and the bulkhead queue, never past @timeo, and
+ * a signal ends the wait with -EINTR; @timeo 0 never sleeps, so it is safe
+ * in atomic context. Every successful admit must be completed exactly once.
+ *
+ * Clients build with -I<dwcp_res>/include -I<dwcp_res>/kmod.
+ */
+#ifndef _NET_DWCP_RES_H
+#define _NET_DWCP_RES_H
+
+#include <linux/types.h>
+#include <uapi/linux/dwcp_res.h>
+
+#include "core/pipeline.h"
+
+struct net;
+struct netlink_ext_ack;
+struct dwcp_res_policy;
+
+/* One protected call; lives on the caller's stack from admit to complete. */
+struct dwcp_res_call {
+	struct dwcp_res_policy *policy;
+	struct dwcp_pipe_ticket t;
+};
+
+struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name);
+void dwcp_res_policy_put(struct dwcp_res_policy *p);
+
+int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+		   u32 len, long timeo, unsigned int flags);
+void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out);
+
+/* Policy management, as the netlink family does it. */
+int dwcp_res_policy_add(struct net *net, const char *name,
+			const struct dwcp_pipe_config *cfg,
+			struct netlink_ext_ack *extack);
+int dwcp_res_policy_set(struct net *net, const char *name,
+			const struct dwcp_pipe_config *cfg,
+			struct netlink_ext_ack *extack);
+int dwcp_res_policy_del(struct net *net, const char *name,
+			struct netlink_ext_ack *extack);
+
+/* A consistent copy of a policy's counters, summed over CPUs. */
+struct dwcp_res_policy_stats {
+	u64 admitted;
+	u64 completed;
+	u64 waited;
+	u64 results[__DWCP_RES_RESULT_MAX];
+	u64 rejected[__DWCP_RES_REJECT_MAX];
+	u32 inflight;
+	u32 bulkhead_active;
+	u32 bulkhead_queued;
+	u32 breaker_state;
+};
+
+void dwcp_res_policy_stats(struct dwcp_res_policy *p,
+			   struct dwcp_res_policy_stats *st);
+
+/* Run @fn under a policy's pipeline with locked access (tests, netlink). */
+void dwcp_res_policy_inspect(struct dwcp_res_policy *p,
+			     void (*fn)(struct dwcp_pipe *pipe, void *arg),
+			     void *arg);
+
+#endif /* _NET_DWCP_RES_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dwcp_res: the kernel side of the admission pipeline and the exported
+ * in-kernel API (include/net/dwcp_res.h).
+ *
+ * The pure core (kmod/core/pipeline.c) decides; this file supplies the
+ * clock, the per-policy lock, per-CPU counters, and the sleeping: waiting
+ * for a reserved rate-limit slot, and waiting in the bulkhead's FIFO queue,
+ * always bounded by the caller's timeout and interruptible by signals.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+#include "dwcp_res.h"
+
+/* A caller asleep in the bulkhead queue; on its own stack. */
+struct dwcp_res_waiter {
+	struct list_head node;		/* policy->waiters, under policy->lock */
+	struct task_struct *task;
+	bool granted;			/* written under policy->lock */
+};
+
+/* Per-CPU counter updates; callers hold p->lock, so preemption is off. */
+static void stat_inc(struct dwcp_res_policy *p, size_t offset)
+{
+	struct dwcp_res_pcpu_stats *s = this_cpu_ptr(p->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc((u64_stats_t *)((char *)s + offset));
+	u64_stats_update_end(&s->syncp);
+}
+
+#define STAT_INC(p, field) \
+	stat_inc(p, offsetof(struct dwcp_res_pcpu_stats, field))
+
+/* Hand granted bulkhead slots to the @n head waiters. Caller holds p->lock. */
+static void wake_head_waiters(struct dwcp_res_policy *p, int n)
+{
+	struct dwcp_res_waiter *w;
+
+	while (n-- > 0 && !list_empty(&p->waiters)) {
+		w = list_first_entry(&p->waiters, struct dwcp_res_waiter, node);
+		list_del_init(&w->node);
+		w->granted = true;
+		wake_up_process(w->task);
+	}
+}
+
+void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n)
+{
+	spin_lock_bh(&p->lock);
+	wake_head_waiters(p, n);
+	spin_unlock_bh(&p->lock);
+}
+
+/*
+ * Sleep until @until (CLOCK_MONOTONIC ns), a grant (@w) or a signal.
+ * Returns 0 when woken for a grant or the time came, -EINTR on a signal.
+ * Called and returns without p->lock.
+ */
+static int sleep_until(u64 until, struct dwcp_res_waiter *w)
+{
+	ktime_t kt = ns_to_ktime(until);
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (w && READ_ONCE(w->granted))
+			break;
+		if (signal_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			return -EINTR;
+		}
+		if (ktime_get_ns() >= until)
+			break;
+		/* 50 us of slack lets the timer coalesce; waits are >= ms. */
+		if (!schedule_hrtimeout_range(&kt, 50 * NSEC_PER_USEC, HRTIMER_MODE_ABS))
+			break;
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call)
+{
+	STAT_INC(p, rejected[call->t.reason]);
+	return dwcp_pipe_reject_errno(&call->t);
+}
+
+int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+		   u32 len, long timeo, unsigned int flags)
+{
+	struct dwcp_res_waiter w = { .task = current };
+	struct dwcp_net *dn = p->dn;
+	enum dwcp_pipe_verdict v;
+	u32 pflags = 0;
+	u64 now = ktime_get_ns();
+	u64 deadline = 0;
+	int err;
+
+	if (timeo > 0) {
+		pflags |= DWCP_PIPE_MAY_WAIT;
+		if (timeo != MAX_SCHEDULE_TIMEOUT)
+			deadline = now + jiffies_to_nsecs(timeo);
+	}
+	if (dwcp_res_chaos_allowed && READ_ONCE(dn->chaos_enabled))
+		pflags |= DWCP_PIPE_CHAOS;
+	call->policy = p;
+
+	spin_lock_bh(&p->lock);
+	v = dwcp_pipe_admit(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
+			    pflags, deadline);
+	for (;;) {
+		switch (v) {
+		case DWCP_PIPE_ADMIT:
+			STAT_INC(p, admitted);
+			spin_unlock_bh(&p->lock);
+			return 0;
+		case DWCP_PIPE_REJECT:
+			err = admit_rejected(p, call);
+			spin_unlock_bh(&p->lock);
+			return err;
+		case DWCP_PIPE_WAIT_SLOT:
+			w.granted = false;
+			list_add_tail(&w.node, &p->waiters);
+			fallthrough;
+		case DWCP_PIPE_WAIT_RATE:
+			STAT_INC(p, waited);
+			spin_unlock_bh(&p->lock);
+			err = sleep_until(call->t.wait_until,
+					  v == DWCP_PIPE_WAIT_SLOT ? &w : NULL);
+			spin_lock_bh(&p->lock);
+			now = ktime_get_ns();
+			if (v == DWCP_PIPE_WAIT_SLOT && !w.granted) {
+				/* Timed out or interrupted while still queued. */
+				list_del(&w.node);
+				dwcp_pipe_abort(&p->pipe, &call->t, now,
+						err ? DWCP_RES_REJECT_NONE :
+						      DWCP_RES_REJECT_BULKHEAD_WAIT);
+			} else if (v == DWCP_PIPE_WAIT_RATE && err) {
+				dwcp_pipe_abort(&p->pipe, &call->t, now,
+						DWCP_RES_REJECT_NONE);
+			} else {
+				/* Granted a slot, or the rate slot is due. */
+				v = dwcp_pipe_resume(&p->pipe, &call->t, now, pflags);
+				continue;
+			}
+			if (err) {
+				spin_unlock_bh(&p->lock);
+				return -EINTR;
+			}
+			v = DWCP_PIPE_REJECT;
+			continue;
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(dwcp_res_admit);
+
+void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
+{
+	struct dwcp_res_policy *p = call->policy;
+	struct dwcp_res_pcpu_stats *s;
+	u64 now = ktime_get_ns();
+	u64 latency;
+
+	if (WARN_ON_ONCE(call->t.stage != DWCP_PIPE_STAGE_ADMITTED))
+		return;
+	if (result >= __DWCP_RES_RESULT_MAX)
+		result = DWCP_RES_RESULT_FAILURE;
+
+	latency = now > call->t.start ? now - call->t.start : 0;
+	spin_lock_bh(&p->lock);
+	/* Count what the breaker counts: a slow success is SLOW. */
+	if (result == DWCP_RES_RESULT_SUCCESS)
+		result = dwcp_breaker_classify(&p->pipe.breaker, result, latency);
+	if (dwcp_pipe_complete(&p->pipe, &call->t, now, result, timed_out))
+		wake_head_waiters(p, 1);
+	s = this_cpu_ptr(p->stats);
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->completed);
+	u64_stats_inc(&s->results[result]);
+	u64_stats_update_end(&s->syncp);
+	dwcp_hist_record(this_cpu_ptr(p->latency), latency);
+	spin_unlock_bh(&p->lock);
+}
+EXPORT_SYMBOL_GPL(dwcp_res_complete);

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dwcp_res: the per-namespace registry of named policies.
+ *
+ * Every network namespace starts with the DWCP profile (send, receive, sync,
+ * consensus). Lookups walk an RCU list; adding, changing and deleting
+ * policies are serialised by the namespace's cfg_lock. Changing a policy
+ * reconfigures its pipeline in place, so the breaker state, the counters
+ * and the budget windows survive the change (resilience4j #299, #975: its
+ * users lose all of that when they "replace the instance").
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "dwcp_res.h"
+
+static unsigned int dwcp_net_id __read_mostly;
+
+static const char * const dwcp_profile_classes[] = {
+	DWCP_RES_CLASS_SEND,
+	DWCP_RES_CLASS_RECEIVE,
+	DWCP_RES_CLASS_SYNC,
+	DWCP_RES_CLASS_CONSENSUS,
+};
+
+struct dwcp_net *dwcp_net(const struct net *net)
+{
+	return net_generic(net, dwcp_net_id);
+}
+
+static void dwcp_res_policy_free_rcu(struct rcu_head *head)
+{
+	struct dwcp_res_policy *p = container_of(head, struct dwcp_res_policy, rcu);
+
+	kfree(rcu_access_pointer(p->cfg));
+	free_percpu(p->latency);
+	free_percpu(p->stats);
+	kvfree(p);
+}
+
+void dwcp_res_policy_put(struct dwcp_res_policy *p)
+{
+	if (p && refcount_dec_and_test(&p->ref))
+		call_rcu(&p->rcu, dwcp_res_policy_free_rcu);
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_put);
+
+/* Caller holds rcu_read_lock() or dn->cfg_lock. */
+static struct dwcp_res_policy *policy_find(struct dwcp_net *dn, const char *name)
+{
+	struct dwcp_res_policy *p;
+
+	list_for_each_entry_rcu(p, &dn->policies, node,
+				lockdep_is_held(&dn->cfg_lock))
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name)
+{
+	struct dwcp_res_policy *p;
+
+	rcu_read_lock();
+	p = policy_find(dwcp_net(net), name);
+	if (p && !refcount_inc_not_zero(&p->ref))
+		p = NULL;
+	rcu_read_unlock();
+	return p;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_get);
+
+static bool policy_name_valid(const char *name, struct netlink_ext_ack *extack)
+{
+	size_t len = strnlen(name, DWCP_RES_NAME_MAX);
+	size_t i;
+
+	if (!len || len >= DWCP_RES_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "policy name must be 1..31 characters");
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-' &&
+		    name[i] != '.') {
+			NL_SET_ERR_MSG(extack,
+				       "policy name may only hold letters, digits, '_', '-' and '.'");
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *name,
+					     const struct dwcp_pipe_config *cfg,
+					     struct netlink_ext_ack *extack)
+{
+	struct dwcp_pipe_config *c;
+	struct dwcp_res_policy *p;
+	const char *why = NULL;
+	int cpu, err;
+
+	p = kvzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	c = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!p || !c)
+		goto nomem;
+	p->stats = alloc_percpu_gfp(struct dwcp_res_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	p->latency = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
+	if (!p->stats || !p->latency)
+		goto nomem;
+	for_each_possible_cpu(cpu) {
+		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
+		dwcp_hist_init(per_cpu_ptr(p->latency, cpu));
+	}
+
+	err = dwcp_pipe_init(&p->pipe, cfg, ktime_get_ns(), &why);
+	if (err) {
+		dwcp_res_extack(extack, why);
+		goto fail;
+	}
+	strscpy(p->name, name, sizeof(p->name));
+	refcount_set(&p->ref, 1);
+	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->waiters);
+	p->dn = dn;
+	RCU_INIT_POINTER(p->cfg, c);
+	return p;
+
+nomem:
+	err = -ENOMEM;
+fail:
+	kfree(c);
+	if (p) {
+		free_percpu(p->latency);
+		free_percpu(p->stats);
+	}
+	kvfree(p);
+	return ERR_PTR(err);
+}
+
+static int policy_add_locked(struct dwcp_net *dn, const char *name,
+			     const struct dwcp_pipe_config *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct dwcp_res_policy *p;
+
+	if (!policy_name_valid(name, extack))
+		return -EINVAL;
+	if (policy_find(dn, name)) {
+		NL_SET_ERR_MSG(extack, "a policy with this name exists");
+		return -EEXIST;
+	}
+	if (dn->npolicies >= DWCP_RES_MAX_POLICIES) {
+		NL_SET_ERR_MSG(extack, "too many policies in this namespace (64)");
+		return -ENOSPC;
+	}
+	p = policy_create(dn, name, cfg, extack);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	list_add_tail_rcu(&p->node, &dn->policies);
+	dn->npolicies++;
+	return 0;
+}
+
+int dwcp_res_policy_add(struct net *net, const char *name,
+			const struct dwcp_pipe_config *cfg,
+			struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	int err;
+
+	mutex_lock(&dn->cfg_lock);
+	err = policy_add_locked(dn, name, cfg, extack);
+	mutex_unlock(&dn->cfg_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_add);
+
+int dwcp_res_policy_set(struct net *net, const char *name,
+			const struct dwcp_pipe_config *cfg,
+			struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	struct dwcp_pipe_config *c, *old;
+	struct dwcp_res_policy *p;
+	const char *why = NULL;
+	int err;
+
+	/* Validate and allocate before touching the live policy. */
+	err = dwcp_pipe_config_check(cfg, &why);
+	if (err) {
+		dwcp_res_extack(extack, why);
+		return err;
+	}
+	c = kmemdup(cfg, sizeof(*cfg), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return -ENOMEM;
+
+	mutex_lock(&dn->cfg_lock);
+	p = policy_find(dn, name);
+	if (!p) {
+		NL_SET_ERR_MSG(extack, "no policy with this name");
+		err = -ENOENT;
+		goto unlock;
+	}
+	spin_lock_bh(&p->lock);
+	err = dwcp_pipe_reconfigure(&p->pipe, cfg, ktime_get_ns(), &why);
+	spin_unlock_bh(&p->lock);
+	if (err < 0) {
+		dwcp_res_extack(extack, why);
+		goto unlock;
+	}
+	/* A larger bulkhead may have granted slots to queued waiters. */
+	dwcp_res_policy_wake_granted(p, err);
+	old = rcu_replace_pointer(p->cfg, c, lockdep_is_held(&dn->cfg_lock));
+	mutex_unlock(&dn->cfg_lock);
+	synchronize_rcu();	/* config changes are rare; readers are brief */
+	kfree(old);
+	return 0;
+unlock:
+	mutex_unlock(&dn->cfg_lock);
+	kfree(c);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_set);
+
+static void policy_unlink_locked(struct dwcp_net *dn, struct dwcp_res_policy *p)
+{
+	list_del_rcu(&p->node);
+	dn->npolicies--;
+	dwcp_res_policy_put(p);
+}
+
+int dwcp_res_policy_del(struct net *net, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	struct dwcp_res_policy *p;
+	int err = 0;
+
+	mutex_lock(&dn->cfg_lock);
+	p = policy_find(dn, name);
+	if (!p) {
+		NL_SET_ERR_MSG(extack, "no policy with this name");
+		err = -ENOENT;
+	} else {
+		/* Users keep their reference; the object lives until the last put. */
+		policy_unlink_locked(dn, p);
+	}
+	mutex_unlock(&dn->cfg_lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_del);
+
+void dwcp_res_policy_stats(struct dwcp_res_policy *p,
+			   struct dwcp_res_policy_stats *st)
+{
+	unsigned int start;
+	int cpu, i;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct dwcp_res_pcpu_stats *s = per_cpu_ptr(p->stats, cpu);
+		struct dwcp_res_policy_stats c;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.admitted = u64_stats_read(&s->admitted);
+			c.completed = u64_stats_read(&s->completed);
+			c.waited = u64_stats_read(&s->waited);
+			for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
+				c.results[i] = u64_stats_read(&s->results[i]);
+			for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+				c.rejected[i] = u64_stats_read(&s->rejected[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		st->admitted += c.admitted;
+		st->completed += c.completed;
+		st->waited += c.waited;
+		for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
+			st->results[i] += c.results[i];
+		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+			st->rejected[i] += c.rejected[i];
+	}
+	spin_lock_bh(&p->lock);
+	st->inflight = p->pipe.inflight;
+	st->bulkhead_active = p->pipe.bulkhead.active;
+	st->bulkhead_queued = p->pipe.bulkhead.queued;
+	st->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
+	spin_unlock_bh(&p->lock);
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_stats);
+
+void dwcp_res_policy_inspect(struct dwcp_res_policy *p,
+			     void (*fn)(struct dwcp_pipe *pipe, void *arg),
+			     void *arg)
+{
+	spin_lock_bh(&p->lock);
+	fn(&p->pipe, arg);
+	spin_unlock_bh(&p->lock);
+}
+EXPORT_SYMBOL_GPL(dwcp_res_policy_inspect);
+
+static int __net_init dwcp_net_init(struct net *net)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	struct dwcp_pipe_config *cfg;
+	size_t i;
+	int err = 0;
+
+	mutex_init(&dn->cfg_lock);
+	INIT_LIST_HEAD(&dn->policies);
+	dn->level = DWCP_RES_LEVEL_NORMAL;
+
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	mutex_lock(&dn->cfg_lock);
+	for (i = 0; i < ARRAY_SIZE(dwcp_profile_classes) && !err; i++) {
+		err = dwcp_pipe_config_profile(cfg, dwcp_profile_classes[i]);
+		if (!err)
+			err = policy_add_locked(dn, dwcp_profile_classes[i], cfg, NULL);
+	}
+	mutex_unlock(&dn->cfg_lock);
+	kfree(cfg);
+	if (err)
+		pr_err("cannot load the DWCP profile: %d\n", err);
+	return err;
+}
+
+static void __net_exit dwcp_net_exit(struct net *net)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	struct dwcp_res_policy *p, *tmp;
+
+	mutex_lock(&dn->cfg_lock);
+	list_for_each_entry_safe(p, tmp, &dn->policies, node)
+		policy_unlink_locked(dn, p);
+	mutex_unlock(&dn->cfg_lock);
+}
+
+static struct pernet_operations dwcp_net_ops = {
+	.init = dwcp_net_init,
+	.exit = dwcp_net_exit,
+	.id = &dwcp_net_id,
+	.size = sizeof(struct dwcp_net),
+};
+
+int __init dwcp_res_policy_init(void)
+{
+	return register_pernet_subsys(&dwcp_net_ops);
+}
+
+void dwcp_res_policy_exit(void)
+{
+	unregister_pernet_subsys(&dwcp_net_ops);
+	/* Wait for the frees queued by the last puts before the module goes. */
+	rcu_barrier();
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite of the policy registry and the in-kernel API, used exactly as
+ * a client module would use them (include/net/dwcp_res.h, exported symbols
+ * of dwcp_res.ko). Runs on the real clock; kernel only.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/netlink.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <net/dwcp_res.h>
+#include <net/net_namespace.h>
+
+#define TEST_POLICY "kunit-policy"
+
+static struct dwcp_pipe_config *test_config(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cfg);
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_config_profile(cfg, DWCP_RES_CLASS_SEND), 0);
+	return cfg;
+}
+
+static void policy_exit(struct kunit *test)
+{
+	dwcp_res_policy_del(&init_net, TEST_POLICY, NULL);
+}
+
+static void profile_is_loaded(struct kunit *test)
+{
+	static const char * const names[] = {
+		DWCP_RES_CLASS_SEND, DWCP_RES_CLASS_RECEIVE,
+		DWCP_RES_CLASS_SYNC, DWCP_RES_CLASS_CONSENSUS,
+	};
+	struct dwcp_res_policy *p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		p = dwcp_res_policy_get(&init_net, names[i]);
+		KUNIT_EXPECT_NOT_ERR_OR_NULL_MSG(test, p, "%s", names[i]);
+		dwcp_res_policy_put(p);
+	}
+	KUNIT_EXPECT_NULL(test, dwcp_res_policy_get(&init_net, "no-such-policy"));
+}
+
+static void bad_input_is_explained(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct netlink_ext_ack extack = {};
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_add(&init_net, "bad name!", cfg, &extack),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_add(&init_net, DWCP_RES_CLASS_SEND, cfg,
+						  &extack), -EEXIST);
+
+	memset(&extack, 0, sizeof(extack));
+	cfg->bulkhead.max_concurrent = 0;
+	KUNIT_EXPECT_LT(test, dwcp_res_policy_add(&init_net, TEST_POLICY, cfg, &extack), 0);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_NULL(test, dwcp_res_policy_get(&init_net, TEST_POLICY));
+
+	memset(&extack, 0, sizeof(extack));
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_set(&init_net, DWCP_RES_CLASS_SEND, cfg,
+						  &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_del(&init_net, "no-such-policy", NULL),
+			-ENOENT);
+}
+
+static struct dwcp_res_policy *add_policy(struct kunit *test,
+					  struct dwcp_pipe_config *cfg)
+{
+	struct dwcp_res_policy *p;
+
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_add(&init_net, TEST_POLICY, cfg, NULL), 0);
+	p = dwcp_res_policy_get(&init_net, TEST_POLICY);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	return p;
+}
+
+static void rejections_have_errnos(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_call a, b;
+	struct dwcp_res_policy *p;
+	u64 t0;
+
+	cfg->flags = 0;				/* no rate limit */
+	cfg->bulkhead.max_concurrent = 1;
+	cfg->bulkhead.max_queue = 1;
+	cfg->bulkhead.max_wait_ns = 30 * NSEC_PER_MSEC;
+	p = add_policy(test, cfg);
+
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &a, 0, 0, 0), 0);
+	/* Full, and a caller that cannot wait: -EBUSY at once. */
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &b, 0, 0, 0), -EBUSY);
+	/* A caller that may wait queues, then gives up after max_wait. */
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &b, 0, HZ, 0), -ETIME);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 30 * NSEC_PER_MSEC);
+	dwcp_res_complete(&a, DWCP_RES_RESULT_SUCCESS, false);
+
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.rejected[DWCP_RES_REJECT_BULKHEAD_FULL], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.rejected[DWCP_RES_REJECT_BULKHEAD_WAIT], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.completed, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_queued, 0U);
+	dwcp_res_policy_put(p);
+}
+
+static void reconfigure_keeps_state(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	int i;
+
+	cfg->flags = 0;
+	p = add_policy(test, cfg);
+	/* Five failures open the send breaker. */
+	for (i = 0; i < 5; i++) {
+		KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+		dwcp_res_complete(&c, DWCP_RES_RESULT_FAILURE, false);
+	}
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), -ECONNREFUSED);
+
+	cfg->bulkhead.max_concurrent = 7;
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.breaker_state, (u32)DWCP_RES_BREAKER_OPEN);
+	KUNIT_EXPECT_EQ(test, st.admitted, 5ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 5ULL);
+	KUNIT_EXPECT_EQ(test, st.rejected[DWCP_RES_REJECT_BREAKER], 1ULL);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), -ECONNREFUSED);
+	dwcp_res_policy_put(p);
+}
+
+static void deleted_policy_lives_until_put(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+
+	cfg->flags = 0;
+	p = add_policy(test, cfg);
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_del(&init_net, TEST_POLICY, NULL), 0);
+	KUNIT_EXPECT_NULL(test, dwcp_res_policy_get(&init_net, TEST_POLICY));
+	/* Our reference keeps it usable. */
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_put(p);
+}
+
+/* Several threads hammer one policy; the books must balance afterwards. */
+struct hammer {
+	struct dwcp_res_policy *p;
+	struct completion done;
+	int iterations;
+	atomic_t attempts;
+	atomic_t admitted;
+	atomic_t rejected;
+	atomic_t other;
+	atomic_t max_active;
+};
+
+static int hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	struct dwcp_res_call c;
+	int i, err;
+
+	for (i = 0; i < h->iterations; i++) {
+		u32 r = get_random_u32();
+		long timeo = (r & 1) ? HZ / 10 : 0;
+
+		atomic_inc(&h->attempts);
+		err = dwcp_res_admit(h->p, &c, 100, timeo, 0);
+		if (err == -EBUSY || err == -ETIME || err == -ENOBUFS ||
+		    err == -ECONNREFUSED) {
+			atomic_inc(&h->rejected);
+			continue;
+		}
+		if (err) {
+			atomic_inc(&h->other);
+			continue;
+		}
+		atomic_inc(&h->admitted);
+		/* Hold the slot across a sleep so that others queue behind it. */
+		if (r & 2)
+			usleep_range(20, 100);
+		else
+			udelay(5);
+		/* Mostly successes, so the breaker stays closed most of the time. */
+		dwcp_res_complete(&c, (r >> 8) % 16 == 0 ? DWCP_RES_RESULT_FAILURE :
+				      (r >> 8) % 16 == 1 ? DWCP_RES_RESULT_IGNORED :
+				      DWCP_RES_RESULT_SUCCESS, false);
+		if (!(i % 64))
+			cond_resched();
+	}
+	complete(&h->done);
+	return 0;
+}
+
+static void peak_active(struct dwcp_pipe *pipe, void *arg)
+{
+	*(u32 *)arg = pipe->bulkhead.peak;
+}
+
+static void concurrent_admit_complete_balances(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct hammer *h;
+	int nthreads = min(2 * num_online_cpus(), 8U);
+	u64 rejected = 0;
+	u32 peak = 0;
+	int i;
+
+	h = kunit_kcalloc(test, nthreads, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	cfg->flags = DWCP_PIPE_F_RATE;
+	cfg->rate.rate = 200000;
+	cfg->rate.burst = 64;
+	cfg->bulkhead.max_concurrent = 2;
+	cfg->bulkhead.max_queue = 3;
+	cfg->bulkhead.max_wait_ns = 5 * NSEC_PER_MSEC;
+	cfg->breaker.max_failures = 50;
+	h[0].p = add_policy(test, cfg);
+
+	for (i = 0; i < nthreads; i++) {
+		struct task_struct *t;
+
+		h[i].p = h[0].p;
+		h[i].iterations = 1500;
+		init_completion(&h[i].done);
+		t = kthread_run(hammer_thread, &h[i], "dwcp-hammer/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < nthreads; i++)
+		wait_for_completion(&h[i].done);
+
+	dwcp_res_policy_stats(h[0].p, &st);
+	for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+		rejected += st.rejected[i];
+	for (i = 1; i < nthreads; i++) {
+		atomic_add(atomic_read(&h[i].admitted), &h[0].admitted);
+		atomic_add(atomic_read(&h[i].rejected), &h[0].rejected);
+		atomic_add(atomic_read(&h[i].other), &h[0].other);
+		atomic_add(atomic_read(&h[i].attempts), &h[0].attempts);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&h[0].other), 0);
+	KUNIT_EXPECT_EQ(test, st.admitted, (u64)atomic_read(&h[0].admitted));
+	KUNIT_EXPECT_EQ(test, rejected, (u64)atomic_read(&h[0].rejected));
+	KUNIT_EXPECT_EQ(test, st.admitted + rejected, (u64)nthreads * 1500);
+	/* admitted = completed + in flight, with nothing left in flight */
+	KUNIT_EXPECT_EQ(test, st.admitted, st.completed);
+	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+	/* no bulkhead slot lost, nobody left queued, limit never exceeded */
+	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_queued, 0U);
+	dwcp_res_policy_inspect(h[0].p, peak_active, &peak);
+	KUNIT_EXPECT_LE(test, peak, 2U);
+	KUNIT_EXPECT_GT(test, st.admitted, 0ULL);
+	kunit_info(test, "admitted %llu rejected %llu waited %llu\n",
+		   st.admitted, rejected, st.waited);
+	dwcp_res_policy_put(h[0].p);
+}
+
+static struct kunit_case dwcp_policy_test_cases[] = {
+	KUNIT_CASE(profile_is_loaded),
+	KUNIT_CASE(bad_input_is_explained),
+	KUNIT_CASE(rejections_have_errnos),
+	KUNIT_CASE(reconfigure_keeps_state),
+	KUNIT_CASE(deleted_policy_lives_until_put),
+	KUNIT_CASE(concurrent_admit_complete_balances),
+	{}
+};
+
+static struct kunit_suite dwcp_policy_test_suite = {
+	.name = "dwcp_policy",
+	.exit = policy_exit,
+	.test_cases = dwcp_policy_test_cases,
+};
+
+kunit_test_suite(dwcp_policy_test_suite);
