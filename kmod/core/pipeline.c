@@ -261,13 +261,19 @@ static void pipe_undo_front(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	dwcp_breaker_complete(&p->breaker, t->epoch, DWCP_RES_RESULT_CANCELLED, now);
 }
 
-/* Stage 5 and the hand-over to the caller. */
+/*
+ * Stage 5 and the hand-over to the caller. The call's latency runs from
+ * here: time spent waiting for the rate limiter or for a bulkhead slot is
+ * the pipeline's own doing and must not be fed back to the adaptive limiter,
+ * the timeout estimator or the slow-call rule (defect 17's feedback loop).
+ */
 static enum dwcp_pipe_verdict pipe_admitted(struct dwcp_pipe *p,
 					    struct dwcp_pipe_ticket *t,
-					    u32 flags)
+					    u64 now, u32 flags)
 {
 	int i;
 
+	t->start = now;
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
 	p->inflight++;
 	if (!(flags & DWCP_PIPE_CHAOS))
@@ -291,10 +297,12 @@ static enum dwcp_pipe_verdict pipe_bulkhead(struct dwcp_pipe *p,
 	v = (flags & DWCP_PIPE_MAY_WAIT) ? dwcp_bh_acquire(&p->bulkhead) :
 					   dwcp_bh_try_acquire(&p->bulkhead);
 	if (v == DWCP_BH_ADMIT)
-		return pipe_admitted(p, t, flags);
+		return pipe_admitted(p, t, now, flags);
 	if (v == DWCP_BH_QUEUE) {
 		t->stage = DWCP_PIPE_STAGE_QUEUED;
-		t->wait_until = dwcp_bh_wait_deadline(&p->bulkhead, now, t->deadline);
+		/* No deadline (0) must not end the wait at once. */
+		t->wait_until = dwcp_bh_wait_deadline(&p->bulkhead, now,
+						      t->deadline ? t->deadline : U64_MAX);
 		return DWCP_PIPE_WAIT_SLOT;
 	}
 	pipe_undo_front(p, t, now);
@@ -313,6 +321,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit(struct dwcp_pipe *p,
 	t->len = len;
 	t->reason = DWCP_RES_REJECT_NONE;
 	t->fault = DWCP_PIPE_FAULT_NONE;
+	t->fault_value = 0;
 	t->charged = 0;
 	t->epoch = 0;
 
@@ -364,7 +373,7 @@ enum dwcp_pipe_verdict dwcp_pipe_resume(struct dwcp_pipe *p,
 	if (t->stage == DWCP_PIPE_STAGE_RATE)
 		return pipe_bulkhead(p, t, now, flags);
 	/* Granted by a completion's hand-off: the slot is already ours. */
-	return pipe_admitted(p, t, flags);
+	return pipe_admitted(p, t, now, flags);
 }
 
 void dwcp_pipe_abort(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,

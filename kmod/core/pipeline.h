@@ -164,7 +164,7 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 int dwcp_pipe_set_fault(struct dwcp_pipe *p,
 			const struct dwcp_chaos_config *cfg, const char **why);
 
-/* The call's time limit now: the adaptive timeout, within the deadline. */
+/* The call's time limit now: the adaptive timeout (the caller cuts it to its deadline). */
 u64 dwcp_pipe_timeout(const struct dwcp_pipe *p);
 
 /* The errno (negative) that goes with a rejection reason. */
