@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 
@@ -186,3 +187,77 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 	spin_unlock_bh(&p->lock);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
+
+/* Sleep until @until unless a signal comes first: 0 or -EINTR. */
+static int backoff_sleep(u64 until)
+{
+	return sleep_until(until, NULL);
+}
+
+int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns),
+		  void *arg, long timeo)
+{
+	u64 start = ktime_get_ns(), deadline = U64_MAX, now, limit, delay;
+	struct dwcp_res_call call;
+	bool retryable, budget = false, again;
+	u32 attempt = 0, result;
+	int err;
+
+	if (timeo > 0 && timeo != MAX_SCHEDULE_TIMEOUT)
+		deadline = start + jiffies_to_nsecs(timeo);
+
+	for (;;) {
+		now = ktime_get_ns();
+		err = dwcp_res_admit(p, &call, 0, deadline > now ?
+				     (long)min_t(u64, nsecs_to_jiffies(deadline - now) + 1,
+						 MAX_SCHEDULE_TIMEOUT - 1) : 0, 0);
+		if (err)
+			break;
+		now = ktime_get_ns();
+		spin_lock_bh(&p->lock);
+		limit = dwcp_pipe_timeout(&p->pipe);
+		spin_unlock_bh(&p->lock);
+		if (deadline != U64_MAX)
+			limit = min_t(u64, limit, deadline > now ? deadline - now : 0);
+
+		err = fn(arg, limit);
+		now = ktime_get_ns();
+		if (now - call.t.start > limit) {
+			/* It overran: count the timeout even if @fn succeeded late. */
+			err = -ETIMEDOUT;
+			result = DWCP_RES_RESULT_FAILURE;
+			retryable = true;
+			dwcp_res_complete(&call, result, true);
+		} else {
+			result = dwcp_classify_errno(err, &retryable);
+			dwcp_res_complete(&call, result, false);
+		}
+
+		spin_lock_bh(&p->lock);
+		if (budget)
+			dwcp_retry_budget_release(&p->pipe.retry_budget);
+		budget = false;
+		again = err && retryable &&
+			dwcp_retry_next_delay(&p->pipe.retry, attempt + 1, now,
+					      deadline, get_random_u32(), &delay) &&
+			dwcp_retry_budget_acquire(&p->pipe.retry_budget,
+						  p->pipe.inflight);
+		spin_unlock_bh(&p->lock);
+		if (!again)
+			break;
+		/* The retry holds its budget through the backoff (Envoy #30205). */
+		budget = true;
+		attempt++;
+		if (backoff_sleep(now + delay)) {
+			err = -EINTR;
+			break;
+		}
+	}
+	if (budget) {
+		spin_lock_bh(&p->lock);
+		dwcp_retry_budget_release(&p->pipe.retry_budget);
+		spin_unlock_bh(&p->lock);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_call);

@@ -31,6 +31,7 @@
 #include <linux/types.h>
 #include <uapi/linux/dwcp_res.h>
 
+#include "core/classify.h"
 #include "core/pipeline.h"
 
 struct net;
@@ -49,6 +50,19 @@ void dwcp_res_policy_put(struct dwcp_res_policy *p);
 int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		   u32 len, long timeo, unsigned int flags);
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out);
+
+/*
+ * "Call with protections": admit, run @fn, complete, and retry transient
+ * failures (kmod/core/classify.h) with full-jitter backoff drawn from the
+ * policy's retry budget, all within one deadline (@timeo, as for admit).
+ * @fn gets the time it may take, in ns (the policy's adaptive timeout, cut
+ * to what is left of the deadline), and must honour it: kernel code cannot
+ * be cancelled from outside, so an overrun is counted as a timeout and
+ * reported as -ETIMEDOUT. Rejections by the pipeline are never retried.
+ * Returns 0, @fn's errno, or a rejection's errno.
+ */
+int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns),
+		  void *arg, long timeo);
 
 /* Policy management, as the netlink family does it. */
 int dwcp_res_policy_add(struct net *net, const char *name,

@@ -160,6 +160,162 @@ static void deleted_policy_lives_until_put(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
+/* dwcp_res_call(): fails @fail_first times with @err, then succeeds. */
+struct flaky {
+	int calls;
+	int fail_first;
+	int err;
+	unsigned int sleep_ms;
+	u64 last_timeout;
+};
+
+static int flaky_fn(void *arg, u64 timeout_ns)
+{
+	struct flaky *f = arg;
+
+	f->last_timeout = timeout_ns;
+	if (f->sleep_ms)
+		msleep(f->sleep_ms);
+	return f->calls++ < f->fail_first ? f->err : 0;
+}
+
+static struct dwcp_res_policy *call_policy(struct kunit *test, u32 retries,
+					   u64 timeout_ns)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+
+	cfg->flags = 0;
+	cfg->retry.max_retries = retries;
+	cfg->retry.base_ns = 2 * NSEC_PER_MSEC;
+	cfg->retry.cap_ns = 20 * NSEC_PER_MSEC;
+	cfg->timeout.initial_ns = timeout_ns;
+	cfg->breaker.max_failures = 100;
+	return add_policy(test, cfg);
+}
+
+/* Go #9 TestRetryPolicySuccess: fails once, then succeeds: 2 attempts. */
+static void go_retry_policy_success_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 3, NSEC_PER_SEC);
+	struct flaky f = { .fail_first = 1, .err = -ECONNRESET };
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, HZ), 0);
+	KUNIT_EXPECT_EQ(test, f.calls, 2);
+	dwcp_res_policy_put(p);
+}
+
+/* Go #10 TestRetryPolicyMaxRetries: always failing, 2 retries: an error. */
+static void go_retry_policy_max_retries_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 2, NSEC_PER_SEC);
+	struct flaky f = { .fail_first = 1000, .err = -ETIMEDOUT };
+	struct dwcp_res_policy_stats st;
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 5 * HZ), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f.calls, 3);
+	dwcp_res_policy_stats(p, &st);
+	/* Each attempt is admitted and counted on its own (defect 1, 8). */
+	KUNIT_EXPECT_EQ(test, st.admitted, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 3ULL);
+	dwcp_res_policy_put(p);
+}
+
+/* Non-transient errors and cancellations are not retried. */
+static void call_does_not_retry_permanent_errors(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 3, NSEC_PER_SEC);
+	struct flaky f = { .fail_first = 1000, .err = -EINVAL };
+	struct dwcp_res_policy_stats st;
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, HZ), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f.calls, 1);
+	f.calls = 0;
+	f.err = -EAGAIN;
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, HZ), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f.calls, 1);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_IGNORED], 1ULL);
+	dwcp_res_policy_put(p);
+}
+
+/* Go #11 TestExponentialBackoff: succeeds on the third attempt, in time. */
+static void go_exponential_backoff_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 3, NSEC_PER_SEC);
+	struct flaky f = { .fail_first = 2, .err = -EHOSTUNREACH };
+	u64 t0 = ktime_get_ns();
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 5 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, f.calls, 3);
+	/* Full jitter: two sleeps below 2 ms and 4 ms ceilings (plus slack). */
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 2 * (u64)NSEC_PER_SEC);
+	dwcp_res_policy_put(p);
+}
+
+/* Go #12 TestTimeoutManagerBasic: an instant call within its timeout. */
+static void go_timeout_manager_basic_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 0, NSEC_PER_SEC);
+	struct flaky f = {};
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 0), 0);
+	KUNIT_EXPECT_EQ(test, f.last_timeout, (u64)NSEC_PER_SEC);
+	dwcp_res_policy_put(p);
+}
+
+/* Go #13 TestTimeoutManagerTimeout: 50 ms timeout, a 200 ms call. */
+static void go_timeout_manager_timeout_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 0, 50 * NSEC_PER_MSEC);
+	struct flaky f = { .sleep_ms = 200 };
+	struct dwcp_res_policy_stats st;
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 0), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f.last_timeout, 50ULL * NSEC_PER_MSEC);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 1ULL);
+	dwcp_res_policy_put(p);
+}
+
+/* Defect 16: the overall deadline bounds every attempt and the backoff. */
+static void defect_16_one_deadline_in_kernel(struct kunit *test)
+{
+	struct dwcp_res_policy *p = call_policy(test, 50, 30 * NSEC_PER_SEC);
+	struct flaky f = { .fail_first = 1000, .err = -ECONNRESET, .sleep_ms = 20 };
+	u64 t0 = ktime_get_ns();
+	int err;
+
+	err = dwcp_res_call(p, flaky_fn, &f, msecs_to_jiffies(100));
+	KUNIT_EXPECT_TRUE(test, err == -ECONNRESET || err == -ETIMEDOUT);
+	KUNIT_EXPECT_LE(test, f.last_timeout, 100ULL * NSEC_PER_MSEC);
+	/* 100 ms deadline, plus one jiffy and a call's overrun. */
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 300ULL * NSEC_PER_MSEC);
+	dwcp_res_policy_put(p);
+}
+
+/* Defect 13: the registry is bounded. */
+static void defect_13_policy_count_bounded(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct netlink_ext_ack extack = {};
+	char name[DWCP_RES_NAME_MAX];
+	int i, added = 0, err = 0;
+
+	for (i = 0; i < 100 && !err; i++) {
+		snprintf(name, sizeof(name), "bound-%d", i);
+		err = dwcp_res_policy_add(&init_net, name, cfg, &extack);
+		if (!err)
+			added++;
+	}
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+	KUNIT_EXPECT_LT(test, added, 64);
+	for (i = 0; i < added; i++) {
+		snprintf(name, sizeof(name), "bound-%d", i);
+		KUNIT_EXPECT_EQ(test, dwcp_res_policy_del(&init_net, name, NULL), 0);
+	}
+}
+
 /* Several threads hammer one policy; the books must balance afterwards. */
 struct hammer {
 	struct dwcp_res_policy *p;
@@ -215,12 +371,14 @@ static void peak_active(struct dwcp_pipe *pipe, void *arg)
 	*(u32 *)arg = pipe->bulkhead.peak;
 }
 
+/* Defect 12 (data races): run under lockdep and KASAN. */
 static void concurrent_admit_complete_balances(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
 	struct dwcp_res_policy_stats st;
 	struct hammer *h;
-	int nthreads = min(2 * num_online_cpus(), 8U);
+	/* More threads than slots + queue, so some wait and some are refused. */
+	int nthreads = 8;
 	u64 rejected = 0;
 	u32 peak = 0;
 	int i;
@@ -270,6 +428,7 @@ static void concurrent_admit_complete_balances(struct kunit *test)
 	dwcp_res_policy_inspect(h[0].p, peak_active, &peak);
 	KUNIT_EXPECT_LE(test, peak, 2U);
 	KUNIT_EXPECT_GT(test, st.admitted, 0ULL);
+	KUNIT_EXPECT_GT(test, st.waited, 0ULL);
 	kunit_info(test, "admitted %llu rejected %llu waited %llu\n",
 		   st.admitted, rejected, st.waited);
 	dwcp_res_policy_put(h[0].p);
@@ -281,6 +440,14 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(rejections_have_errnos),
 	KUNIT_CASE(reconfigure_keeps_state),
 	KUNIT_CASE(deleted_policy_lives_until_put),
+	KUNIT_CASE(go_retry_policy_success_in_kernel),
+	KUNIT_CASE(go_retry_policy_max_retries_in_kernel),
+	KUNIT_CASE(call_does_not_retry_permanent_errors),
+	KUNIT_CASE(go_exponential_backoff_in_kernel),
+	KUNIT_CASE(go_timeout_manager_basic_in_kernel),
+	KUNIT_CASE(go_timeout_manager_timeout_in_kernel),
+	KUNIT_CASE(defect_16_one_deadline_in_kernel),
+	KUNIT_CASE(defect_13_policy_count_bounded),
 	KUNIT_CASE(concurrent_admit_complete_balances),
 	{}
 };
