@@ -90,6 +90,46 @@ static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call)
 	return dwcp_pipe_reject_errno(&call->t);
 }
 
+/*
+ * Carry out the chaos fault the dice picked for an admitted call. Latency
+ * delays the call (only for callers that may sleep) and lets it run; an
+ * error or a timeout fails it as the dependency would have, so breaker and
+ * budget see it. A timeout hangs for its value first, when the caller may
+ * sleep, never past the caller's deadline.
+ */
+static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+		       u32 pflags)
+{
+	u64 until = ktime_get_ns() + call->t.fault_value;
+	bool timed_out = false;
+	int err = 0;
+
+	if (call->t.deadline && until > call->t.deadline)
+		until = call->t.deadline;
+	switch (call->t.fault) {
+	case DWCP_RES_FAULT_LATENCY:
+		if ((pflags & DWCP_PIPE_MAY_WAIT) && sleep_until(until, NULL)) {
+			dwcp_res_complete(call, DWCP_RES_RESULT_CANCELLED, false);
+			return -EINTR;
+		}
+		return 0;
+	case DWCP_RES_FAULT_TIMEOUT:
+		if (pflags & DWCP_PIPE_MAY_WAIT)
+			sleep_until(until, NULL);
+		err = -ETIMEDOUT;
+		timed_out = true;
+		break;
+	default: /* DWCP_RES_FAULT_ERROR */
+		err = -(int)clamp_t(u64, call->t.fault_value, 1, MAX_ERRNO);
+		break;
+	}
+	spin_lock_bh(&p->lock);
+	STAT_INC(p, rejected[DWCP_RES_REJECT_CHAOS]);
+	spin_unlock_bh(&p->lock);
+	dwcp_res_complete(call, DWCP_RES_RESULT_FAILURE, timed_out);
+	return err;
+}
+
 int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		   u32 len, long timeo, unsigned int flags)
 {
@@ -118,6 +158,8 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		case DWCP_PIPE_ADMIT:
 			STAT_INC(p, admitted);
 			spin_unlock_bh(&p->lock);
+			if (unlikely(call->t.fault != DWCP_PIPE_FAULT_NONE))
+				return admit_fault(p, call, pflags);
 			return 0;
 		case DWCP_PIPE_REJECT:
 			err = admit_rejected(p, call);

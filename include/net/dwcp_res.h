@@ -74,6 +74,16 @@ int dwcp_res_policy_set(struct net *net, const char *name,
 int dwcp_res_policy_del(struct net *net, const char *name,
 			struct netlink_ext_ack *extack);
 
+/*
+ * Chaos: enabling needs the chaos_allowed module parameter (else -EPERM);
+ * faults are armed per policy and only fire while chaos is enabled.
+ */
+int dwcp_res_chaos_enable(struct net *net, bool on, struct netlink_ext_ack *extack);
+int dwcp_res_chaos_set(struct net *net, const char *policy,
+		       const struct dwcp_chaos_config *cfg,
+		       struct netlink_ext_ack *extack);
+void dwcp_res_chaos_clear(struct net *net);
+
 /* A consistent copy of a policy's counters, summed over CPUs. */
 struct dwcp_res_policy_stats {
 	u64 admitted;

@@ -26,6 +26,8 @@ static struct dwcp_pipe_config *test_config(struct kunit *test)
 
 static void policy_exit(struct kunit *test)
 {
+	dwcp_res_chaos_enable(&init_net, false, NULL);
+	dwcp_res_chaos_clear(&init_net);
 	dwcp_res_policy_del(&init_net, TEST_POLICY, NULL);
 }
 
@@ -371,8 +373,69 @@ static void peak_active(struct dwcp_pipe *pipe, void *arg)
 	*(u32 *)arg = pipe->bulkhead.peak;
 }
 
+static void arm(struct kunit *test, u32 kind, u64 value)
+{
+	struct dwcp_chaos_config cc;
+
+	dwcp_chaos_config_default(&cc, kind);
+	cc.probability_ppm = DWCP_CHAOS_PPM;	/* every call */
+	cc.value_min = value;
+	cc.value_max = value;
+	KUNIT_ASSERT_EQ(test, dwcp_res_chaos_set(&init_net, TEST_POLICY, &cc, NULL), 0);
+}
+
+/* Faults fire only with chaos allowed at load AND enabled, and only armed. */
+static void chaos_faults_in_kernel(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct netlink_ext_ack extack = {};
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	u64 t0;
+
+	cfg->flags = 0;
+	cfg->breaker.max_failures = 100;
+	p = add_policy(test, cfg);
+	arm(test, DWCP_RES_FAULT_ERROR, EIO);
+	/* Armed but not enabled: nothing happens (Go #16, in the kernel). */
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+
+	if (dwcp_res_chaos_enable(&init_net, true, &extack)) {
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+		dwcp_res_policy_put(p);
+		kunit_skip(test, "dwcp_res was loaded without chaos_allowed=1");
+	}
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), -EIO);
+
+	dwcp_res_chaos_clear(&init_net);
+	arm(test, DWCP_RES_FAULT_LATENCY, 20 * NSEC_PER_MSEC);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, HZ, 0), 0);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 20ULL * NSEC_PER_MSEC);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+
+	dwcp_res_chaos_clear(&init_net);
+	arm(test, DWCP_RES_FAULT_TIMEOUT, 10 * NSEC_PER_MSEC);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, HZ, 0), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 10ULL * NSEC_PER_MSEC);
+
+	dwcp_res_chaos_clear(&init_net);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_res_chaos_enable(&init_net, false, NULL), 0);
+
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.rejected[DWCP_RES_REJECT_CHAOS], 2ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 2ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, st.completed);
+	dwcp_res_policy_put(p);
+}
+
 /* Defect 12 (data races): run under lockdep and KASAN. */
-static void concurrent_admit_complete_balances(struct kunit *test)
+static void defect_12_concurrent_admit_complete(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
 	struct dwcp_res_policy_stats st;
@@ -448,7 +511,8 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(go_timeout_manager_timeout_in_kernel),
 	KUNIT_CASE(defect_16_one_deadline_in_kernel),
 	KUNIT_CASE(defect_13_policy_count_bounded),
-	KUNIT_CASE(concurrent_admit_complete_balances),
+	KUNIT_CASE(chaos_faults_in_kernel),
+	KUNIT_CASE(defect_12_concurrent_admit_complete),
 	{}
 };
 

@@ -5,7 +5,8 @@
 # (The per-suite debugfs results of 6.1 are capped at 512 bytes per case.)
 D=${DWCP_DIR:-/dwcp}
 dmesg -c >/dev/null
-insmod "$D/dwcp_res.ko" || exit 1
+# chaos_allowed=1 lets the suites exercise chaos; it stays disabled until a test enables it.
+insmod "$D/dwcp_res.ko" chaos_allowed=1 || exit 1
 insmod "$D/dwcp_res_kunit.ko"
 rc=$?
 dmesg | sed -n '/KTAP version/,$p'
