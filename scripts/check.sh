@@ -39,6 +39,8 @@ step=host-tests;	mkdir -p "$B/host"
 			make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
 			bash "$DWCP_ROOT/selftests/host/resctl_cli.sh" "$B/resctl/resctl" >"$B/host/resctl_cli.tap" 2>&1 ||
 				echo $? >"$B/host/resctl_cli.rc"
+			bash "$DWCP_ROOT/selftests/host/traceability.sh" >"$B/host/traceability.tap" 2>&1 ||
+				echo $? >"$B/host/traceability.rc"
 
 # One payload per kernel: what /dwcp holds inside the guest.
 payload() { # KIND
