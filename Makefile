@@ -37,8 +37,11 @@ demo:
 lint:
 	@bash scripts/lint.sh
 
+bench:
+	@bash scripts/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf build
 
-.PHONY: all module resctl install check demo lint clean
+.PHONY: all module resctl install check demo lint bench clean

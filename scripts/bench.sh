@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make bench: host benchmark of the pure core (bench/bench_core.c says what
+# each figure means). Builds into build/bench/, runs the timed figures, then
+# the instruction counts under callgrind. Installs nothing but valgrind, and
+# only when it is absent.
+#
+# Instruction count per admit+complete, two independent methods:
+#   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit
+#                    --toggle-collect=dwcp_pipe_complete: only instructions
+#                    executed inside those two calls (callees included) are
+#                    counted; total Ir / N.
+#   ir_per_op_whole  whole program, (Ir(N ops) - Ir(0 ops)) / N: the same plus
+#                    the benchmark loop around the calls and nothing of setup.
+# N = BENCH_IR_OPS (2M = 2 simulated seconds at 1 us per op, so the once-per-
+# second window roll-overs of the adaptive limiter and the error budget are
+# included, amortised as in service). The per-function profile below the
+# figures is callgrind_annotate's self cost of the toggled run, divided by N.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$DWCP_BUILD/bench
+reps=${BENCH_REPS:-11}
+ops=${BENCH_OPS:-1000000}
+irops=${BENCH_IR_OPS:-2000000}
+
+if ! command -v valgrind >/dev/null 2>&1; then
+	log "valgrind is missing: installing it"
+	apt-get install -y valgrind >/dev/null
+fi
+
+mkdir -p "$out"
+if ! make -s -C "$DWCP_ROOT/bench" OUT="$out" >"$out/build.log" 2>&1; then
+	cat "$out/build.log"
+	die "bench build failed"
+fi
+bin=$out/bench_core
+
+# Static evidence for the allocation figure: no core object references an
+# allocator at all.
+allocators=' (malloc|calloc|realloc|free|aligned_alloc|posix_memalign|mmap|brk|sbrk)$'
+n=0
+for o in "$out"/core/*.o; do
+	c=$(nm -u "$o" | grep -cE "$allocators" || true)
+	n=$((n + c))
+done
+echo "BENCH core_allocator_symbols $n count"
+
+"$bin" "$reps" "$ops" | tee "$out/bench.txt"
+
+cg() {	# cg <outfile> <ops> [valgrind args...]: prints the run's total Ir
+	local f=$1 n=$2
+	shift 2
+	valgrind --tool=callgrind --callgrind-out-file="$f" "$@" "$bin" ir "$n" \
+		>"$f.log" 2>&1 || { cat "$f.log"; die "callgrind run failed"; }
+	awk '/^(summary|totals):/ { print $2; exit }' "$f"
+}
+
+toggle=(--toggle-collect=dwcp_pipe_admit --toggle-collect=dwcp_pipe_complete)
+ir_calls=$(cg "$out/cg.toggle" "$irops" "${toggle[@]}")
+ir_whole=$(cg "$out/cg.whole" "$irops")
+ir_zero=$(cg "$out/cg.zero" 0)
+awk -v a="$ir_calls" -v n="$irops" 'BEGIN { printf "BENCH ir_per_op %.1f instr\n", a / n }' |
+	tee -a "$out/bench.txt"
+awk -v w="$ir_whole" -v z="$ir_zero" -v n="$irops" \
+	'BEGIN { printf "BENCH ir_per_op_whole %.1f instr\n", (w - z) / n }' | tee -a "$out/bench.txt"
+
+echo "# profile: Ir per admit+complete by function, self and inclusive (callgrind, N=$irops)"
+prof() {	# prof <annotate args>: "function Ir/op" for every listed function
+	callgrind_annotate --auto=no --threshold=100 "$@" "$out/cg.toggle" 2>/dev/null |
+		awk -v n="$irops" '$0 ~ /^ *[0-9,]+ +\( *[0-9.]+%\) +[^ ]*:/ {
+			ir = $1; gsub(",", "", ir)
+			fn = $0; sub(/^ *[0-9,]+ +\( *[0-9.]+%\) +/, "", fn)
+			sub(/ .*$/, "", fn); sub(/^.*:/, "", fn)
+			if (fn !~ /^(main|\(below|0x|__libc|run_pipe)/ && ir / n >= 0.5)
+				printf "%s %.1f\n", fn, ir / n
+		}'
+}
+prof --inclusive=no >"$out/prof.self"
+prof --inclusive=yes >"$out/prof.incl"
+printf '#   %-28s %8s %8s\n' function self incl
+# self: summed (inlined host_compat.h helpers are listed apart); incl: max
+awk 'NR == FNR { s[$1] += $2; next } $2 > i[$1] { i[$1] = $2 }
+END { for (f in s) printf "#   %-28s %8.1f %8.1f\n", f, s[f], i[f] }' \
+	"$out/prof.self" "$out/prof.incl" | sort -k3,3nr -k2,2nr
+
+# The issue's targets, checked against what was just measured.
+awk '$1 == "BENCH" { v[$2] = $3 }
+END {
+	printf "# target pipe_1t <= 100 ns/op: %s (%.1f)\n",
+		v["pipe_1t"] <= 100 ? "met" : "MISSED", v["pipe_1t"]
+	printf "# target <= 500 instructions per admit+complete: %s (%.1f)\n",
+		v["ir_per_op"] <= 500 ? "met" : "MISSED", v["ir_per_op"]
+	printf "# target 0 allocations on the fast path: %s (%d)\n",
+		v["fastpath_allocations"] == 0 ? "met" : "MISSED", v["fastpath_allocations"]
+}' "$out/bench.txt"
