@@ -155,19 +155,6 @@ int dwcp_adaptive_reconfigure(struct dwcp_adaptive *a, const struct dwcp_adaptiv
 	return 0;
 }
 
-void dwcp_adaptive_record(struct dwcp_adaptive *a, u64 latency_ns)
-{
-	dwcp_hist_record(&a->win, latency_ns);
-}
-
-void dwcp_adaptive_note_admit(struct dwcp_adaptive *a, bool rejected)
-{
-	if (rejected)
-		a->win_rejected++;
-	else
-		a->win_admitted++;
-}
-
 u64 dwcp_adaptive_burst_for(u64 rate_mcps, u64 burst_ns)
 {
 	u64 b;
@@ -211,9 +198,9 @@ bool dwcp_adaptive_tick(struct dwcp_adaptive *a, u64 now, u64 *new_rate)
 
 	if (new_rate)
 		*new_rate = old;
-	elapsed = now > a->win_start ? now - a->win_start : 0;
-	if (elapsed < a->cfg.window_ns || dwcp_hist_count(&a->win) < a->cfg.min_samples)
+	if (!dwcp_adaptive_tick_due(a, now))
 		return false;
+	elapsed = now > a->win_start ? now - a->win_start : 0;
 
 	pct = dwcp_hist_percentile(&a->win, a->cfg.percentile_ppm);
 	mean = dwcp_hist_mean(&a->win);

@@ -98,8 +98,30 @@ int dwcp_adaptive_init(struct dwcp_adaptive *a, const struct dwcp_adaptive_confi
 int dwcp_adaptive_reconfigure(struct dwcp_adaptive *a, const struct dwcp_adaptive_config *cfg,
 			      u64 now);
 
-void dwcp_adaptive_record(struct dwcp_adaptive *a, u64 latency_ns);
-void dwcp_adaptive_note_admit(struct dwcp_adaptive *a, bool rejected);
+static inline void dwcp_adaptive_record(struct dwcp_adaptive *a, u64 latency_ns)
+{
+	dwcp_hist_record(&a->win, latency_ns);
+}
+
+static inline void dwcp_adaptive_note_admit(struct dwcp_adaptive *a, bool rejected)
+{
+	if (rejected)
+		a->win_rejected++;
+	else
+		a->win_admitted++;
+}
+
+/*
+ * Would dwcp_adaptive_tick() decide a window at @now? Cheap and inline:
+ * the data path calls the tick only when this says so (almost never).
+ */
+static inline bool dwcp_adaptive_tick_due(const struct dwcp_adaptive *a, u64 now)
+{
+	u64 elapsed = now > a->win_start ? now - a->win_start : 0;
+
+	return elapsed >= a->cfg.window_ns && dwcp_hist_count(&a->win) >= a->cfg.min_samples;
+}
+
 bool dwcp_adaptive_tick(struct dwcp_adaptive *a, u64 now, u64 *new_rate);
 
 u64 dwcp_adaptive_rate(const struct dwcp_adaptive *a);

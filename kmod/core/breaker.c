@@ -255,6 +255,12 @@ int dwcp_breaker_admit(struct dwcp_breaker *b, u64 now, u32 *epoch)
 {
 	int v = DWCP_BREAKER_ADMIT;
 
+	/* Fast path: CLOSED admits, nothing else to look at. */
+	if (likely(b->state == DWCP_RES_BREAKER_CLOSED)) {
+		b->admitted++;
+		*epoch = b->epoch;
+		return DWCP_BREAKER_ADMIT;
+	}
 	if (b->state == DWCP_RES_BREAKER_OPEN &&
 	    elapsed(now, b->entered_at) >= b->cfg.open_duration_ns)
 		set_state(b, DWCP_RES_BREAKER_HALF_OPEN, now);
@@ -308,29 +314,11 @@ static void probe_result(struct dwcp_breaker *b, enum dwcp_res_result r, u64 now
 	/* IGNORED / CANCELLED: the permit is released, nothing counted. */
 }
 
-void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_result r, u64 now)
+/* A current result while CLOSED or DISABLED (already counted in results[]). */
+static void closed_result(struct dwcp_breaker *b, enum dwcp_res_result r, u64 now)
 {
 	bool fail, counted;
 
-	if ((u32)r >= __DWCP_RES_RESULT_MAX)
-		r = DWCP_RES_RESULT_IGNORED;	/* unknown class: never count it */
-	if (half_open_expired(b, now))
-		half_open_give_up(b, now);
-
-	if (epoch != b->epoch || b->state == DWCP_RES_BREAKER_OPEN ||
-	    b->state == DWCP_RES_BREAKER_FORCED_OPEN ||
-	    (b->state == DWCP_RES_BREAKER_HALF_OPEN && !b->probes_inflight)) {
-		b->stale++;
-		return;
-	}
-	b->results[r]++;
-
-	if (b->state == DWCP_RES_BREAKER_HALF_OPEN) {
-		probe_result(b, r, now);
-		return;
-	}
-
-	/* CLOSED or DISABLED */
 	counted = r == DWCP_RES_RESULT_SUCCESS || r == DWCP_RES_RESULT_FAILURE ||
 		  r == DWCP_RES_RESULT_SLOW;
 	if (!counted)
@@ -350,13 +338,38 @@ void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_resu
 		set_state(b, DWCP_RES_BREAKER_OPEN, now);
 }
 
-enum dwcp_res_result dwcp_breaker_classify(const struct dwcp_breaker *b, enum dwcp_res_result r,
-					   u64 duration_ns)
+void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_result r, u64 now)
 {
-	if (r == DWCP_RES_RESULT_SUCCESS && b->cfg.slow_call_ns &&
-	    duration_ns >= b->cfg.slow_call_ns)
-		return DWCP_RES_RESULT_SLOW;
-	return r;
+	/*
+	 * Fast path, the common case: CLOSED, a result of the current epoch,
+	 * a known class. Nothing of the general path below applies then
+	 * (no half-open deadline, not stale), so go straight to the count.
+	 */
+	if (likely(b->state == DWCP_RES_BREAKER_CLOSED && epoch == b->epoch &&
+		   (u32)r < __DWCP_RES_RESULT_MAX)) {
+		b->results[r]++;
+		closed_result(b, r, now);
+		return;
+	}
+
+	if ((u32)r >= __DWCP_RES_RESULT_MAX)
+		r = DWCP_RES_RESULT_IGNORED;	/* unknown class: never count it */
+	if (half_open_expired(b, now))
+		half_open_give_up(b, now);
+
+	if (epoch != b->epoch || b->state == DWCP_RES_BREAKER_OPEN ||
+	    b->state == DWCP_RES_BREAKER_FORCED_OPEN ||
+	    (b->state == DWCP_RES_BREAKER_HALF_OPEN && !b->probes_inflight)) {
+		b->stale++;
+		return;
+	}
+	b->results[r]++;
+
+	if (b->state == DWCP_RES_BREAKER_HALF_OPEN) {
+		probe_result(b, r, now);
+		return;
+	}
+	closed_result(b, r, now);	/* CLOSED or DISABLED */
 }
 
 int dwcp_breaker_force(struct dwcp_breaker *b, enum dwcp_res_breaker_state st, u64 now)

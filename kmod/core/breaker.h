@@ -219,8 +219,16 @@ int dwcp_breaker_admit(struct dwcp_breaker *b, u64 now, u32 *epoch);
  */
 void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_result r, u64 now);
 /* SUCCESS slower than cfg.slow_call_ns becomes SLOW; others unchanged. */
-enum dwcp_res_result dwcp_breaker_classify(const struct dwcp_breaker *b, enum dwcp_res_result r,
-					   u64 duration_ns);
+static inline enum dwcp_res_result dwcp_breaker_classify(const struct dwcp_breaker *b,
+							 enum dwcp_res_result r,
+							 u64 duration_ns)
+{
+	if (r == DWCP_RES_RESULT_SUCCESS && b->cfg.slow_call_ns &&
+	    duration_ns >= b->cfg.slow_call_ns)
+		return DWCP_RES_RESULT_SLOW;
+	return r;
+}
+
 /* Operator: go to DISABLED, FORCED_OPEN, OPEN or CLOSED; -EINVAL otherwise. */
 int dwcp_breaker_force(struct dwcp_breaker *b, enum dwcp_res_breaker_state st, u64 now);
 /* Operator: CLOSED with a cleared window and count (epoch still bumps). */

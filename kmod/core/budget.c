@@ -78,6 +78,16 @@ static void dwcp_budget_set_geometry(struct dwcp_budget *b)
 	}
 }
 
+/* Recompute the cached end of the head bucket from head_epoch and bucket_ns. */
+static void dwcp_budget_set_edge(struct dwcp_budget *b)
+{
+	u64 next;
+
+	if (check_add_overflow(b->head_epoch, (u64)1, &next) ||
+	    check_mul_overflow(next, b->bucket_ns, &b->next_edge_ns))
+		b->next_edge_ns = U64_MAX;
+}
+
 void dwcp_budget_init(struct dwcp_budget *b,
 		      const struct dwcp_budget_config *cfg, u64 now)
 {
@@ -85,6 +95,7 @@ void dwcp_budget_init(struct dwcp_budget *b,
 	b->cfg = *cfg;
 	dwcp_budget_set_geometry(b);
 	b->head_epoch = div64_u64(now, b->bucket_ns);
+	dwcp_budget_set_edge(b);
 }
 
 /* Ring index of the bucket i steps before the head. */
@@ -95,7 +106,11 @@ static u32 dwcp_budget_idx(const struct dwcp_budget *b, u32 i)
 	return b->head >= i ? b->head - i : b->head + n - i;
 }
 
-void dwcp_budget_advance(struct dwcp_budget *b, u64 now)
+/*
+ * The slow path of dwcp_budget_advance(): @now is at or past the cached end
+ * of the head bucket (or that end saturated at U64_MAX), so divide.
+ */
+void dwcp_budget_advance_slow(struct dwcp_budget *b, u64 now)
 {
 	u64 e = div64_u64(now, b->bucket_ns);
 	u64 steps;
@@ -105,6 +120,7 @@ void dwcp_budget_advance(struct dwcp_budget *b, u64 now)
 		return;
 	steps = e - b->head_epoch;
 	b->head_epoch = e;
+	dwcp_budget_set_edge(b);
 	if (steps >= n) {
 		memset(b->ring, 0, sizeof(b->ring));
 		b->head = 0;
@@ -144,9 +160,20 @@ static void dwcp_budget_bucket_add(struct dwcp_budget *b,
 
 void dwcp_budget_add(struct dwcp_budget *b, u64 now, u32 total, u32 bad)
 {
+	struct dwcp_budget_bucket *bk;
+
 	bad = min(bad, total);
 	dwcp_budget_advance(b, now);
-	dwcp_budget_bucket_add(b, &b->ring[b->head], total, bad);
+	bk = &b->ring[b->head];
+	if (likely(bk->total <= U32_MAX - total)) {
+		/* No saturation: bad <= total and bk->bad <= bk->total. */
+		bk->total += total;
+		bk->bad += bad;
+		b->win_total += total;
+		b->win_bad += bad;
+	} else {
+		dwcp_budget_bucket_add(b, bk, total, bad);
+	}
 	b->life_total += total;
 	b->life_bad += bad;
 }
@@ -332,6 +359,7 @@ void dwcp_budget_reconfigure(struct dwcp_budget *b,
 	b->cfg = *cfg;
 	dwcp_budget_set_geometry(b);
 	nn = b->cfg.nbuckets;
+	dwcp_budget_set_edge(b);
 	if (b->bucket_ns == old_bucket_ns && on == nn)
 		return;
 
@@ -365,6 +393,7 @@ void dwcp_budget_reconfigure(struct dwcp_budget *b,
 	b->win_bad = 0;
 	b->head = 0;
 	b->head_epoch = div64_u64(now, b->bucket_ns);
+	dwcp_budget_set_edge(b);
 	dwcp_budget_bucket_add(b, &b->ring[0], (u32)min_t(u64, t, U32_MAX),
 			       (u32)min_t(u64, f, U32_MAX));
 }

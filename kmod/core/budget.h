@@ -86,6 +86,12 @@ struct dwcp_budget {
 	struct dwcp_budget_config cfg;
 	u64 bucket_ns;
 	u64 head_epoch;		/* absolute bucket number of the head */
+	/*
+	 * (head_epoch + 1) * bucket_ns, saturated at U64_MAX: where the head
+	 * bucket ends. Cached so that the data path compares instead of
+	 * dividing; kept in step with head_epoch and bucket_ns everywhere.
+	 */
+	u64 next_edge_ns;
 	u32 head;		/* ring index of the head bucket */
 	u32 alerts;		/* enum dwcp_res_alert bits at the last eval */
 	u64 win_total;		/* sums over the ring (subtract-on-evict) */
@@ -119,7 +125,21 @@ void dwcp_budget_init(struct dwcp_budget *b,
 void dwcp_budget_reconfigure(struct dwcp_budget *b,
 			     const struct dwcp_budget_config *cfg, u64 now);
 
-void dwcp_budget_advance(struct dwcp_budget *b, u64 now);
+/* Roll the ring forward to the bucket of @now; see dwcp_budget_advance(). */
+void dwcp_budget_advance_slow(struct dwcp_budget *b, u64 now);
+
+/*
+ * Every call that passes @now advances the ring first. Almost always @now
+ * is still inside the head bucket (or before it: the clock went back), and
+ * that is one compare against the cached end of the head bucket.
+ */
+static inline void dwcp_budget_advance(struct dwcp_budget *b, u64 now)
+{
+	if (likely(now < b->next_edge_ns))
+		return;
+	dwcp_budget_advance_slow(b, now);
+}
+
 void dwcp_budget_add(struct dwcp_budget *b, u64 now, u32 total, u32 bad);
 
 static inline void dwcp_budget_record(struct dwcp_budget *b, u64 now,

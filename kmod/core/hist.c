@@ -14,19 +14,6 @@ void dwcp_hist_init(struct dwcp_hist *h)
 	dwcp_hist_reset(h);
 }
 
-unsigned int dwcp_hist_index(u64 v)
-{
-	unsigned int m;
-
-	if (v < DWCP_HIST_MIN_NS)
-		return 0;
-	if (v > DWCP_HIST_MAX_NS)
-		return DWCP_HIST_BUCKETS - 1;
-	m = fls64(v) - 1;
-	return (m - DWCP_HIST_MIN_SHIFT) * DWCP_HIST_SUB +
-	       (unsigned int)((v >> (m - DWCP_HIST_SUB_BITS)) & (DWCP_HIST_SUB - 1));
-}
-
 u64 dwcp_hist_bucket_width(unsigned int idx)
 {
 	unsigned int m;
@@ -44,52 +31,16 @@ u64 dwcp_hist_bucket_lo(unsigned int idx)
 	return (u64)(DWCP_HIST_SUB + idx % DWCP_HIST_SUB) * dwcp_hist_bucket_width(idx);
 }
 
-static u64 sat_add64(u64 a, u64 b)
-{
-	u64 r;
-
-	if (check_add_overflow(a, b, &r))
-		return U64_MAX;
-	return r;
-}
-
-static u32 sat_add32(u32 a, u32 b)
-{
-	u32 r;
-
-	if (check_add_overflow(a, b, &r))
-		return U32_MAX;
-	return r;
-}
-
-void dwcp_hist_record(struct dwcp_hist *h, u64 v)
-{
-	unsigned int idx = dwcp_hist_index(v);
-
-	if (v < DWCP_HIST_MIN_NS)
-		h->under = sat_add32(h->under, 1);
-	else if (v > DWCP_HIST_MAX_NS)
-		h->over = sat_add32(h->over, 1);
-	h->bucket[idx] = sat_add32(h->bucket[idx], 1);
-	h->count = sat_add64(h->count, 1);
-	h->sum = sat_add64(h->sum, v);
-}
-
 void dwcp_hist_merge(struct dwcp_hist *dst, const struct dwcp_hist *src)
 {
 	unsigned int i;
 
 	for (i = 0; i < DWCP_HIST_BUCKETS; i++)
-		dst->bucket[i] = sat_add32(dst->bucket[i], src->bucket[i]);
-	dst->under = sat_add32(dst->under, src->under);
-	dst->over = sat_add32(dst->over, src->over);
-	dst->count = sat_add64(dst->count, src->count);
-	dst->sum = sat_add64(dst->sum, src->sum);
-}
-
-u64 dwcp_hist_count(const struct dwcp_hist *h)
-{
-	return h->count;
+		dst->bucket[i] = dwcp_hist_sat_add32(dst->bucket[i], src->bucket[i]);
+	dst->under = dwcp_hist_sat_add32(dst->under, src->under);
+	dst->over = dwcp_hist_sat_add32(dst->over, src->over);
+	dst->count = dwcp_hist_sat_add64(dst->count, src->count);
+	dst->sum = dwcp_hist_sat_add64(dst->sum, src->sum);
 }
 
 u64 dwcp_hist_mean(const struct dwcp_hist *h)

@@ -73,16 +73,72 @@ struct dwcp_hist {
 
 void dwcp_hist_init(struct dwcp_hist *h);
 void dwcp_hist_reset(struct dwcp_hist *h);
-void dwcp_hist_record(struct dwcp_hist *h, u64 value_ns);
 void dwcp_hist_merge(struct dwcp_hist *dst, const struct dwcp_hist *src);
 
-u64 dwcp_hist_count(const struct dwcp_hist *h);
 u64 dwcp_hist_mean(const struct dwcp_hist *h);
 u64 dwcp_hist_percentile(const struct dwcp_hist *h, u32 ppm);
 
 /* Bucket geometry, exposed for exporters (Prometheus "le" bounds) and tests. */
-unsigned int dwcp_hist_index(u64 value_ns);
 u64 dwcp_hist_bucket_lo(unsigned int idx);
 u64 dwcp_hist_bucket_width(unsigned int idx);
+
+/*
+ * The per-call part is inline: it runs on every completion, often twice
+ * with the same value (the adaptive limiter's and the timeout's windows),
+ * and inlined the compiler computes the index once for both.
+ */
+static inline unsigned int dwcp_hist_index(u64 v)
+{
+	unsigned int m;
+
+	if (v < DWCP_HIST_MIN_NS)
+		return 0;
+	if (v > DWCP_HIST_MAX_NS)
+		return DWCP_HIST_BUCKETS - 1;
+	m = fls64(v) - 1;
+	return (m - DWCP_HIST_MIN_SHIFT) * DWCP_HIST_SUB +
+	       (unsigned int)((v >> (m - DWCP_HIST_SUB_BITS)) & (DWCP_HIST_SUB - 1));
+}
+
+static inline u32 dwcp_hist_sat_add32(u32 a, u32 b)
+{
+	u32 r;
+
+	if (check_add_overflow(a, b, &r))
+		return U32_MAX;
+	return r;
+}
+
+static inline u64 dwcp_hist_sat_add64(u64 a, u64 b)
+{
+	u64 r;
+
+	if (check_add_overflow(a, b, &r))
+		return U64_MAX;
+	return r;
+}
+
+/* Record @v whose bucket is @idx == dwcp_hist_index(v). */
+static inline void dwcp_hist_record_idx(struct dwcp_hist *h, unsigned int idx,
+					u64 v)
+{
+	if (unlikely(v < DWCP_HIST_MIN_NS))
+		h->under = dwcp_hist_sat_add32(h->under, 1);
+	else if (unlikely(v > DWCP_HIST_MAX_NS))
+		h->over = dwcp_hist_sat_add32(h->over, 1);
+	h->bucket[idx] = dwcp_hist_sat_add32(h->bucket[idx], 1);
+	h->count = dwcp_hist_sat_add64(h->count, 1);
+	h->sum = dwcp_hist_sat_add64(h->sum, v);
+}
+
+static inline void dwcp_hist_record(struct dwcp_hist *h, u64 value_ns)
+{
+	dwcp_hist_record_idx(h, dwcp_hist_index(value_ns), value_ns);
+}
+
+static inline u64 dwcp_hist_count(const struct dwcp_hist *h)
+{
+	return h->count;
+}
 
 #endif /* _DWCP_CORE_HIST_H */

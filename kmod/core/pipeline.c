@@ -414,7 +414,8 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	if (p->flags & DWCP_PIPE_F_ADAPTIVE) {
 		u64 rate;
 
-		if (dwcp_adaptive_tick(&p->adaptive, now, &rate)) {
+		if (unlikely(dwcp_adaptive_tick_due(&p->adaptive, now)) &&
+		    dwcp_adaptive_tick(&p->adaptive, now, &rate)) {
 			struct dwcp_tb_config tb = p->rate.cfg;
 			const char *why;
 
@@ -424,7 +425,8 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 			dwcp_tb_reconfigure(&p->rate, &tb, now, &why);
 		}
 	}
-	dwcp_timeout_update(&p->timeout, now);
+	if (unlikely(dwcp_timeout_update_due(&p->timeout, now)))
+		dwcp_timeout_update(&p->timeout, now);
 	return dwcp_bh_release(&p->bulkhead);
 }
 

@@ -114,17 +114,6 @@ int dwcp_timeout_reconfigure(struct dwcp_timeout *t, const struct dwcp_timeout_c
 	return 0;
 }
 
-void dwcp_timeout_record(struct dwcp_timeout *t, u64 latency_ns, bool timed_out)
-{
-	if (timed_out) {
-		/* It ran at least this long; never let it pull the estimate down. */
-		latency_ns = max(latency_ns, t->current_ns);
-		t->win_timeouts++;
-		t->timeouts++;
-	}
-	dwcp_hist_record(&t->win, latency_ns);
-}
-
 /* Move @cur towards @target by @ppm of the gap, at least 1 ns if they differ. */
 static u64 dwcp_timeout_step(u64 cur, u64 target, u32 ppm)
 {
@@ -143,10 +132,9 @@ static u64 dwcp_timeout_step(u64 cur, u64 target, u32 ppm)
 
 bool dwcp_timeout_update(struct dwcp_timeout *t, u64 now)
 {
-	u64 elapsed, pct, target, old = t->current_ns, cur;
+	u64 pct, target, old = t->current_ns, cur;
 
-	elapsed = now > t->win_start ? now - t->win_start : 0;
-	if (elapsed < t->cfg.window_ns || dwcp_hist_count(&t->win) < t->cfg.min_samples)
+	if (!dwcp_timeout_update_due(t, now))
 		return false;
 
 	pct = dwcp_hist_percentile(&t->win, t->cfg.percentile_ppm);
@@ -161,11 +149,6 @@ bool dwcp_timeout_update(struct dwcp_timeout *t, u64 now)
 	t->updates++;
 	dwcp_timeout_new_window(t, now);
 	return t->current_ns != old;
-}
-
-u64 dwcp_timeout_current(const struct dwcp_timeout *t)
-{
-	return t->current_ns;
 }
 
 void dwcp_timeout_adapt(struct dwcp_timeout *t, u64 latency_ns, bool success)

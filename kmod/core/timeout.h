@@ -72,9 +72,36 @@ int dwcp_timeout_init(struct dwcp_timeout *t, const struct dwcp_timeout_config *
 int dwcp_timeout_reconfigure(struct dwcp_timeout *t, const struct dwcp_timeout_config *cfg,
 			     u64 now);
 
-void dwcp_timeout_record(struct dwcp_timeout *t, u64 latency_ns, bool timed_out);
+static inline void dwcp_timeout_record(struct dwcp_timeout *t, u64 latency_ns,
+				       bool timed_out)
+{
+	if (unlikely(timed_out)) {
+		/* It ran at least this long; never let it pull the estimate down. */
+		latency_ns = max(latency_ns, t->current_ns);
+		t->win_timeouts++;
+		t->timeouts++;
+	}
+	dwcp_hist_record(&t->win, latency_ns);
+}
+
+/*
+ * Would dwcp_timeout_update() close the window at @now? Cheap and inline:
+ * the data path calls the update only when this says so (almost never).
+ */
+static inline bool dwcp_timeout_update_due(const struct dwcp_timeout *t, u64 now)
+{
+	u64 elapsed = now > t->win_start ? now - t->win_start : 0;
+
+	return elapsed >= t->cfg.window_ns && dwcp_hist_count(&t->win) >= t->cfg.min_samples;
+}
+
 bool dwcp_timeout_update(struct dwcp_timeout *t, u64 now);
-u64 dwcp_timeout_current(const struct dwcp_timeout *t);
+
+static inline u64 dwcp_timeout_current(const struct dwcp_timeout *t)
+{
+	return t->current_ns;
+}
+
 void dwcp_timeout_adapt(struct dwcp_timeout *t, u64 latency_ns, bool success);
 
 #endif /* _DWCP_CORE_TIMEOUT_H */

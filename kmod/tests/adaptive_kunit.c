@@ -192,6 +192,50 @@ static void adaptive_window_rules(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dwcp_adaptive_tick(a, 0, &r));
 }
 
+/* Tick at @now; expect a decision exactly when dwcp_adaptive_tick_due() said so. */
+static void tick_as_due(struct kunit *test, struct dwcp_adaptive *a, u64 now, bool want)
+{
+	bool due = dwcp_adaptive_tick_due(a, now);
+	u64 w = a->windows, r;
+
+	KUNIT_EXPECT_EQ(test, due, want);
+	dwcp_adaptive_tick(a, now, &r);
+	KUNIT_EXPECT_EQ(test, a->windows != w, due);
+	if (!due)
+		KUNIT_EXPECT_EQ(test, r, dwcp_adaptive_rate(a));
+}
+
+/* The inline due-check the pipeline uses agrees with the tick itself. */
+static void adaptive_tick_due_matches_tick(struct kunit *test)
+{
+	struct dwcp_adaptive_config c;
+	struct dwcp_adaptive *a;
+
+	dwcp_adaptive_config_default(&c);
+	a = new_adaptive(test, &c, 10 * SEC);
+	feed(a, c.min_samples, 500 * MS, 0);
+	tick_as_due(test, a, 11 * SEC - 1, false);	/* window not over */
+	tick_as_due(test, a, 5 * SEC, false);		/* clock went back */
+	tick_as_due(test, a, 11 * SEC, true);		/* exactly at the end */
+	feed(a, c.min_samples - 1, 500 * MS, 0);
+	tick_as_due(test, a, 20 * SEC, false);		/* too few samples */
+	feed(a, 1, 500 * MS, 0);
+	tick_as_due(test, a, 20 * SEC, true);
+	/* reconfigured to a longer window: the check follows the new one */
+	c.window_ns = 5 * SEC;
+	KUNIT_ASSERT_EQ(test, dwcp_adaptive_reconfigure(a, &c, 21 * SEC), 0);
+	feed(a, c.min_samples, 500 * MS, 0);
+	tick_as_due(test, a, 24 * SEC, false);
+	tick_as_due(test, a, 25 * SEC, true);
+	/* window_ns = 0: due on samples alone, even with the clock back */
+	c.window_ns = 0;
+	KUNIT_ASSERT_EQ(test, dwcp_adaptive_reconfigure(a, &c, 25 * SEC), 0);
+	feed(a, c.min_samples - 1, 500 * MS, 0);
+	tick_as_due(test, a, SEC, false);
+	feed(a, 1, 500 * MS, 0);
+	tick_as_due(test, a, SEC, true);
+}
+
 static void defect_6_burst_never_zero(struct kunit *test)
 {
 	struct dwcp_adaptive_config c;
@@ -352,6 +396,7 @@ static struct kunit_case dwcp_adaptive_test_cases[] = {
 	KUNIT_CASE(adaptive_dead_band),
 	KUNIT_CASE(adaptive_clamps),
 	KUNIT_CASE(adaptive_reconfigure_keeps_state),
+	KUNIT_CASE(adaptive_tick_due_matches_tick),
 	{}
 };
 

@@ -615,6 +615,49 @@ static void epoch_bumps_on_every_transition(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->epoch, 1);
 }
 
+/*
+ * The CLOSED fast paths of admit and complete change nothing: a result of
+ * an earlier epoch is still stale, an unknown class is still IGNORED, and
+ * a DISABLED breaker (general path) counts like a CLOSED one.
+ */
+static void closed_fast_path_same_as_general(struct kunit *test)
+{
+	struct dwcp_breaker *b = mk_consec(test, 3, SEC(60));
+	u32 e_old, e;
+
+	KUNIT_EXPECT_EQ(test, dwcp_breaker_admit(b, T0, &e_old), DWCP_BREAKER_ADMIT);
+	KUNIT_EXPECT_EQ(test, e_old, b->epoch);
+	dwcp_breaker_reset(b, T0);			/* CLOSED again, new epoch */
+	dwcp_breaker_complete(b, e_old, F, T0);
+	KUNIT_EXPECT_EQ(test, b->stale, 1);
+	KUNIT_EXPECT_EQ(test, b->results[F], 0);
+	KUNIT_EXPECT_EQ(test, b->consecutive_failures, 0);
+
+	KUNIT_EXPECT_EQ(test, dwcp_breaker_admit(b, T0, &e), DWCP_BREAKER_ADMIT);
+	dwcp_breaker_complete(b, e, (enum dwcp_res_result)(__DWCP_RES_RESULT_MAX + 7), T0);
+	KUNIT_EXPECT_EQ(test, b->results[IGN], 1);
+	KUNIT_EXPECT_EQ(test, b->admitted, 2);
+	call(b, F, T0);
+	call(b, F, T0);
+	call(b, S, T0);					/* zeroes the count */
+	call(b, F, T0);
+	call(b, F, T0);
+	KUNIT_EXPECT_EQ(test, b->state, CLOSED);
+	KUNIT_EXPECT_EQ(test, b->consecutive_failures, 2);
+	call(b, F, T0);
+	KUNIT_EXPECT_EQ(test, b->state, OPEN);
+
+	KUNIT_EXPECT_EQ(test, dwcp_breaker_force(b, DWCP_RES_BREAKER_DISABLED, T0), 0);
+	call(b, F, T0);
+	call(b, F, T0);
+	call(b, S, T0);
+	call(b, F, T0);
+	KUNIT_EXPECT_EQ(test, b->consecutive_failures, 1);
+	KUNIT_EXPECT_EQ(test, b->results[F], 8);
+	KUNIT_EXPECT_EQ(test, b->results[S], 2);
+	KUNIT_EXPECT_EQ(test, b->admitted, 12);
+}
+
 /* DISABLED: always admits, never trips, still counts. */
 static void operator_disabled(struct kunit *test)
 {
@@ -1037,6 +1080,7 @@ static struct kunit_case dwcp_breaker_test_cases[] = {
 	KUNIT_CASE_PARAM(half_open_max_wait, wait_gen_params),
 	KUNIT_CASE(half_open_slow_probes_reopen),
 	KUNIT_CASE(epoch_bumps_on_every_transition),
+	KUNIT_CASE(closed_fast_path_same_as_general),
 	KUNIT_CASE(operator_disabled),
 	KUNIT_CASE(operator_forced_open),
 	KUNIT_CASE(operator_force_rejects_bad_state),

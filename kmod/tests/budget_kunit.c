@@ -376,6 +376,123 @@ static void budget_clock_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t, (u64)U32_MAX);
 }
 
+/* The cached end of the head bucket is what the division would give. */
+static void expect_edge(struct kunit *test, const struct dwcp_budget *b)
+{
+	u64 edge;
+
+	if (check_mul_overflow(b->head_epoch + 1, b->bucket_ns, &edge))
+		edge = U64_MAX;
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, edge);
+}
+
+/*
+ * next_edge_ns (the data path's compare instead of a divide): right at
+ * init, across bucket boundaries (last ns of a bucket, first of the next,
+ * jumps, a gap longer than the window), with the clock going back, after
+ * each kind of reconfiguration and after a merge; and it never changes
+ * which bucket an event lands in.
+ */
+static void budget_next_edge_cache(struct kunit *test)
+{
+	static const u64 times[] = {
+		101 * T_SEC - 1, 101 * T_SEC, 101 * T_SEC + 1, 50 * T_SEC,
+		103 * T_SEC + T_SEC / 2, 102 * T_SEC, 200 * T_SEC - 1,
+		200 * T_SEC, 1000 * T_SEC, 999 * T_SEC,
+	};
+	struct dwcp_budget *b = budget_new(test, 990000, 60, 60 * T_SEC, 0,
+					   100 * T_SEC + T_SEC / 2);
+	struct dwcp_budget *o = budget_new(test, 990000, 60, 60 * T_SEC, 0, 0);
+	struct dwcp_budget_config cfg = b->cfg;
+	u64 head = 100, t, f;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, 101 * T_SEC);
+	for (i = 0; i < ARRAY_SIZE(times); i++) {
+		u64 e = div64_u64(times[i], b->bucket_ns);
+
+		dwcp_budget_record(b, times[i], false);
+		head = max(head, e);
+		KUNIT_EXPECT_EQ(test, b->head_epoch, head);
+		expect_edge(test, b);
+	}
+	/* 999 s went back into 1000 s's bucket: 2 events there, 5 before */
+	dwcp_budget_window(b, 1000 * T_SEC, 1, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, 2ULL);
+	KUNIT_EXPECT_EQ(test, b->life_total, (u64)ARRAY_SIZE(times));
+
+	/* buckets either side of one edge stay apart */
+	dwcp_budget_record(b, 1001 * T_SEC - 1, true);
+	dwcp_budget_record(b, 1001 * T_SEC, false);
+	dwcp_budget_window(b, 1001 * T_SEC, 1, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, 1ULL);
+	KUNIT_EXPECT_EQ(test, f, 0ULL);
+	dwcp_budget_window(b, 1001 * T_SEC, 2, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, 4ULL);
+	KUNIT_EXPECT_EQ(test, f, 1ULL);
+
+	/* reconfigure: same geometry, fewer buckets, new width */
+	cfg.slo_ppm = 999000;
+	dwcp_budget_reconfigure(b, &cfg, 1001 * T_SEC);
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, 1002 * T_SEC);
+	cfg.nbuckets = 30;
+	cfg.window_ns = 30 * T_SEC;
+	dwcp_budget_reconfigure(b, &cfg, 1001 * T_SEC);
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, 1002 * T_SEC);
+	cfg.nbuckets = 10;	/* 3 s buckets: 1003.5 s is in [1002, 1005) */
+	dwcp_budget_reconfigure(b, &cfg, 1003 * T_SEC + T_SEC / 2);
+	KUNIT_EXPECT_EQ(test, b->head_epoch, 334ULL);
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, 1005 * T_SEC);
+	dwcp_budget_record(b, 1005 * T_SEC - 1, false);
+	KUNIT_EXPECT_EQ(test, b->head_epoch, 334ULL);
+	dwcp_budget_record(b, 1005 * T_SEC, false);
+	KUNIT_EXPECT_EQ(test, b->head_epoch, 335ULL);
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, 1008 * T_SEC);
+	/* a new width with the clock behind: re-based on @now's bucket */
+	cfg.nbuckets = 60;
+	cfg.window_ns = 60 * T_SEC;
+	dwcp_budget_reconfigure(b, &cfg, 900 * T_SEC);
+	KUNIT_EXPECT_EQ(test, b->head_epoch, 900ULL);
+	expect_edge(test, b);
+
+	/* merge advances both to the later head */
+	dwcp_budget_record(o, 5 * T_SEC, true);
+	KUNIT_EXPECT_EQ(test, dwcp_budget_merge(o, b, 10 * T_SEC), 0);
+	KUNIT_EXPECT_EQ(test, o->head_epoch, 900ULL);
+	expect_edge(test, o);
+	expect_edge(test, b);
+
+	/* near the end of time the edge saturates; the slow path still works */
+	b = budget_new(test, 990000, 60, 60 * T_SEC, 0, U64_MAX - 1);
+	KUNIT_EXPECT_EQ(test, b->next_edge_ns, U64_MAX);
+	dwcp_budget_record(b, U64_MAX - 1, false);
+	dwcp_budget_record(b, U64_MAX, true);
+	dwcp_budget_window(b, U64_MAX, 1, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, 2ULL);
+	KUNIT_EXPECT_EQ(test, f, 1ULL);
+	expect_edge(test, b);
+}
+
+/* The non-saturating fast add and the saturating one meet exactly. */
+static void budget_add_saturation_edge(struct kunit *test)
+{
+	struct dwcp_budget *b = budget_new(test, 990000, 60, 60 * T_SEC, 0, 0);
+	u64 t, f;
+
+	dwcp_budget_add(b, T_SEC, U32_MAX - 2, 1);
+	dwcp_budget_add(b, T_SEC, 2, 2);		/* exactly fills it */
+	dwcp_budget_window(b, T_SEC, 1, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, (u64)U32_MAX);
+	KUNIT_EXPECT_EQ(test, f, 3ULL);
+	dwcp_budget_add(b, T_SEC, 1, 1);		/* saturates */
+	dwcp_budget_window(b, T_SEC, 60, &t, &f);
+	KUNIT_EXPECT_EQ(test, t, (u64)U32_MAX);
+	KUNIT_EXPECT_EQ(test, f, 4ULL);
+	KUNIT_EXPECT_EQ(test, b->win_total, (u64)U32_MAX);
+	KUNIT_EXPECT_EQ(test, b->win_bad, 4ULL);
+	KUNIT_EXPECT_EQ(test, b->life_total, (u64)U32_MAX + 1);
+}
+
 struct budget_cfg_case {
 	const char *name;
 	u32 slo_ppm;
@@ -431,6 +548,8 @@ static struct kunit_case dwcp_budget_test_cases[] = {
 	KUNIT_CASE(budget_low_traffic_guard),
 	KUNIT_CASE(budget_reconfigure_keeps_window),
 	KUNIT_CASE(budget_clock_edges),
+	KUNIT_CASE(budget_next_edge_cache),
+	KUNIT_CASE(budget_add_saturation_edge),
 	KUNIT_CASE_PARAM(budget_config_check, budget_cfg_gen_params),
 	{}
 };

@@ -199,6 +199,38 @@ static void hist_basics(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_hist_percentile(h, DWCP_HIST_P50), 0);
 }
 
+/*
+ * dwcp_hist_record_idx() with the index computed once (as the pipeline does
+ * for its two window histograms) gives exactly what dwcp_hist_record() does,
+ * in range, below it and above it.
+ */
+static void hist_record_idx_matches_record(struct kunit *test)
+{
+	static const u64 vals[] = {
+		0, 1, DWCP_HIST_MIN_NS - 1, DWCP_HIST_MIN_NS, 800, 1000, 4095,
+		4096, 10 * MS, 600 * SEC, DWCP_HIST_MAX_NS, DWCP_HIST_MAX_NS + 1,
+		U64_MAX,
+	};
+	struct dwcp_hist *a = new_hist(test), *b = new_hist(test);
+	struct dwcp_hist *c = new_hist(test);
+	u64 s = 42;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vals) + 1000; i++) {
+		u64 v = i < ARRAY_SIZE(vals) ? vals[i] : rand_latency(&s);
+		unsigned int idx = dwcp_hist_index(v);
+
+		KUNIT_ASSERT_LT(test, idx, (unsigned int)DWCP_HIST_BUCKETS);
+		dwcp_hist_record(a, v);
+		dwcp_hist_record_idx(b, idx, v);
+		dwcp_hist_record_idx(c, idx, v);
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, sizeof(*a)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(a, c, sizeof(*a)), 0);
+	KUNIT_EXPECT_EQ(test, a->under, 3U);
+	KUNIT_EXPECT_EQ(test, a->over, 2U);
+}
+
 /* One histogram per CPU, summed, equals one histogram of everything. */
 static void hist_merge(struct kunit *test)
 {
@@ -244,6 +276,7 @@ static struct kunit_case dwcp_hist_test_cases[] = {
 	KUNIT_CASE(hist_basics),
 	KUNIT_CASE(hist_merge),
 	KUNIT_CASE(hist_saturation),
+	KUNIT_CASE(hist_record_idx_matches_record),
 	{}
 };
 

@@ -130,6 +130,46 @@ static void timeout_min_samples_and_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->updates, 1);
 }
 
+/* Update at @now; expect one exactly when dwcp_timeout_update_due() said so. */
+static void update_as_due(struct kunit *test, struct dwcp_timeout *t, u64 now, bool want)
+{
+	bool due = dwcp_timeout_update_due(t, now);
+	u64 u = t->updates;
+
+	KUNIT_EXPECT_EQ(test, due, want);
+	dwcp_timeout_update(t, now);
+	KUNIT_EXPECT_EQ(test, t->updates != u, due);
+}
+
+/* The inline due-check the pipeline uses agrees with the update itself. */
+static void timeout_update_due_matches_update(struct kunit *test)
+{
+	struct dwcp_timeout *t = new_timeout(test, SEC);
+	struct dwcp_timeout_config c = t->cfg;
+
+	feed(t, 10, 2 * SEC, false);
+	update_as_due(test, t, SEC - 1, false);		/* window not over */
+	update_as_due(test, t, SEC, true);		/* exactly at the end */
+	feed(t, 9, 2 * SEC, false);
+	update_as_due(test, t, 5 * SEC, false);		/* too few samples */
+	feed(t, 1, 2 * SEC, true);			/* a timeout counts too */
+	update_as_due(test, t, SEC / 2, false);		/* clock went back */
+	update_as_due(test, t, 5 * SEC, true);
+	/* reconfigured window: the check follows it */
+	c.window_ns = 3 * SEC;
+	KUNIT_ASSERT_EQ(test, dwcp_timeout_reconfigure(t, &c, 5 * SEC), 0);
+	feed(t, 10, 2 * SEC, false);
+	update_as_due(test, t, 8 * SEC - 1, false);
+	update_as_due(test, t, 8 * SEC, true);
+	/* window_ns = 0: due on samples alone */
+	c.window_ns = 0;
+	KUNIT_ASSERT_EQ(test, dwcp_timeout_reconfigure(t, &c, 8 * SEC), 0);
+	feed(t, 9, 2 * SEC, false);
+	update_as_due(test, t, 0, false);
+	feed(t, 1, 2 * SEC, false);
+	update_as_due(test, t, 0, true);
+}
+
 static void timeout_fast_up(struct kunit *test)
 {
 	struct dwcp_timeout *t = new_timeout(test, SEC);
@@ -281,6 +321,7 @@ static struct kunit_case dwcp_timeout_test_cases[] = {
 	KUNIT_CASE(defect_4_timed_out_counts_as_current),
 	KUNIT_CASE(timeout_adapt_manual),
 	KUNIT_CASE(timeout_reconfigure_keeps_state),
+	KUNIT_CASE(timeout_update_due_matches_update),
 	{}
 };
 
