@@ -36,7 +36,7 @@ TEST(version_with_module)
 	EXPECT_STREQ("0.1.0", sysver);
 	EXPECT_NE(NULL, strstr(out, "dwcp_res 0.1.0\n")) TH_LOG("stdout: %s", out);
 	EXPECT_NE(NULL, strstr(out, "chaos allowed no\n")) TH_LOG("stdout: %s", out);
-	EXPECT_NE(NULL, strstr(out, "features 0x1\n")) TH_LOG("stdout: %s", out);
+	EXPECT_NE(NULL, strstr(out, "features 0x")) TH_LOG("stdout: %s", out);
 }
 
 TEST(version_json)
@@ -45,9 +45,9 @@ TEST(version_json)
 	dwcp_resctl_cmd(cmd, sizeof(cmd), "-j version");
 	EXPECT_EQ(0, dwcp_run(cmd, out, sizeof(out), err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(out, "\"resctl\":\"0.1.0\"")) TH_LOG("stdout: %s", out);
-	EXPECT_NE(NULL, strstr(out, "\"module\":{\"version\":\"0.1.0\",\"features\":1,"
-				    "\"chaos_allowed\":false}"))
+	EXPECT_NE(NULL, strstr(out, "\"module\":{\"version\":\"0.1.0\",\"features\":"))
 		TH_LOG("stdout: %s", out);
+	EXPECT_NE(NULL, strstr(out, ",\"chaos_allowed\":false}")) TH_LOG("stdout: %s", out);
 }
 
 TEST(chaos_allowed_parameter)
@@ -144,7 +144,9 @@ TEST_F(genl, get_info_reply)
 	ASSERT_EQ(0, get_info(self->sk, self->family, 0, &r));
 	EXPECT_EQ(1, r.seen);
 	EXPECT_STREQ("0.1.0", r.version);
-	EXPECT_EQ((uint64_t)DWCP_RES_F_INFO, r.features);
+	/* What this module implements so far; a bit is never taken back. */
+	EXPECT_EQ((uint64_t)(DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY),
+		  r.features & (DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY));
 	EXPECT_EQ(0, r.chaos);
 }
 
