@@ -62,6 +62,7 @@ struct dwcp_net {
 	struct mutex cfg_lock;		/* serialises every writer */
 	struct list_head policies;	/* RCU readers, writers under cfg_lock */
 	unsigned int npolicies;
+	unsigned int generation;	/* bumped on add/del, for dump consistency */
 	u32 level;			/* enum dwcp_res_level, READ_ONCE */
 	bool chaos_enabled;		/* READ_ONCE; needs chaos_allowed */
 };
@@ -85,6 +86,8 @@ u64 dwcp_res_features(void);
 int dwcp_res_policy_init(void);
 void dwcp_res_policy_exit(void);
 struct dwcp_net *dwcp_net(const struct net *net);
+
+int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);

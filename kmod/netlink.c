@@ -1,22 +1,126 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dwcp_res: the generic netlink family. Policies first, then one function per
- * command, then the family itself (WireGuard's src/netlink.c layout).
+ * dwcp_res: the generic netlink family. Attribute policies first, then the
+ * commands that live here, then the family itself (WireGuard's layout);
+ * the policy and chaos commands are in nl_policy.c and nl_chaos.c.
+ *
+ * Every command has its own strict policy: attributes it does not take are
+ * refused, values are range-checked here, and the core's config checks
+ * explain what is left (cross-field rules) through the extended ack.
+ * Commands that change state need CAP_NET_ADMIN over the namespace's user
+ * namespace (GENL_UNS_ADMIN_PERM); reading needs nothing.
  */
 #include <net/genetlink.h>
 #include <uapi/linux/dwcp_res.h>
 
 #include "dwcp_res.h"
+#include "netlink.h"
 #include "version.h"
 
-/* GET_INFO takes no attributes: with strict validation any attribute fails. */
-static const struct nla_policy dwcp_res_info_policy[DWCP_RES_A_MAX + 1] = {
-	[DWCP_RES_A_INFO_VERSION]	= { .type = NLA_REJECT },
-	[DWCP_RES_A_INFO_FEATURES]	= { .type = NLA_REJECT },
-	[DWCP_RES_A_INFO_CHAOS_ALLOWED]	= { .type = NLA_REJECT },
+/* Non-const: 6.1's struct nla_policy points at them without const. */
+static struct netlink_range_validation ppm_range = { .min = 0, .max = 1000000 };
+static struct netlink_range_validation ppm1_range = { .min = 1, .max = 1000000 };
+static struct netlink_range_validation permille_range = { .min = 1, .max = 1000 };
+static struct netlink_range_validation mult_range = { .min = 1000, .max = 1000000 };
+static struct netlink_range_validation count_range = { .min = 1, .max = 1000000 };
+static struct netlink_range_validation queue_range = { .min = 0, .max = 1000000 };
+/* Durations: at most 31 days, far beyond any sane setting, never overflowing. */
+#define NS_MAX (31ULL * 86400 * NSEC_PER_SEC)
+static struct netlink_range_validation ns_range = { .min = 0, .max = NS_MAX };
+static struct netlink_range_validation ns1_range = { .min = 1, .max = NS_MAX };
+static struct netlink_range_validation rate_range = { .min = 1, .max = 1000000000ULL };
+static struct netlink_range_validation mcps_range = { .min = 1, .max = 1000000000000ULL };
+static struct netlink_range_validation bytes_rate_range = { .min = 0, .max = 1ULL << 40 };
+
+#define U32_RANGE(r)	NLA_POLICY_FULL_RANGE(NLA_U32, &(r))
+#define U64_RANGE(r)	NLA_POLICY_FULL_RANGE(NLA_U64, &(r))
+
+const struct nla_policy dwcp_res_policy_attr_policy[DWCP_RES_P_MAX + 1] = {
+	[DWCP_RES_P_BASE]		= { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_P_PRIORITY]		= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_PRIO_MAX - 1),
+	[DWCP_RES_P_FLAGS]		= NLA_POLICY_MASK(NLA_U32, DWCP_RES_POLICY_F_RATE |
+							   DWCP_RES_POLICY_F_ADAPTIVE),
+	[DWCP_RES_P_LATENCY_TARGET_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_DEGRADE_PERMILLE]	= U32_RANGE(permille_range),
+	[DWCP_RES_P_BREAKER_MODE]	= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_BREAKER_MODE_MAX - 1),
+	[DWCP_RES_P_BREAKER_FAILURES]	= U32_RANGE(count_range),
+	[DWCP_RES_P_BREAKER_PROBES]	= U32_RANGE(count_range),
+	[DWCP_RES_P_BREAKER_WINDOW]	= U32_RANGE(count_range),
+	[DWCP_RES_P_BREAKER_MIN_CALLS]	= U32_RANGE(count_range),
+	[DWCP_RES_P_BREAKER_FAILURE_PPM] = U32_RANGE(ppm1_range),
+	[DWCP_RES_P_BREAKER_SLOW_PPM]	= U32_RANGE(ppm_range),
+	[DWCP_RES_P_BREAKER_OPEN_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_BREAKER_HALF_OPEN_NS] = U64_RANGE(ns_range),
+	[DWCP_RES_P_BREAKER_BUCKET_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_BREAKER_SLOW_NS]	= U64_RANGE(ns_range),
+	[DWCP_RES_P_RATE]		= U64_RANGE(rate_range),
+	[DWCP_RES_P_RATE_BURST]		= U32_RANGE(count_range),
+	[DWCP_RES_P_RATE_BYTES]		= U64_RANGE(bytes_rate_range),
+	[DWCP_RES_P_RATE_BURST_BYTES]	= { .type = NLA_U32 },
+	[DWCP_RES_P_ADAPTIVE_MIN_MCPS]	= U64_RANGE(mcps_range),
+	[DWCP_RES_P_ADAPTIVE_MAX_MCPS]	= U64_RANGE(mcps_range),
+	[DWCP_RES_P_ADAPTIVE_INITIAL_MCPS] = U64_RANGE(mcps_range),
+	[DWCP_RES_P_ADAPTIVE_TARGET_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_ADAPTIVE_WINDOW_NS]	= U64_RANGE(ns_range),
+	[DWCP_RES_P_BULKHEAD_MAX]	= U32_RANGE(count_range),
+	[DWCP_RES_P_BULKHEAD_QUEUE]	= U32_RANGE(queue_range),
+	[DWCP_RES_P_BULKHEAD_WAIT_NS]	= U64_RANGE(ns_range),
+	[DWCP_RES_P_RETRY_MAX]		= NLA_POLICY_MAX(NLA_U32, 1000),
+	[DWCP_RES_P_RETRY_BASE_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_RETRY_CAP_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_RETRY_MULT_PERMILLE] = U32_RANGE(mult_range),
+	[DWCP_RES_P_RETRY_BUDGET_PERMILLE] = NLA_POLICY_MAX(NLA_U32, 1000),
+	[DWCP_RES_P_RETRY_MIN_CONCURRENCY] = U32_RANGE(queue_range),
+	[DWCP_RES_P_TIMEOUT_INITIAL_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_TIMEOUT_MIN_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_TIMEOUT_MAX_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_SLO_PPM]		= U32_RANGE(ppm1_range),
+	[DWCP_RES_P_SLO_WINDOW_NS]	= U64_RANGE(ns1_range),
+	[DWCP_RES_P_SLO_BUCKETS]	= U32_RANGE(count_range),
+	[DWCP_RES_P_SLO_MIN_EVENTS]	= U32_RANGE(queue_range),
 };
 
-static struct genl_family dwcp_res_genl_family;
+const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {
+	[DWCP_RES_FAULT_A_KIND]		= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_FAULT_MAX - 1),
+	[DWCP_RES_FAULT_A_PROBABILITY_PPM] = U32_RANGE(ppm_range),
+	[DWCP_RES_FAULT_A_INTERVAL]	= { .type = NLA_U32 },
+	[DWCP_RES_FAULT_A_TIMES]	= NLA_POLICY_MIN(NLA_S32, -1),
+	[DWCP_RES_FAULT_A_VALUE_MIN]		= { .type = NLA_U64 },
+	[DWCP_RES_FAULT_A_VALUE_MAX]		= { .type = NLA_U64 },
+	[DWCP_RES_FAULT_A_SEED]		= { .type = NLA_U64 },
+	/* FAULT_A_POLICY and FAULT_A_INJECTIONS only appear in replies. */
+};
+
+/*
+ * One policy table per command. With strict validation (resv_start_op 0)
+ * an attribute a table does not list is refused ("Unsupported attribute"),
+ * so each table lists exactly what its command takes.
+ */
+static const struct nla_policy dwcp_res_info_policy[DWCP_RES_A_MAX + 1] = {
+};
+
+static const struct nla_policy dwcp_res_name_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+};
+
+static const struct nla_policy dwcp_res_policy_cfg_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_A_POLICY] = NLA_POLICY_NESTED(dwcp_res_policy_attr_policy),
+};
+
+static const struct nla_policy dwcp_res_breaker_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_A_BREAKER_ACTION] = NLA_POLICY_MAX(NLA_U32, __DWCP_RES_BREAKER_ACTION_MAX - 1),
+};
+
+static const struct nla_policy dwcp_res_chaos_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_CHAOS_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy dwcp_res_fault_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_A_FAULT] = NLA_POLICY_NESTED(dwcp_res_fault_attr_policy),
+};
 
 static int dwcp_res_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
@@ -47,12 +151,76 @@ nla_put_failure:
 	return -EMSGSIZE;
 }
 
+#define ADMIN GENL_UNS_ADMIN_PERM
+
 static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_GET_INFO,
 		.doit	= dwcp_res_nl_get_info,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_POLICY_GET,
+		.doit	= dwcp_res_nl_policy_get,
+		.dumpit	= dwcp_res_nl_policy_dump,
+		.policy	= dwcp_res_name_policy,
+		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_POLICY_NEW,
+		.doit	= dwcp_res_nl_policy_new,
+		.policy	= dwcp_res_policy_cfg_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_POLICY_SET,
+		.doit	= dwcp_res_nl_policy_set,
+		.policy	= dwcp_res_policy_cfg_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_POLICY_DEL,
+		.doit	= dwcp_res_nl_policy_del,
+		.policy	= dwcp_res_name_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_BREAKER_SET,
+		.doit	= dwcp_res_nl_breaker_set,
+		.policy	= dwcp_res_breaker_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_CHAOS_GET,
+		.doit	= dwcp_res_nl_chaos_get,
+		.policy	= dwcp_res_info_policy,
+		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_CHAOS_SET,
+		.doit	= dwcp_res_nl_chaos_set,
+		.policy	= dwcp_res_chaos_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_FAULT_SET,
+		.doit	= dwcp_res_nl_fault_set,
+		.policy	= dwcp_res_fault_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_CHAOS_CLEAR,
+		.doit	= dwcp_res_nl_chaos_clear,
+		.policy	= dwcp_res_info_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
 	},
 };
 
@@ -64,7 +232,7 @@ static const struct genl_multicast_group dwcp_res_mcgrps[] = {
  * resv_start_op stays 0: every command gets strict attribute validation and
  * the reserved genetlink header fields are checked.
  */
-static struct genl_family dwcp_res_genl_family __ro_after_init = {
+struct genl_family dwcp_res_genl_family __ro_after_init = {
 	.name		= DWCP_RES_GENL_NAME,
 	.version	= DWCP_RES_GENL_VERSION,
 	.maxattr	= DWCP_RES_A_MAX,

@@ -166,6 +166,7 @@ static int policy_add_locked(struct dwcp_net *dn, const char *name,
 		return PTR_ERR(p);
 	list_add_tail_rcu(&p->node, &dn->policies);
 	dn->npolicies++;
+	dn->generation++;
 	return 0;
 }
 
@@ -235,6 +236,7 @@ static void policy_unlink_locked(struct dwcp_net *dn, struct dwcp_res_policy *p)
 {
 	list_del_rcu(&p->node);
 	dn->npolicies--;
+	dn->generation++;
 	dwcp_res_policy_put(p);
 }
 
@@ -262,8 +264,10 @@ EXPORT_SYMBOL_GPL(dwcp_res_policy_del);
 void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			   struct dwcp_res_policy_stats *st)
 {
+	struct dwcp_hist *h;
 	unsigned int start;
 	int cpu, i;
+	u64 now;
 
 	memset(st, 0, sizeof(*st));
 	for_each_possible_cpu(cpu) {
@@ -289,14 +293,64 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
 			st->rejected[i] += c.rejected[i];
 	}
+	now = ktime_get_ns();
 	spin_lock_bh(&p->lock);
 	st->inflight = p->pipe.inflight;
 	st->bulkhead_active = p->pipe.bulkhead.active;
 	st->bulkhead_queued = p->pipe.bulkhead.queued;
 	st->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
+	st->breaker_epoch = p->pipe.breaker.epoch;
+	st->budget_remaining_ppm = dwcp_budget_remaining_ppm(&p->pipe.budget, now);
+	st->success_ppm = dwcp_budget_success_ppm(&p->pipe.budget, now);
+	if (p->pipe.flags & DWCP_PIPE_F_ADAPTIVE)
+		st->rate_mcps = dwcp_adaptive_rate(&p->pipe.adaptive);
+	else if (p->pipe.flags & DWCP_PIPE_F_RATE)
+		st->rate_mcps = p->pipe.rate.cfg.rate * 1000;
+	st->timeout_ns = dwcp_pipe_timeout(&p->pipe);
 	spin_unlock_bh(&p->lock);
+
+	/* Lifetime latency: the per-CPU histograms, merged. */
+	h = kmalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return;
+	dwcp_hist_init(h);
+	for_each_possible_cpu(cpu) {
+		spin_lock_bh(&p->lock);
+		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
+		spin_unlock_bh(&p->lock);
+	}
+	if (dwcp_hist_count(h)) {
+		st->latency_ns[0] = dwcp_hist_percentile(h, 500000);
+		st->latency_ns[1] = dwcp_hist_percentile(h, 950000);
+		st->latency_ns[2] = dwcp_hist_percentile(h, 990000);
+	}
+	kfree(h);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_stats);
+
+int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action)
+{
+	u64 now = ktime_get_ns();
+	int err = 0;
+
+	spin_lock_bh(&p->lock);
+	switch (action) {
+	case DWCP_RES_BREAKER_RESET:
+	case DWCP_RES_BREAKER_ENABLE:
+		dwcp_breaker_reset(&p->pipe.breaker, now);
+		break;
+	case DWCP_RES_BREAKER_FORCE_OPEN:
+		err = dwcp_breaker_force(&p->pipe.breaker, DWCP_RES_BREAKER_FORCED_OPEN, now);
+		break;
+	case DWCP_RES_BREAKER_DISABLE:
+		err = dwcp_breaker_force(&p->pipe.breaker, DWCP_RES_BREAKER_DISABLED, now);
+		break;
+	default:
+		err = -EOPNOTSUPP;
+	}
+	spin_unlock_bh(&p->lock);
+	return err;
+}
 
 void dwcp_res_policy_inspect(struct dwcp_res_policy *p,
 			     void (*fn)(struct dwcp_pipe *pipe, void *arg),

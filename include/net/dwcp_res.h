@@ -95,8 +95,15 @@ struct dwcp_res_policy_stats {
 	u32 bulkhead_active;
 	u32 bulkhead_queued;
 	u32 breaker_state;
+	u32 breaker_epoch;
+	u32 budget_remaining_ppm;
+	u32 success_ppm;
+	u64 rate_mcps;		/* current rate limit, 0 when off */
+	u64 timeout_ns;		/* current adaptive timeout */
+	u64 latency_ns[3];	/* lifetime P50, P95, P99 */
 };
 
+/* Process context: sums per-CPU counters and histograms (may sleep). */
 void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			   struct dwcp_res_policy_stats *st);
 

@@ -24,6 +24,51 @@
  *                                                          with chaos_allowed=1
  *   Anyone may send it; it needs no capability.
  *
+ * Policies (per network namespace; every namespace starts with the DWCP
+ * profile: send, receive, sync, consensus):
+ *
+ * DWCP_RES_CMD_POLICY_GET (do, dump)
+ *   Request: DWCP_RES_A_POLICY_NAME (do: required; dump: none)
+ *   Reply:   one message per policy: DWCP_RES_A_POLICY_NAME,
+ *            DWCP_RES_A_POLICY (nest, enum dwcp_res_policy_attr: the whole
+ *            configuration) and DWCP_RES_A_STATS (nest, enum
+ *            dwcp_res_stats_attr: counters and live state)
+ * DWCP_RES_CMD_POLICY_NEW (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME (required; 1..31 of [A-Za-z0-9_.-]),
+ *            DWCP_RES_A_POLICY (optional nest): the new policy starts from
+ *            the profile named by DWCP_RES_P_BASE (default "send") and takes
+ *            every attribute given on top
+ * DWCP_RES_CMD_POLICY_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_POLICY (both required); the
+ *            attributes given replace the current values, the others stay.
+ *            The policy keeps its state (breaker, counters, windows).
+ * DWCP_RES_CMD_POLICY_DEL (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME. Sockets and kernel users that hold the
+ *            policy keep using it until they let go.
+ * DWCP_RES_CMD_BREAKER_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_BREAKER_ACTION (enum
+ *            dwcp_res_breaker_action)
+ *
+ * Chaos (nothing is injected unless the module was loaded with
+ * chaos_allowed=1 and chaos is enabled in the namespace):
+ *
+ * DWCP_RES_CMD_CHAOS_GET (do)
+ *   Reply:   DWCP_RES_A_CHAOS_ENABLED, DWCP_RES_A_INFO_CHAOS_ALLOWED, and one
+ *            DWCP_RES_A_FAULT nest per armed fault (with FAULT_POLICY)
+ * DWCP_RES_CMD_CHAOS_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_CHAOS_ENABLED (required). Enabling without
+ *            chaos_allowed fails with -EPERM.
+ * DWCP_RES_CMD_FAULT_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_FAULT (nest, enum
+ *            dwcp_res_fault_attr; KIND required, the rest default to the
+ *            DWCP profile's values for that kind). Probability 0 disarms.
+ * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN)
+ *   Disarms every fault in the namespace (chaos stays enabled or not).
+ *
+ * Durations are u64 nanoseconds, ratios u32 parts per million (ppm) or per
+ * thousand (permille), rates u64 calls per second (milli-calls per second,
+ * "mcps", for the adaptive limiter).
+ *
  * Multicast group DWCP_RES_MCGRP_EVENTS ("events") carries notifications;
  * the messages it carries are documented with the commands that cause them.
  */
@@ -42,6 +87,15 @@
 enum dwcp_res_cmd {
 	DWCP_RES_CMD_UNSPEC,
 	DWCP_RES_CMD_GET_INFO,
+	DWCP_RES_CMD_POLICY_GET,
+	DWCP_RES_CMD_POLICY_NEW,
+	DWCP_RES_CMD_POLICY_SET,
+	DWCP_RES_CMD_POLICY_DEL,
+	DWCP_RES_CMD_BREAKER_SET,
+	DWCP_RES_CMD_CHAOS_GET,
+	DWCP_RES_CMD_CHAOS_SET,
+	DWCP_RES_CMD_FAULT_SET,
+	DWCP_RES_CMD_CHAOS_CLEAR,
 
 	__DWCP_RES_CMD_MAX
 };
@@ -54,11 +108,143 @@ enum dwcp_res_attr {
 	DWCP_RES_A_INFO_VERSION,
 	DWCP_RES_A_INFO_FEATURES,
 	DWCP_RES_A_INFO_CHAOS_ALLOWED,
+	DWCP_RES_A_POLICY_NAME,		/* NLA_NUL_STRING, < DWCP_RES_NAME_MAX */
+	DWCP_RES_A_POLICY,		/* nest, enum dwcp_res_policy_attr */
+	DWCP_RES_A_STATS,		/* nest, enum dwcp_res_stats_attr */
+	DWCP_RES_A_BREAKER_ACTION,	/* u32, enum dwcp_res_breaker_action */
+	DWCP_RES_A_CHAOS_ENABLED,	/* u8, 0 or 1 */
+	DWCP_RES_A_FAULT,		/* nest, enum dwcp_res_fault_attr */
 
 	__DWCP_RES_A_MAX
 };
 
 #define DWCP_RES_A_MAX (__DWCP_RES_A_MAX - 1)
+
+/* A policy's configuration (DWCP_RES_A_POLICY). */
+enum dwcp_res_policy_attr {
+	DWCP_RES_P_UNSPEC,
+	DWCP_RES_P_PAD,
+	DWCP_RES_P_BASE,		/* string: profile to start from (NEW only) */
+	DWCP_RES_P_PRIORITY,		/* u32, enum dwcp_res_priority */
+	DWCP_RES_P_FLAGS,		/* u32, DWCP_RES_POLICY_F_* */
+	DWCP_RES_P_LATENCY_TARGET_NS,	/* u64, P95 latency budget */
+	DWCP_RES_P_DEGRADE_PERMILLE,	/* u32, 1..1000: limits when degraded */
+	/* circuit breaker */
+	DWCP_RES_P_BREAKER_MODE,	/* u32, enum dwcp_res_breaker_mode */
+	DWCP_RES_P_BREAKER_FAILURES,	/* u32, consecutive mode threshold */
+	DWCP_RES_P_BREAKER_PROBES,	/* u32, half-open probes */
+	DWCP_RES_P_BREAKER_WINDOW,	/* u32, calls or buckets */
+	DWCP_RES_P_BREAKER_MIN_CALLS,	/* u32 */
+	DWCP_RES_P_BREAKER_FAILURE_PPM,	/* u32, failure-rate threshold */
+	DWCP_RES_P_BREAKER_SLOW_PPM,	/* u32, slow-call-rate threshold, 0 off */
+	DWCP_RES_P_BREAKER_OPEN_NS,	/* u64, time open before half-open */
+	DWCP_RES_P_BREAKER_HALF_OPEN_NS,	/* u64, max wait in half-open */
+	DWCP_RES_P_BREAKER_BUCKET_NS,	/* u64, time-window bucket width */
+	DWCP_RES_P_BREAKER_SLOW_NS,	/* u64, slow-call threshold, 0 off */
+	/* rate limit */
+	DWCP_RES_P_RATE,		/* u64, calls per second */
+	DWCP_RES_P_RATE_BURST,		/* u32, calls */
+	DWCP_RES_P_RATE_BYTES,		/* u64, bytes per second, 0 off */
+	DWCP_RES_P_RATE_BURST_BYTES,	/* u32 */
+	DWCP_RES_P_ADAPTIVE_MIN_MCPS,	/* u64 */
+	DWCP_RES_P_ADAPTIVE_MAX_MCPS,	/* u64 */
+	DWCP_RES_P_ADAPTIVE_INITIAL_MCPS,	/* u64 */
+	DWCP_RES_P_ADAPTIVE_TARGET_NS,	/* u64, P95 target */
+	DWCP_RES_P_ADAPTIVE_WINDOW_NS,	/* u64, decision interval */
+	/* bulkhead */
+	DWCP_RES_P_BULKHEAD_MAX,	/* u32, concurrent calls */
+	DWCP_RES_P_BULKHEAD_QUEUE,	/* u32, waiters */
+	DWCP_RES_P_BULKHEAD_WAIT_NS,	/* u64, max wait in the queue */
+	/* retries */
+	DWCP_RES_P_RETRY_MAX,		/* u32, retries after the first attempt */
+	DWCP_RES_P_RETRY_BASE_NS,	/* u64, first backoff ceiling */
+	DWCP_RES_P_RETRY_CAP_NS,	/* u64, largest backoff ceiling */
+	DWCP_RES_P_RETRY_MULT_PERMILLE,	/* u32, growth per retry (2000 = x2) */
+	DWCP_RES_P_RETRY_BUDGET_PERMILLE,	/* u32, share of active calls */
+	DWCP_RES_P_RETRY_MIN_CONCURRENCY,	/* u32, retries always allowed */
+	/* adaptive timeout */
+	DWCP_RES_P_TIMEOUT_INITIAL_NS,	/* u64 */
+	DWCP_RES_P_TIMEOUT_MIN_NS,	/* u64 */
+	DWCP_RES_P_TIMEOUT_MAX_NS,	/* u64 */
+	/* error budget */
+	DWCP_RES_P_SLO_PPM,		/* u32, target success ratio */
+	DWCP_RES_P_SLO_WINDOW_NS,	/* u64, rolling window */
+	DWCP_RES_P_SLO_BUCKETS,		/* u32, buckets in the window */
+	DWCP_RES_P_SLO_MIN_EVENTS,	/* u32, low-traffic guard */
+
+	__DWCP_RES_P_MAX
+};
+
+#define DWCP_RES_P_MAX (__DWCP_RES_P_MAX - 1)
+
+/* DWCP_RES_P_FLAGS */
+#define DWCP_RES_POLICY_F_RATE		(1U << 0)	/* rate limit on */
+#define DWCP_RES_POLICY_F_ADAPTIVE	(1U << 1)	/* rate follows latency */
+
+/* A policy's counters and live state (DWCP_RES_A_STATS), read-only. */
+enum dwcp_res_stats_attr {
+	DWCP_RES_S_UNSPEC,
+	DWCP_RES_S_PAD,
+	DWCP_RES_S_ADMITTED,		/* u64 */
+	DWCP_RES_S_COMPLETED,		/* u64 */
+	DWCP_RES_S_WAITED,		/* u64, admits that had to wait */
+	DWCP_RES_S_SUCCESS,		/* u64, results by class */
+	DWCP_RES_S_FAILURE,		/* u64 */
+	DWCP_RES_S_SLOW,		/* u64 */
+	DWCP_RES_S_IGNORED,		/* u64 */
+	DWCP_RES_S_CANCELLED,		/* u64 */
+	DWCP_RES_S_REJECT_SHED,		/* u64, rejections by reason */
+	DWCP_RES_S_REJECT_BREAKER,	/* u64 */
+	DWCP_RES_S_REJECT_RATE,		/* u64 */
+	DWCP_RES_S_REJECT_BULKHEAD_FULL,	/* u64 */
+	DWCP_RES_S_REJECT_BULKHEAD_WAIT,	/* u64 */
+	DWCP_RES_S_REJECT_CHAOS,	/* u64 */
+	DWCP_RES_S_INFLIGHT,		/* u32 */
+	DWCP_RES_S_BULKHEAD_ACTIVE,	/* u32 */
+	DWCP_RES_S_BULKHEAD_QUEUED,	/* u32 */
+	DWCP_RES_S_BREAKER_STATE,	/* u32, enum dwcp_res_breaker_state */
+	DWCP_RES_S_BREAKER_EPOCH,	/* u32 */
+	DWCP_RES_S_RATE_MCPS,		/* u64, current rate (adaptive) */
+	DWCP_RES_S_TIMEOUT_NS,		/* u64, current adaptive timeout */
+	DWCP_RES_S_BUDGET_REMAINING_PPM,	/* u32 */
+	DWCP_RES_S_SUCCESS_PPM,		/* u32, success ratio in the window */
+	DWCP_RES_S_LATENCY_P50_NS,	/* u64, lifetime latency percentiles */
+	DWCP_RES_S_LATENCY_P95_NS,	/* u64 */
+	DWCP_RES_S_LATENCY_P99_NS,	/* u64 */
+
+	__DWCP_RES_S_MAX
+};
+
+#define DWCP_RES_S_MAX (__DWCP_RES_S_MAX - 1)
+
+/* DWCP_RES_A_BREAKER_ACTION */
+enum dwcp_res_breaker_action {
+	DWCP_RES_BREAKER_RESET,		/* close, clear the window */
+	DWCP_RES_BREAKER_FORCE_OPEN,	/* reject everything until reset/enable */
+	DWCP_RES_BREAKER_DISABLE,	/* admit everything, never trip */
+	DWCP_RES_BREAKER_ENABLE,	/* back to closed from disabled/forced */
+
+	__DWCP_RES_BREAKER_ACTION_MAX
+};
+
+/* A chaos fault (DWCP_RES_A_FAULT). */
+enum dwcp_res_fault_attr {
+	DWCP_RES_FAULT_A_UNSPEC,
+	DWCP_RES_FAULT_A_PAD,
+	DWCP_RES_FAULT_A_KIND,		/* u32, enum dwcp_res_fault_kind */
+	DWCP_RES_FAULT_A_PROBABILITY_PPM,	/* u32, 0..1000000; 0 disarms */
+	DWCP_RES_FAULT_A_INTERVAL,	/* u32, every Nth eligible call */
+	DWCP_RES_FAULT_A_TIMES,		/* s32, injections left, -1 unlimited */
+	DWCP_RES_FAULT_A_VALUE_MIN,	/* u64, value range (ns, errno, bytes) */
+	DWCP_RES_FAULT_A_VALUE_MAX,	/* u64 */
+	DWCP_RES_FAULT_A_SEED,		/* u64, PRNG seed */
+	DWCP_RES_FAULT_A_POLICY,	/* string, in CHAOS_GET replies */
+	DWCP_RES_FAULT_A_INJECTIONS,	/* u64, in CHAOS_GET replies */
+
+	__DWCP_RES_FAULT_A_MAX
+};
+
+#define DWCP_RES_FAULT_A_MAX (__DWCP_RES_FAULT_A_MAX - 1)
 
 /*
  * Feature bits reported by DWCP_RES_CMD_GET_INFO. A bit is set only when the

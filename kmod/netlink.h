@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dwcp_res: what the netlink files share: the family, the nested attribute
+ * policies and the command handlers (one file per group of commands).
+ */
+#ifndef _DWCP_RES_NETLINK_H
+#define _DWCP_RES_NETLINK_H
+
+#include <net/genetlink.h>
+
+extern struct genl_family dwcp_res_genl_family;
+
+/*
+ * A required attribute is missing: report which (NLMSGERR_ATTR_MISS_TYPE)
+ * and say so in words. True when missing.
+ */
+#define DWCP_RES_REQUIRE(info, attr, what) ({				\
+	struct genl_info *__req_info = (info);				\
+	bool __miss = GENL_REQ_ATTR_CHECK(__req_info, attr);		\
+									\
+	if (__miss)							\
+		NL_SET_ERR_MSG_MOD(__req_info->extack, "missing " what);	\
+	__miss;								\
+})
+extern const struct nla_policy dwcp_res_policy_attr_policy[DWCP_RES_P_MAX + 1];
+extern const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1];
+
+/* nl_policy.c */
+int dwcp_res_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int dwcp_res_nl_policy_new(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_policy_set(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_policy_del(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_breaker_set(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_chaos.c */
+int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_chaos_set(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_fault_set(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_chaos_clear(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _DWCP_RES_NETLINK_H */
