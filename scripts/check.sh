@@ -41,6 +41,7 @@ step=host-tests;	mkdir -p "$B/host"
 				echo $? >"$B/host/resctl_cli.rc"
 			bash "$DWCP_ROOT/selftests/host/traceability.sh" >"$B/host/traceability.tap" 2>&1 ||
 				echo $? >"$B/host/traceability.rc"
+			make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" TAPDIR="$B/host" test
 
 # One payload per kernel: what /dwcp holds inside the guest.
 payload() { # KIND

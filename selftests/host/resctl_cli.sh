@@ -35,5 +35,67 @@ check bad_option_exits_2 2 --no-such-option version
 want_out="resctl 0.1.0" want_err="dwcp_res is not loaded (modprobe dwcp_res)" \
 	check version_without_module_exits_1 1 version
 want_out='{"resctl":"0.1.0"}' check json_version_without_module 1 -j version
+
+# policy, breaker, chaos: usage errors are caught before anything is sent,
+# so they exit 2 without the module; the message names what is wrong.
+want_out="slo-min-events" check help_policy_lists_keys 0 help policy
+want_out="mem-pressure" check help_chaos_lists_kinds 0 help chaos
+want_err='"policy" needs a command' check policy_alone_exits_2 2 policy
+want_err='unknown policy command "frob"' check policy_unknown_subcommand 2 policy frob
+want_err="usage: resctl policy show NAME" check policy_show_missing_name 2 policy show
+want_err="usage: resctl policy add NAME" check policy_add_missing_name 2 policy add
+want_err="usage: resctl policy del NAME" check policy_del_missing_name 2 policy del
+want_err="usage: resctl policy del NAME" check policy_del_extra_arg 2 policy del a b
+want_err="needs at least one KEY VALUE" check policy_set_no_keys 2 policy set send
+want_err='unknown policy key "frobnicate"; keys are: priority' \
+	check policy_bad_key 2 policy set send frobnicate 1
+want_err='open: bad value "60", expected a duration' check policy_duration_needs_unit 2 policy set send open 60
+want_err='wait: bad value "5x"' check policy_bad_duration_unit 2 policy set send wait 5x
+want_err='concurrent: bad value "-1", expected a whole number' \
+	check policy_negative_count 2 policy set send concurrent -1
+want_err="concurrent 4294967296: too large, at most 4294967295" \
+	check policy_count_overflow 2 policy set send concurrent 4294967296
+want_err="open 300000000000d: too large" check policy_duration_overflow 2 policy set send open 300000000000d
+want_err="slo 101%: out of range, at most 100%" check policy_percent_over_100 2 policy set send slo 101%
+want_err='slo: bad value "99.9", expected a percentage' check policy_percent_needs_sign 2 policy set send slo 99.9
+want_err="low, normal, high or critical" check policy_bad_priority 2 policy set send priority urgent
+want_err="consecutive, count or time" check policy_bad_breaker_mode 2 policy set send breaker-mode sometimes
+want_err='adaptive: bad value "yes", expected on or off' check policy_bad_flag 2 policy set send adaptive yes
+want_err="rate needs a value: a rate like" check policy_key_without_value 2 policy set send rate
+want_err='rate: bad value "1.5/s"' check policy_fractional_rate 2 policy set send rate 1.5/s
+want_err="rate given twice" check policy_key_twice 2 policy set send rate 1k/s rate 2k/s
+want_err="base is only for policy add" check policy_set_base 2 policy set send base sync
+want_err="base needs a PROFILE" check policy_add_base_without_value 2 policy add x base
+want_err="may only hold letters, digits" check policy_bad_name 2 policy add bad/name
+want_err="must be 1..31 characters" check policy_long_name 2 policy show abcdefghijabcdefghijabcdefghijXY
+want_err="usage: resctl breaker reset NAME" check breaker_reset_missing_name 2 breaker reset
+want_err="usage: resctl breaker show [NAME]" check breaker_show_two_names 2 breaker show a b
+want_err='unknown breaker command "explode"' check breaker_unknown_action 2 breaker explode send
+want_err="usage: resctl chaos enable" check chaos_enable_extra_arg 2 chaos enable now
+want_err="usage: resctl chaos inject POLICY KIND" check chaos_inject_missing_kind 2 chaos inject send
+want_err='unknown fault kind "frob"; kinds are: latency error' check chaos_unknown_kind 2 chaos inject send frob
+want_err='value: bad value "EWHAT", expected an errno name' \
+	check chaos_bad_errno 2 chaos inject send error value EWHAT
+want_err='probability: bad value "10", expected a percentage' \
+	check chaos_probability_needs_percent 2 chaos inject send latency probability 10
+want_err="min must not be above max" check chaos_min_above_max 2 chaos inject send latency min 2s max 1s
+want_err='unknown chaos inject option "speed"' check chaos_unknown_option 2 chaos inject send latency speed 1
+want_err='times: bad value "-2"' check chaos_negative_times 2 chaos inject send latency times -2
+
+# Valid commands get as far as netlink: exit 1 with the explanation.
+notloaded="dwcp_res is not loaded (modprobe dwcp_res)"
+want_err=$notloaded check policy_list_without_module 1 policy list
+want_err=$notloaded check policy_show_without_module 1 policy show send
+want_err=$notloaded check policy_add_without_module 1 policy add web base sync rate 1k/s slo 99.5%
+want_err=$notloaded check policy_set_without_module 1 policy set send concurrent 10 open 1.5s
+want_err=$notloaded check policy_del_without_module 1 policy del web
+want_err=$notloaded check breaker_show_without_module 1 breaker show
+want_err=$notloaded check breaker_force_open_without_module 1 breaker force-open send
+want_err=$notloaded check chaos_show_without_module 1 chaos show
+want_err=$notloaded check chaos_enable_without_module 1 chaos enable
+want_err=$notloaded check chaos_inject_without_module 1 \
+	chaos inject send error value ECONNRESET probability 10% times unlimited
+want_err=$notloaded check chaos_clear_without_module 1 chaos clear
+want_err=$notloaded check json_policy_list_without_module 1 -j policy list
 echo "1..$n"
 [ $fails = 0 ]

@@ -27,6 +27,7 @@ done
 mkdir -p "$out"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage"	# becomes the guest's /: unprivileged tests must reach /bin
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,etc,root}
 cp /bin/busybox "$stage/bin/busybox"
 cp "$DWCP_ROOT/selftests/vm/init.sh" "$stage/init"

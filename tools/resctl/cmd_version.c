@@ -16,10 +16,11 @@ struct module_info {
 	int chaos_allowed;
 };
 
-static int parse_info(struct nlattr **tb, void *arg)
+static int parse_info(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
 	struct module_info *mi = arg;
 
+	(void)nlh;
 	if (tb[DWCP_RES_A_INFO_VERSION])
 		nla_strlcpy(mi->version, tb[DWCP_RES_A_INFO_VERSION], sizeof(mi->version));
 	if (tb[DWCP_RES_A_INFO_FEATURES])
@@ -38,7 +39,7 @@ int cmd_version(int argc, char **argv)
 
 	(void)argv;
 	if (argc > 0)
-		return resctl_usage_of("version");
+		return resctl_usage_of("version", NULL);
 
 	print_open(NULL, NULL);
 	print_str("resctl", "resctl", RESCTL_VERSION);

@@ -11,6 +11,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "nl.h"
+#include "resctl.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -90,7 +91,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		return NL_STOP;
 	}
 	if (ctx->fn) {
-		err = ctx->fn(tb, ctx->arg);
+		err = ctx->fn(tb, nlmsg_hdr(msg), ctx->arg);
 		if (err < 0) {
 			ctx->err = err;
 			return NL_STOP;
@@ -184,12 +185,58 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 	}
 	nl_cb_put(cb);
 
-	if (ctx.err == -EPERM)
-		fprintf(stderr, "resctl: permission denied: this needs CAP_NET_ADMIN%s%s\n",
-			ctx.extack[0] ? ": " : "", ctx.extack);
+	/*
+	 * The genetlink core refuses an unprivileged sender without a message;
+	 * a message with -EPERM is the module's own reason (e.g. chaos).
+	 */
+	if (ctx.err == -EPERM && !ctx.extack[0])
+		fprintf(stderr, "resctl: permission denied: this needs CAP_NET_ADMIN (run as root)\n");
 	else if (ctx.err && ctx.extack[0])
 		fprintf(stderr, "resctl: %s: %s\n", strerror(-ctx.err), ctx.extack);
 	else if (ctx.err && ctx.err != -EIO)
 		fprintf(stderr, "resctl: %s\n", strerror(-ctx.err));
 	return ctx.err;
+}
+
+int resctl_nl_call(int cmd, int flags, resctl_fill_fn fill, void *fill_arg,
+		   resctl_reply_fn fn, void *arg)
+{
+	struct resctl_nl nl;
+	struct nl_msg *msg;
+	int err;
+
+	if (resctl_nl_open(&nl))
+		return RESCTL_EXIT_FAIL;
+	msg = resctl_nl_msg(&nl, cmd, flags);
+	if (!msg || (fill && fill(msg, fill_arg) < 0)) {
+		nlmsg_free(msg);
+		resctl_nl_close(&nl);
+		fprintf(stderr, "resctl: cannot build the request\n");
+		return RESCTL_EXIT_FAIL;
+	}
+	err = resctl_nl_request(&nl, msg, fn, arg);
+	resctl_nl_close(&nl);
+	return err ? RESCTL_EXIT_FAIL : RESCTL_EXIT_OK;
+}
+
+bool resctl_attr_uint(const struct nlattr *a, uint64_t *v)
+{
+	if (!a)
+		return false;
+	switch (nla_len(a)) {
+	case 1:
+		*v = *(const uint8_t *)nla_data(a);
+		return true;
+	case 2:
+		*v = *(const uint16_t *)nla_data(a);
+		return true;
+	case 4:
+		*v = *(const uint32_t *)nla_data(a);
+		return true;
+	case 8:
+		memcpy(v, nla_data(a), sizeof(*v));	/* may be 4-byte aligned */
+		return true;
+	default:
+		return false;
+	}
 }

@@ -6,6 +6,8 @@
 #ifndef RESCTL_NL_H
 #define RESCTL_NL_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -15,8 +17,15 @@ struct resctl_nl {
 	int family;
 };
 
-/* Called for each reply message, with its attributes parsed (tb[0..max]). */
-typedef int (*resctl_reply_fn)(struct nlattr **tb, void *arg);
+/*
+ * Called for each reply message, with its attributes parsed (tb[0..max]);
+ * @nlh is there for replies that repeat an attribute (walk them with
+ * nla_for_each_attr over genlmsg_attrdata()). A negative return stops.
+ */
+typedef int (*resctl_reply_fn)(struct nlattr **tb, struct nlmsghdr *nlh, void *arg);
+
+/* Adds a request's attributes; returns negative if the message is full. */
+typedef int (*resctl_fill_fn)(struct nl_msg *msg, void *arg);
 
 /*
  * Connect and resolve the dwcp_res family. Prints a one-line explanation and
@@ -29,11 +38,28 @@ void resctl_nl_close(struct resctl_nl *nl);
 struct nl_msg *resctl_nl_msg(struct resctl_nl *nl, int cmd, int flags);
 
 /*
- * Send @msg (consumed), feed every reply to @fn and wait for the ack. On a
- * kernel error prints "resctl: <strerror>: <extack message>" and returns the
- * negative errno; returns 0 on success.
+ * Send @msg (consumed), feed every reply to @fn and wait for the ack (or
+ * the end of a dump). On a kernel error prints "resctl: <strerror>: <extack
+ * message>" (-EPERM without a message: that CAP_NET_ADMIN is needed) and
+ * returns the negative errno; returns 0 on success.
  */
 int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 		      resctl_reply_fn fn, void *arg);
+
+/*
+ * The whole round trip of one request: open, build @cmd (with @flags, e.g.
+ * NLM_F_DUMP), add attributes with @fill (may be NULL), feed the replies to
+ * @fn (may be NULL), close. Errors are printed; returns RESCTL_EXIT_OK or
+ * RESCTL_EXIT_FAIL.
+ */
+int resctl_nl_call(int cmd, int flags, resctl_fill_fn fill, void *fill_arg,
+		   resctl_reply_fn fn, void *arg);
+
+/*
+ * Read an unsigned integer attribute of any width (1, 2, 4 or 8 bytes), so
+ * a reply is never misread if a field grows. False if @a is NULL or has an
+ * odd length.
+ */
+bool resctl_attr_uint(const struct nlattr *a, uint64_t *v);
 
 #endif /* RESCTL_NL_H */

@@ -11,9 +11,33 @@
 
 #define MAX_DEPTH 8
 
+/* JSON: the containers being filled; stack[0] owns the whole tree. */
 static struct json_object *stack[MAX_DEPTH];
 static int depth = -1;
 static int indent;
+
+/* Text tables: the current table's columns and the next column to fill. */
+static const struct print_col *tcols;
+static int tncols, tcol;
+static bool in_row;
+
+static void json_push(const char *key, struct json_object *o)
+{
+	if (depth < 0) {
+		stack[++depth] = o;
+		return;
+	}
+	if (depth + 1 >= MAX_DEPTH) {	/* a programming error: keep the tree sane */
+		json_object_put(o);
+		return;
+	}
+	/* The parent takes the reference; the stack only borrows it. */
+	if (json_object_is_type(stack[depth], json_type_array))
+		json_object_array_add(stack[depth], o);
+	else
+		json_object_object_add(stack[depth], key ? key : "", o);
+	stack[++depth] = o;
+}
 
 static void json_add(const char *key, struct json_object *val)
 {
@@ -21,20 +45,36 @@ static void json_add(const char *key, struct json_object *val)
 		/* A value with no open object: start the top-level one. */
 		stack[++depth] = json_object_new_object();
 	}
-	json_object_object_add(stack[depth], key, val);
+	if (json_object_is_type(stack[depth], json_type_array))
+		json_object_array_add(stack[depth], val);
+	else
+		json_object_object_add(stack[depth], key, val);
+}
+
+/* Text: one "label value" line, or the next cell of a table row. */
+static void text_emit(const char *label, const char *val)
+{
+	if (in_row) {
+		const struct print_col *c = tcol < tncols ? &tcols[tcol] : NULL;
+		int w = c ? c->width : 0;
+
+		if (tcol++)
+			fputs("  ", stdout);
+		if (c && c->right)
+			printf("%*s", w, val);
+		else if (tcol < tncols)
+			printf("%-*s", w, val);
+		else
+			fputs(val, stdout);	/* no trailing blanks */
+		return;
+	}
+	printf("%*s%s %s\n", indent, "", label, val);
 }
 
 void print_open(const char *key, const char *title)
 {
 	if (resctl_opts.json) {
-		struct json_object *o = json_object_new_object();
-
-		if (depth >= 0 && key)
-			json_object_object_add(stack[depth], key, json_object_get(o));
-		if (depth + 1 < MAX_DEPTH)
-			stack[++depth] = o;
-		if (depth >= 1 && key)
-			json_object_put(o);	/* parent holds the reference */
+		json_push(key, json_object_new_object());
 		return;
 	}
 	if (title) {
@@ -59,23 +99,43 @@ void print_str(const char *key, const char *label, const char *val)
 	if (resctl_opts.json)
 		json_add(key, json_object_new_string(val));
 	else
-		printf("%*s%s %s\n", indent, "", label, val);
+		text_emit(label, val);
 }
 
 void print_u64(const char *key, const char *label, uint64_t val)
 {
-	if (resctl_opts.json)
+	char buf[24];
+
+	if (resctl_opts.json) {
 		json_add(key, json_object_new_uint64(val));
-	else
-		printf("%*s%s %" PRIu64 "\n", indent, "", label, val);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%" PRIu64, val);
+	text_emit(label, buf);
+}
+
+void print_s64(const char *key, const char *label, int64_t val)
+{
+	char buf[24];
+
+	if (resctl_opts.json) {
+		json_add(key, json_object_new_int64(val));
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%" PRId64, val);
+	text_emit(label, buf);
 }
 
 void print_hex(const char *key, const char *label, uint64_t val)
 {
-	if (resctl_opts.json)
+	char buf[24];
+
+	if (resctl_opts.json) {
 		json_add(key, json_object_new_uint64(val));
-	else
-		printf("%*s%s 0x%" PRIx64 "\n", indent, "", label, val);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, val);
+	text_emit(label, buf);
 }
 
 void print_bool(const char *key, const char *label, bool val)
@@ -83,7 +143,67 @@ void print_bool(const char *key, const char *label, bool val)
 	if (resctl_opts.json)
 		json_add(key, json_object_new_boolean(val));
 	else
-		printf("%*s%s %s\n", indent, "", label, val ? "yes" : "no");
+		text_emit(label, val ? "yes" : "no");
+}
+
+void print_unit(const char *key, const char *label, uint64_t raw, const char *human)
+{
+	if (resctl_opts.json)
+		json_add(key, json_object_new_uint64(raw));
+	else
+		text_emit(label, human);
+}
+
+void print_text(const char *label, const char *val)
+{
+	if (!resctl_opts.json)
+		text_emit(label, val);
+}
+
+void print_table_open(const char *key, const struct print_col *cols, int ncols)
+{
+	int i;
+
+	if (resctl_opts.json) {
+		json_push(key, json_object_new_array());
+		return;
+	}
+	tcols = cols;
+	tncols = ncols;
+	in_row = true;
+	tcol = 0;
+	for (i = 0; i < ncols; i++)
+		text_emit(NULL, cols[i].head);
+	putchar('\n');
+	in_row = false;
+}
+
+void print_row_open(void)
+{
+	if (resctl_opts.json) {
+		json_push(NULL, json_object_new_object());
+		return;
+	}
+	in_row = true;
+	tcol = 0;
+}
+
+void print_row_close(void)
+{
+	if (resctl_opts.json) {
+		print_close();
+		return;
+	}
+	putchar('\n');
+	in_row = false;
+}
+
+void print_table_close(void)
+{
+	if (resctl_opts.json)
+		print_close();
+	tcols = NULL;
+	tncols = 0;
 }
 
 void print_flush(void)
@@ -93,8 +213,8 @@ void print_flush(void)
 			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
 			JSON_C_TO_STRING_PLAIN;
 
-		while (depth > 0)
-			depth--;
+		flags |= JSON_C_TO_STRING_NOSLASHESCAPE;
+
 		printf("%s\n", json_object_to_json_string_ext(stack[0], flags));
 		json_object_put(stack[0]);
 		depth = -1;

@@ -3,20 +3,91 @@
  * resctl: configure and observe the dwcp_res kernel module.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/dwcp_res.h>
 
 #include "resctl.h"
 
 struct resctl_opts resctl_opts;
 
+#define CHAOS_INJECT_ARGS \
+	"POLICY KIND [probability P%] [interval N] [times N|unlimited] " \
+	"[min V] [max V] [value V] [seed N]"
+
 const struct resctl_cmd resctl_cmds[] = {
-	{ "version", "", "print resctl's version and the loaded module's", cmd_version },
-	{ "help", "", "show this help", NULL },
-	{ NULL, NULL, NULL, NULL },
+	{ "version", NULL, "", "print resctl's version and the loaded module's", cmd_version },
+	{ "policy", "list", "", "one line per policy: priority, breaker, counters",
+	  cmd_policy_list },
+	{ "policy", "show", "NAME", "a policy's whole configuration and statistics",
+	  cmd_policy_show },
+	{ "policy", "add", "NAME [base PROFILE] [KEY VALUE]...",
+	  "add a policy: PROFILE's values (default send), then the KEYs", cmd_policy_add },
+	{ "policy", "set", "NAME KEY VALUE...",
+	  "change some values; the policy keeps its state", cmd_policy_set },
+	{ "policy", "del", "NAME", "delete a policy", cmd_policy_del },
+	{ "breaker", "show", "[NAME]", "circuit breaker state of each policy (or one)",
+	  cmd_breaker_show },
+	{ "breaker", "reset", "NAME", "close the breaker and clear its window",
+	  cmd_breaker_reset },
+	{ "breaker", "force-open", "NAME", "reject every call until reset or enable",
+	  cmd_breaker_force_open },
+	{ "breaker", "disable", "NAME", "admit every call, never trip", cmd_breaker_disable },
+	{ "breaker", "enable", "NAME", "back to closed after disable or force-open",
+	  cmd_breaker_enable },
+	{ "chaos", "show", "", "whether chaos is allowed and enabled, armed faults",
+	  cmd_chaos_show },
+	{ "chaos", "enable", "", "let armed faults fire (needs chaos_allowed=1)",
+	  cmd_chaos_enable },
+	{ "chaos", "disable", "", "stop injecting; faults stay armed", cmd_chaos_disable },
+	{ "chaos", "inject", CHAOS_INJECT_ARGS,
+	  "arm a fault on a policy (probability 0% disarms it)", cmd_chaos_inject },
+	{ "chaos", "clear", "", "disarm every fault", cmd_chaos_clear },
+	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
-static void usage(FILE *out)
+#define SYNOPSIS_WIDTH 34
+
+static void print_cmd(FILE *out, const char *lead, const struct resctl_cmd *c)
+{
+	char syn[256];
+	int n;
+
+	n = snprintf(syn, sizeof(syn), "%s%s%s%s%s", c->section,
+		     c->name ? " " : "", c->name ? c->name : "",
+		     c->args[0] ? " " : "", c->args);
+	if (n <= SYNOPSIS_WIDTH)
+		fprintf(out, "%s%-*s %s\n", lead, SYNOPSIS_WIDTH, syn, c->help);
+	else
+		fprintf(out, "%s%s\n%s%-*s %s\n", lead, syn, lead, SYNOPSIS_WIDTH, "",
+			c->help);
+}
+
+static bool has_section(const char *section)
+{
+	const struct resctl_cmd *c;
+
+	for (c = resctl_cmds; c->section; c++)
+		if (!strcmp(c->section, section))
+			return true;
+	return false;
+}
+
+/* The extra help of a section: what its KEYs and KINDs may be. */
+static void print_section_extra(FILE *out, const char *section)
+{
+	if (!section)
+		fprintf(out, "\n\"resctl help policy\" lists the policy KEYs, "
+			"\"resctl help chaos\" the fault KINDs.\n");
+	else if (!strcmp(section, "policy"))
+		policy_print_keys(out);
+	else if (!strcmp(section, "chaos"))
+		chaos_print_kinds(out);
+}
+
+static void usage(FILE *out, const char *section)
 {
 	const struct resctl_cmd *c;
 
@@ -30,21 +101,95 @@ static void usage(FILE *out)
 		"  -V, --version  same as the version command\n"
 		"\n"
 		"commands:\n");
-	for (c = resctl_cmds; c->name; c++)
-		fprintf(out, "  %-10s %-20s %s\n", c->name, c->args, c->help);
+	for (c = resctl_cmds; c->section; c++)
+		if (!section || !strcmp(section, c->section))
+			print_cmd(out, "  ", c);
+	print_section_extra(out, section);
 	fprintf(out,
+		"\n"
+		"units: durations ns us ms s min h d (1.5s); rates 500/s 1k/s (calls: k=1000,\n"
+		"  bytes: k=1024); sizes 64k 10M (1024-based); percentages 99.9%%\n"
 		"\n"
 		"exit status: 0 ok, 1 operation failed, 2 usage error\n");
 }
 
-int resctl_usage_of(const char *name)
+int resctl_usage_of(const char *section, const char *name)
 {
 	const struct resctl_cmd *c;
 
-	for (c = resctl_cmds; c->name; c++)
-		if (!strcmp(c->name, name))
-			fprintf(stderr, "resctl: usage: resctl %s %s\n", c->name, c->args);
+	for (c = resctl_cmds; c->section; c++) {
+		if (strcmp(c->section, section))
+			continue;
+		if (name && (!c->name || strcmp(c->name, name)))
+			continue;
+		fprintf(stderr, "resctl: usage: resctl %s%s%s%s%s\n", c->section,
+			c->name ? " " : "", c->name ? c->name : "",
+			c->args[0] ? " " : "", c->args);
+	}
 	return RESCTL_EXIT_USAGE;
+}
+
+int resctl_usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("resctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return RESCTL_EXIT_USAGE;
+}
+
+bool resctl_name_ok(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!len || len >= DWCP_RES_NAME_MAX) {
+		resctl_usage_err("policy name \"%s\" must be 1..%d characters", name,
+				 DWCP_RES_NAME_MAX - 1);
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		char ch = name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.')) {
+			resctl_usage_err("policy name \"%s\" may only hold letters, digits, '_', '-' and '.'",
+					 name);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const char *section = argv[0];
+	const struct resctl_cmd *c;
+
+	for (c = resctl_cmds; c->section; c++) {
+		if (!c->handler || strcmp(c->section, section))
+			continue;
+		if (!c->name)
+			return c->handler(argc - 1, argv + 1);
+		if (argc >= 2 && !strcmp(c->name, argv[1]))
+			return c->handler(argc - 2, argv + 2);
+	}
+	if (!has_section(section)) {
+		fprintf(stderr, "resctl: unknown command \"%s\" (try \"resctl help\")\n",
+			section);
+		return RESCTL_EXIT_USAGE;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "help")) {
+		usage(stdout, section);
+		return RESCTL_EXIT_OK;
+	}
+	if (argc < 2)
+		fprintf(stderr, "resctl: \"%s\" needs a command\n", section);
+	else
+		fprintf(stderr, "resctl: unknown %s command \"%s\"\n", section, argv[1]);
+	return resctl_usage_of(section, NULL);
 }
 
 int main(int argc, char **argv)
@@ -56,7 +201,6 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct resctl_cmd *c;
 	int opt;
 
 	/* "+": stop at the first non-option, the command owns the rest. */
@@ -69,12 +213,12 @@ int main(int argc, char **argv)
 			resctl_opts.pretty = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage(stdout, NULL);
 			return RESCTL_EXIT_OK;
 		case 'V':
 			return cmd_version(0, NULL);
 		default:
-			usage(stderr);
+			usage(stderr, NULL);
 			return RESCTL_EXIT_USAGE;
 		}
 	}
@@ -82,17 +226,14 @@ int main(int argc, char **argv)
 	argv += optind;
 
 	if (argc < 1) {
-		usage(stderr);
+		usage(stderr, NULL);
 		return RESCTL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "help")) {
-		usage(stdout);
+		if (argc > 2 || (argc == 2 && !has_section(argv[1])))
+			return resctl_usage_of("help", NULL);
+		usage(stdout, argc == 2 ? argv[1] : NULL);
 		return RESCTL_EXIT_OK;
 	}
-	for (c = resctl_cmds; c->name; c++)
-		if (c->handler && !strcmp(c->name, argv[0]))
-			return c->handler(argc - 1, argv + 1);
-
-	fprintf(stderr, "resctl: unknown command \"%s\" (try \"resctl help\")\n", argv[0]);
-	return RESCTL_EXIT_USAGE;
+	return dispatch(argc, argv);
 }

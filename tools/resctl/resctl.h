@@ -3,6 +3,7 @@
 #define RESCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /*
  * Exit codes, documented in resctl(8) and README.md:
@@ -24,10 +25,12 @@ struct resctl_opts {
 extern struct resctl_opts resctl_opts;
 
 /*
- * One resctl command, iw style: the table in commands.c is the single source
- * of dispatch and of the help text.
+ * One resctl command, iw style: the table in resctl.c is the single source
+ * of dispatch and of the help text. A command is "SECTION" alone (name
+ * NULL) or "SECTION NAME"; the handler gets the arguments after it.
  */
 struct resctl_cmd {
+	const char *section;
 	const char *name;
 	const char *args;	/* synopsis of the arguments, for help */
 	const char *help;	/* one line */
@@ -36,9 +39,42 @@ struct resctl_cmd {
 
 extern const struct resctl_cmd resctl_cmds[];
 
-/* Print "resctl: usage: resctl NAME ARGS" to stderr; returns RESCTL_EXIT_USAGE. */
-int resctl_usage_of(const char *name);
+/*
+ * Print "resctl: usage: resctl SECTION NAME ARGS" to stderr (every command
+ * of SECTION if @name is NULL); returns RESCTL_EXIT_USAGE.
+ */
+int resctl_usage_of(const char *section, const char *name);
+
+/* Print "resctl: " + message to stderr and return RESCTL_EXIT_USAGE. */
+int resctl_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Check a policy name as the kernel will (1..31 of [A-Za-z0-9_.-]); prints
+ * what is wrong and returns false if it is not valid.
+ */
+bool resctl_name_ok(const char *name);
 
 int cmd_version(int argc, char **argv);
+
+int cmd_policy_list(int argc, char **argv);
+int cmd_policy_show(int argc, char **argv);
+int cmd_policy_add(int argc, char **argv);
+int cmd_policy_set(int argc, char **argv);
+int cmd_policy_del(int argc, char **argv);
+/* The KEY list of "policy add/set", for the help text. */
+void policy_print_keys(FILE *out);
+
+int cmd_breaker_show(int argc, char **argv);
+int cmd_breaker_reset(int argc, char **argv);
+int cmd_breaker_force_open(int argc, char **argv);
+int cmd_breaker_disable(int argc, char **argv);
+int cmd_breaker_enable(int argc, char **argv);
+
+int cmd_chaos_show(int argc, char **argv);
+int cmd_chaos_enable(int argc, char **argv);
+int cmd_chaos_disable(int argc, char **argv);
+int cmd_chaos_inject(int argc, char **argv);
+int cmd_chaos_clear(int argc, char **argv);
+void chaos_print_kinds(FILE *out);
 
 #endif /* RESCTL_H */
