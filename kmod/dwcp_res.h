@@ -51,6 +51,7 @@ struct dwcp_res_policy {
 	struct dwcp_res_pcpu_stats __percpu *stats;
 	struct dwcp_hist __percpu *latency;	/* lifetime latencies */
 	struct dwcp_net *dn;
+	struct kobject *sysfs;		/* initial namespace only; cfg_lock */
 
 	spinlock_t lock;		/* fast path: @waiters and @pipe */
 	struct list_head waiters;	/* struct dwcp_res_waiter, FIFO */
@@ -91,6 +92,12 @@ int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);
+
+/* sysfs.c */
+int dwcp_res_sysfs_init(void);
+void dwcp_res_sysfs_exit(void);
+void dwcp_res_sysfs_policy_add(struct net *net, struct dwcp_res_policy *p);
+void dwcp_res_sysfs_policy_del(struct dwcp_res_policy *p);
 
 /* netlink.c */
 int dwcp_res_genl_init(void);

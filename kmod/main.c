@@ -29,9 +29,12 @@ static int __init dwcp_res_init(void)
 {
 	int err;
 
-	err = dwcp_res_policy_init();
+	err = dwcp_res_sysfs_init();
 	if (err)
 		return err;
+	err = dwcp_res_policy_init();
+	if (err)
+		goto err_sysfs;
 	err = dwcp_res_genl_init();
 	if (err)
 		goto err_policy;
@@ -42,6 +45,8 @@ static int __init dwcp_res_init(void)
 
 err_policy:
 	dwcp_res_policy_exit();
+err_sysfs:
+	dwcp_res_sysfs_exit();
 	return err;
 }
 
@@ -49,6 +54,7 @@ static void __exit dwcp_res_exit(void)
 {
 	dwcp_res_genl_exit();
 	dwcp_res_policy_exit();
+	dwcp_res_sysfs_exit();
 }
 
 module_init(dwcp_res_init);

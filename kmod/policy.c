@@ -145,7 +145,7 @@ fail:
 	return ERR_PTR(err);
 }
 
-static int policy_add_locked(struct dwcp_net *dn, const char *name,
+static int policy_add_locked(struct net *net, struct dwcp_net *dn, const char *name,
 			     const struct dwcp_pipe_config *cfg,
 			     struct netlink_ext_ack *extack)
 {
@@ -167,6 +167,7 @@ static int policy_add_locked(struct dwcp_net *dn, const char *name,
 	list_add_tail_rcu(&p->node, &dn->policies);
 	dn->npolicies++;
 	dn->generation++;
+	dwcp_res_sysfs_policy_add(net, p);
 	return 0;
 }
 
@@ -178,7 +179,7 @@ int dwcp_res_policy_add(struct net *net, const char *name,
 	int err;
 
 	mutex_lock(&dn->cfg_lock);
-	err = policy_add_locked(dn, name, cfg, extack);
+	err = policy_add_locked(net, dn, name, cfg, extack);
 	mutex_unlock(&dn->cfg_lock);
 	return err;
 }
@@ -234,6 +235,7 @@ EXPORT_SYMBOL_GPL(dwcp_res_policy_set);
 
 static void policy_unlink_locked(struct dwcp_net *dn, struct dwcp_res_policy *p)
 {
+	dwcp_res_sysfs_policy_del(p);
 	list_del_rcu(&p->node);
 	dn->npolicies--;
 	dn->generation++;
@@ -380,7 +382,7 @@ static int __net_init dwcp_net_init(struct net *net)
 	for (i = 0; i < ARRAY_SIZE(dwcp_profile_classes) && !err; i++) {
 		err = dwcp_pipe_config_profile(cfg, dwcp_profile_classes[i]);
 		if (!err)
-			err = policy_add_locked(dn, dwcp_profile_classes[i], cfg, NULL);
+			err = policy_add_locked(net, dn, dwcp_profile_classes[i], cfg, NULL);
 	}
 	mutex_unlock(&dn->cfg_lock);
 	kfree(cfg);
