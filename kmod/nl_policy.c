@@ -256,6 +256,13 @@ int dwcp_res_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 	int err = 0;
 
+	/* The do and dump share a policy table; a dump takes no name. */
+	if (genl_dumpit_info(cb)->attrs[DWCP_RES_A_POLICY_NAME]) {
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "a dump lists every policy: send a plain request for one");
+		return -EINVAL;
+	}
+
 	mutex_lock(&dn->cfg_lock);
 	cb->seq = dn->generation;
 	list_for_each_entry(p, &dn->policies, node) {

@@ -155,6 +155,7 @@ static int run(struct nl_sock *sk, struct nl_msg *m, struct reply *r)
 
 TEST_F(nl, dump_lists_the_profile)
 {
+	struct nl_msg *m;
 	struct reply r;
 	int i, seen = 0;
 
@@ -164,6 +165,12 @@ TEST_F(nl, dump_lists_the_profile)
 		seen += !strcmp(r.names[i], "send") || !strcmp(r.names[i], "receive") ||
 			!strcmp(r.names[i], "sync") || !strcmp(r.names[i], "consensus");
 	EXPECT_EQ(4, seen);
+
+	/* A dump takes no name: refused, not silently widened to all. */
+	m = req(self->family, DWCP_RES_CMD_POLICY_GET, NLM_F_DUMP);
+	nla_put_string(m, DWCP_RES_A_POLICY_NAME, "send");
+	EXPECT_EQ(-EINVAL, run(self->sk, m, &r));
+	EXPECT_NE(0, r.extack[0]);
 }
 
 TEST_F(nl, get_one_policy)
