@@ -282,7 +282,7 @@ static void go_timeout_manager_timeout_in_kernel(struct kunit *test)
 /* Defect 16: the overall deadline bounds every attempt and the backoff. */
 static void defect_16_one_deadline_in_kernel(struct kunit *test)
 {
-	struct dwcp_res_policy *p = call_policy(test, 50, 30 * NSEC_PER_SEC);
+	struct dwcp_res_policy *p = call_policy(test, 200, 30 * NSEC_PER_SEC);
 	struct flaky f = { .fail_first = 1000, .err = -ECONNRESET, .sleep_ms = 20 };
 	u64 t0 = ktime_get_ns();
 	int err;
@@ -290,8 +290,11 @@ static void defect_16_one_deadline_in_kernel(struct kunit *test)
 	err = dwcp_res_call(p, flaky_fn, &f, msecs_to_jiffies(100));
 	KUNIT_EXPECT_TRUE(test, err == -ECONNRESET || err == -ETIMEDOUT);
 	KUNIT_EXPECT_LE(test, f.last_timeout, 100ULL * NSEC_PER_MSEC);
-	/* 100 ms deadline, plus one jiffy and a call's overrun. */
-	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 300ULL * NSEC_PER_MSEC);
+	/*
+	 * 200 attempts of 20 ms would take over 4 s; the 100 ms deadline
+	 * stops them. The bound is loose because the guest may be slow.
+	 */
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, 1000ULL * NSEC_PER_MSEC);
 	dwcp_res_policy_put(p);
 }
 
