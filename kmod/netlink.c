@@ -163,6 +163,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_POLICY_GET,
 		.doit	= dwcp_res_nl_policy_get,
+		.start	= dwcp_res_nl_policy_dump_start,
 		.dumpit	= dwcp_res_nl_policy_dump,
 		.policy	= dwcp_res_name_policy,
 		.maxattr = DWCP_RES_A_MAX,

@@ -27,6 +27,7 @@ extern const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX +
 
 /* nl_policy.c */
 int dwcp_res_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_policy_dump_start(struct netlink_callback *cb);
 int dwcp_res_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int dwcp_res_nl_policy_new(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_policy_set(struct sk_buff *skb, struct genl_info *info);
