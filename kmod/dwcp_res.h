@@ -99,6 +99,10 @@ void dwcp_res_sysfs_exit(void);
 void dwcp_res_sysfs_policy_add(struct net *net, struct dwcp_res_policy *p);
 void dwcp_res_sysfs_policy_del(struct dwcp_res_policy *p);
 
+/* ulp.c */
+int dwcp_res_ulp_init(void);
+void dwcp_res_ulp_exit(void);
+
 /* netlink.c */
 int dwcp_res_genl_init(void);
 void dwcp_res_genl_exit(void);

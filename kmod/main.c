@@ -22,7 +22,8 @@ MODULE_PARM_DESC(chaos_allowed, "Allow chaos fault injection to be enabled (defa
 
 u64 dwcp_res_features(void)
 {
-	return DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY | DWCP_RES_F_CHAOS;
+	return DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY | DWCP_RES_F_CHAOS |
+	       DWCP_RES_F_ULP;
 }
 
 static int __init dwcp_res_init(void)
@@ -38,11 +39,17 @@ static int __init dwcp_res_init(void)
 	err = dwcp_res_genl_init();
 	if (err)
 		goto err_policy;
+	/* Last: once registered, sockets can attach and use everything. */
+	err = dwcp_res_ulp_init();
+	if (err)
+		goto err_genl;
 
 	pr_info("version %s loaded%s\n", DWCP_RES_VERSION,
 		dwcp_res_chaos_allowed ? " (chaos allowed)" : "");
 	return 0;
 
+err_genl:
+	dwcp_res_genl_exit();
 err_policy:
 	dwcp_res_policy_exit();
 err_sysfs:
@@ -52,6 +59,7 @@ err_sysfs:
 
 static void __exit dwcp_res_exit(void)
 {
+	dwcp_res_ulp_exit();
 	dwcp_res_genl_exit();
 	dwcp_res_policy_exit();
 	dwcp_res_sysfs_exit();

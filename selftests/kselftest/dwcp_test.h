@@ -6,6 +6,7 @@
 #ifndef DWCP_TEST_H
 #define DWCP_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,43 @@ static inline int dwcp_module_load(const char *params)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "insmod %s/dwcp_res.ko %s", dwcp_dir(), params);
 	return system(cmd);
+}
+
+/* dwcp_res's reference count from /proc/modules; -1 if not loaded. */
+static inline int dwcp_module_refcnt(void)
+{
+	char line[256], name[64];
+	int size, ref, found = -1;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %d %d", name, &size, &ref) == 3 &&
+		    !strcmp(name, "dwcp_res"))
+			found = ref;
+	fclose(f);
+	return found;
+}
+
+static inline bool dwcp_module_loaded(void)
+{
+	return dwcp_module_refcnt() >= 0;
+}
+
+/*
+ * Make sure dwcp_res is loaded, reloading it with @params unless it already
+ * is and its chaos_allowed parameter reads @chaos ("Y"/"N"; NULL: any).
+ */
+static inline int dwcp_module_ensure(const char *params, const char *chaos)
+{
+	char val[8];
+
+	if (dwcp_module_loaded() &&
+	    (!chaos || (dwcp_slurp("/sys/module/dwcp_res/parameters/chaos_allowed",
+				   val, sizeof(val)) > 0 && val[0] == chaos[0])))
+		return 0;
+	return dwcp_module_load(params);
 }
 
 static inline void dwcp_resctl_cmd(char *buf, size_t len, const char *args)

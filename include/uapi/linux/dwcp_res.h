@@ -382,4 +382,81 @@ enum dwcp_res_reject {
 #define DWCP_RES_CLASS_SYNC		"sync"
 #define DWCP_RES_CLASS_CONSENSUS	"consensus"
 
+/*
+ * The TCP upper layer protocol "dwcp"
+ * -----------------------------------
+ * setsockopt(fd, SOL_TCP, TCP_ULP, "dwcp", 4) on an established (or a
+ * listening) TCP socket, IPv4 or IPv6, puts every sendmsg/sendpage and
+ * recvmsg of the socket through the admission pipeline of its class: the
+ * policy "send" for sends and "receive" for receives unless changed below.
+ * Accepted sockets of a listener that has the ULP inherit it and its classes.
+ * A rejected call returns the rejection's errno (enum dwcp_res_reject) and
+ * moves no data; a signal during a wait in the pipeline returns -EINTR (or
+ * restarts the call). Documentation/ulp.rst has the whole story.
+ *
+ * Socket options at level SOL_DWCP (only on sockets with the ULP; without it
+ * the level reaches TCP, which fails with -ENOPROTOOPT):
+ *
+ * DWCP_SO_CLASS (set, get)       char[DWCP_RES_NAME_MAX]
+ *   set: the policy named by optval (optlen 1..31, NUL optional) becomes
+ *   the class of both directions; -ENOENT if the socket's network namespace
+ *   has no such policy, -EINVAL for an empty or overlong name.
+ *   get: the send direction's class (the name, NUL padded to optlen, at
+ *   most DWCP_RES_NAME_MAX bytes).
+ * DWCP_SO_SEND_CLASS, DWCP_SO_RECV_CLASS (set, get)   char[]
+ *   The same for one direction.
+ * DWCP_SO_STATS (get)            struct dwcp_res_sock_stats
+ *   The socket's own counters since the ULP was attached (the policies
+ *   count the same calls in DWCP_RES_A_STATS, summed over all their users).
+ *   Returns min(optlen, sizeof) bytes and stores that length in optlen, so
+ *   a program built against an older, shorter struct keeps working.
+ *
+ * SOL_DWCP is far above the kernel's own SOL_* levels so that no future
+ * level of the kernel can collide with it on a socket that has the ULP.
+ */
+#define SOL_DWCP		0x4457	/* "DW" */
+
+enum dwcp_res_sockopt {
+	DWCP_SO_CLASS = 1,
+	DWCP_SO_SEND_CLASS,
+	DWCP_SO_RECV_CLASS,
+	DWCP_SO_STATS,
+};
+
+/* One direction of a socket; results and rejected are indexed by enum. */
+struct dwcp_res_sock_dir_stats {
+	__u64 admitted;		/* calls the pipeline let through */
+	__u64 bytes;		/* bytes moved by admitted calls */
+	__u64 interrupted;	/* a signal ended a wait in the pipeline */
+	__u64 results[8];	/* enum dwcp_res_result, as this socket
+				 * classified them (SLOW is only told apart
+				 * by the policy: it is counted SUCCESS here)
+				 */
+	__u64 rejected[8];	/* enum dwcp_res_reject; [0] unused */
+};
+
+struct dwcp_res_sock_stats {
+	struct dwcp_res_sock_dir_stats send;
+	struct dwcp_res_sock_dir_stats recv;
+};
+
+/*
+ * inet_diag (ss -ti, as CAP_NET_ADMIN): the kernel puts INET_ULP_INFO_NAME
+ * "dwcp" in the INET_DIAG_ULP_INFO nest; the module adds one nest of its own,
+ * DWCP_RES_ULP_INFO, with the socket's classes. The kernel has no
+ * INET_ULP_INFO_* number for out-of-tree ULPs, so the nest takes a type far
+ * above the kernel's (ss ignores types it does not know).
+ */
+#define DWCP_RES_ULP_INFO	0x3f57	/* nest, enum dwcp_res_ulp_info */
+
+enum dwcp_res_ulp_info {
+	DWCP_RES_ULP_INFO_UNSPEC,
+	DWCP_RES_ULP_INFO_SEND_CLASS,	/* string; absent when unprotected */
+	DWCP_RES_ULP_INFO_RECV_CLASS,	/* string */
+
+	__DWCP_RES_ULP_INFO_MAX
+};
+
+#define DWCP_RES_ULP_INFO_MAX (__DWCP_RES_ULP_INFO_MAX - 1)
+
 #endif /* _UAPI_LINUX_DWCP_RES_H */

@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dwcp_res: the TCP upper layer protocol "dwcp".
+ *
+ * setsockopt(fd, SOL_TCP, TCP_ULP, "dwcp", 4) swaps the socket's struct
+ * proto for a copy of it whose sendmsg, sendpage and recvmsg first pass the
+ * admission pipeline of the socket's class (Documentation/ulp.rst). The
+ * shape follows kTLS (net/tls/tls_main.c):
+ *
+ *  - one proto table per IP version, copied from the base proto and rebuilt
+ *    whenever the base's address changes (tcpv6_prot lives in a module on
+ *    kernels built with IPV6=m); readers see the table before its address;
+ *  - the socket's context is published with RCU before sk_prot is swapped,
+ *    both under sk_callback_lock, so every wrapper finds its context;
+ *  - close puts the base proto back and frees the context after a grace
+ *    period; so does release, for sockets that never reach close (children
+ *    dropped from a dying listener's accept queue);
+ *  - the ULP core takes a module reference per socket (tcp_set_ulp) and
+ *    drops it in tcp_cleanup_ulp; inet_clone_ulp() does not, so .clone takes
+ *    one for every accepted child that keeps the ULP.
+ *
+ * The wrappers run before the base proto takes the socket lock (tcp_sendmsg,
+ * tcp_recvmsg and tcp_sendpage lock the socket themselves), so they may
+ * sleep in the pipeline; a non-blocking call never does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
+#include <linux/skmsg.h>
+#include <linux/slab.h>
+#include <linux/sockptr.h>
+#include <linux/uaccess.h>
+#include <net/inet_connection_sock.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "dwcp_res.h"
+
+enum { DWCP_ULP_V4, DWCP_ULP_V6, DWCP_ULP_NUM_IP };
+enum { DWCP_ULP_SEND, DWCP_ULP_RECV, DWCP_ULP_NUM_DIR };
+
+struct dwcp_ulp_dir_stats {
+	atomic64_t admitted;
+	atomic64_t bytes;
+	atomic64_t interrupted;
+	atomic64_t results[__DWCP_RES_RESULT_MAX];
+	atomic64_t rejected[__DWCP_RES_REJECT_MAX];
+};
+
+/*
+ * Per socket. @cls[] change under the socket lock and are read under RCU
+ * (each call takes its own policy reference); @sk_proto changes only under
+ * sk_callback_lock (.update).
+ */
+struct dwcp_ulp_ctx {
+	struct proto *sk_proto;		/* the base: what we wrap */
+	struct dwcp_res_policy __rcu *cls[DWCP_ULP_NUM_DIR];
+	struct dwcp_ulp_dir_stats st[DWCP_ULP_NUM_DIR];
+	struct rcu_head rcu;
+};
+
+static struct proto dwcp_prots[DWCP_ULP_NUM_IP];
+static struct proto *saved_prot[DWCP_ULP_NUM_IP];
+static DEFINE_MUTEX(dwcp_prot_mutex);
+
+static int ip_ver(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 ? DWCP_ULP_V6 : DWCP_ULP_V4;
+}
+
+/* Only valid in the wrappers, where sk_prot is ours and so is the context. */
+static struct dwcp_ulp_ctx *ulp_ctx(const struct sock *sk)
+{
+	return (__force struct dwcp_ulp_ctx *)inet_csk(sk)->icsk_ulp_data;
+}
+
+static void ctx_free_rcu(struct rcu_head *head)
+{
+	struct dwcp_ulp_ctx *ctx = container_of(head, struct dwcp_ulp_ctx, rcu);
+	int d;
+
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++)
+		dwcp_res_policy_put(rcu_access_pointer(ctx->cls[d]));
+	kfree(ctx);
+}
+
+/*
+ * The policies are put after the grace period too: a listener's .clone may
+ * still be taking references on them from softirq under rcu_read_lock().
+ */
+static void ctx_free(struct dwcp_ulp_ctx *ctx)
+{
+	if (ctx)
+		call_rcu(&ctx->rcu, ctx_free_rcu);
+}
+
+/* A reference to a direction's class for one call; NULL: unprotected. */
+static struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
+{
+	struct dwcp_res_policy *p;
+
+	rcu_read_lock();
+	do {
+		p = rcu_dereference(ctx->cls[dir]);
+	} while (p && !refcount_inc_not_zero(&p->ref));
+	rcu_read_unlock();
+	return p;
+}
+
+/*
+ * Admit one call of direction @dir. Returns 0 (the call proceeds; *@pp is
+ * NULL when the direction is unprotected) or the errno to return.
+ */
+static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *call,
+		     struct dwcp_res_policy **pp, size_t len, long timeo)
+{
+	struct dwcp_ulp_dir_stats *st = &ctx->st[dir];
+	struct dwcp_res_policy *p;
+	int err;
+
+	*pp = NULL;
+	p = class_get(ctx, dir);
+	if (!p)
+		return 0;
+	err = dwcp_res_admit(p, call, min_t(size_t, len, U32_MAX), timeo, 0);
+	if (!err) {
+		atomic64_inc(&st->admitted);
+		*pp = p;
+		return 0;
+	}
+	dwcp_res_policy_put(p);
+	if (call->t.fault == DWCP_RES_FAULT_ERROR ||
+	    call->t.fault == DWCP_RES_FAULT_TIMEOUT) {
+		atomic64_inc(&st->rejected[DWCP_RES_REJECT_CHAOS]);
+	} else if (call->t.reason != DWCP_RES_REJECT_NONE &&
+		   call->t.reason < __DWCP_RES_REJECT_MAX) {
+		atomic64_inc(&st->rejected[call->t.reason]);
+	} else if (err == -EINTR) {
+		/* A signal ended a wait: restart the syscall like TCP does. */
+		atomic64_inc(&st->interrupted);
+		err = sock_intr_errno(timeo);
+	}
+	return err;
+}
+
+/* Complete an admitted call with what the base proto returned. */
+static void ulp_complete(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *call,
+			 struct dwcp_res_policy *p, int ret)
+{
+	struct dwcp_ulp_dir_stats *st = &ctx->st[dir];
+	u32 result;
+
+	if (!p)
+		return;
+	/* Any progress is a success: a partial send moved data. */
+	if (ret >= 0) {
+		result = DWCP_RES_RESULT_SUCCESS;
+		atomic64_add(ret, &st->bytes);
+	} else {
+		result = dwcp_classify_errno(ret, NULL);
+	}
+	atomic64_inc(&st->results[result]);
+	dwcp_res_complete(call, result, false);
+	dwcp_res_policy_put(p);
+}
+
+static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
+	struct proto *base = READ_ONCE(ctx->sk_proto);
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call call;
+	int ret;
+
+	if (sk->sk_state == TCP_LISTEN)
+		return base->sendmsg(sk, msg, size);
+	ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size,
+			sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT));
+	if (ret)
+		return ret;
+	ret = base->sendmsg(sk, msg, size);
+	ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+	return ret;
+}
+
+static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
+			     size_t size, int flags)
+{
+	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
+	struct proto *base = READ_ONCE(ctx->sk_proto);
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call call;
+	int ret;
+
+	if (sk->sk_state == TCP_LISTEN)
+		return base->sendpage(sk, page, offset, size, flags);
+	ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size,
+			sock_sndtimeo(sk, flags & MSG_DONTWAIT));
+	if (ret)
+		return ret;
+	ret = base->sendpage(sk, page, offset, size, flags);
+	ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+	return ret;
+}
+
+static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			    int flags, int *addr_len)
+{
+	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
+	struct proto *base = READ_ONCE(ctx->sk_proto);
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call call;
+	int ret;
+
+	/* The error queue carries no data of the peer's. */
+	if (sk->sk_state == TCP_LISTEN || (flags & MSG_ERRQUEUE))
+		return base->recvmsg(sk, msg, len, flags, addr_len);
+	/* Byte rates apply to sends only: a receive's size is not known yet. */
+	ret = ulp_admit(ctx, DWCP_ULP_RECV, &call, &p, 0,
+			sock_rcvtimeo(sk, flags & MSG_DONTWAIT));
+	if (ret)
+		return ret;
+	ret = base->recvmsg(sk, msg, len, flags, addr_len);
+	ulp_complete(ctx, DWCP_ULP_RECV, &call, p, ret);
+	return ret;
+}
+
+/* Set one direction's class (@dir) or both (-1). Socket lock held. */
+static int set_class(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
+		     sockptr_t optval, unsigned int optlen)
+{
+	struct dwcp_res_policy *p[DWCP_ULP_NUM_DIR] = {}, *old;
+	char name[DWCP_RES_NAME_MAX] = {};
+	size_t n;
+	int d;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = min_t(size_t, optlen, sizeof(name));
+	if (copy_from_sockptr(name, optval, n))
+		return -EFAULT;
+	n = strnlen(name, n);
+	/* 1..31 characters, with or without a NUL after them. */
+	if (!n || n >= sizeof(name))
+		return -EINVAL;
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		if (dir >= 0 && d != dir)
+			continue;
+		p[d] = dwcp_res_policy_get(sock_net(sk), name);
+		if (!p[d]) {
+			dwcp_res_policy_put(p[0]);
+			return -ENOENT;
+		}
+	}
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		if (!p[d])
+			continue;
+		old = rcu_replace_pointer(ctx->cls[d], p[d], lockdep_sock_is_held(sk));
+		/* Calls in flight hold their own reference. */
+		dwcp_res_policy_put(old);
+	}
+	return 0;
+}
+
+static int dwcp_ulp_setsockopt(struct sock *sk, int level, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
+	int err;
+
+	if (level != SOL_DWCP)
+		return READ_ONCE(ctx->sk_proto)->setsockopt(sk, level, optname,
+							    optval, optlen);
+	lock_sock(sk);
+	switch (optname) {
+	case DWCP_SO_CLASS:
+		err = set_class(sk, ctx, -1, optval, optlen);
+		break;
+	case DWCP_SO_SEND_CLASS:
+		err = set_class(sk, ctx, DWCP_ULP_SEND, optval, optlen);
+		break;
+	case DWCP_SO_RECV_CLASS:
+		err = set_class(sk, ctx, DWCP_ULP_RECV, optval, optlen);
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int get_class(struct dwcp_ulp_ctx *ctx, int dir, char __user *optval,
+		     int __user *optlen)
+{
+	char name[DWCP_RES_NAME_MAX] = {};
+	struct dwcp_res_policy *p;
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(int, len, sizeof(name));
+	rcu_read_lock();
+	p = rcu_dereference(ctx->cls[dir]);
+	if (p)
+		strscpy(name, p->name, sizeof(name));
+	rcu_read_unlock();
+	if (put_user(len, optlen) || copy_to_user(optval, name, len))
+		return -EFAULT;
+	return 0;
+}
+
+static void get_dir_stats(const struct dwcp_ulp_dir_stats *s,
+			  struct dwcp_res_sock_dir_stats *d)
+{
+	int i;
+
+	d->admitted = atomic64_read(&s->admitted);
+	d->bytes = atomic64_read(&s->bytes);
+	d->interrupted = atomic64_read(&s->interrupted);
+	for (i = 0; i < __DWCP_RES_RESULT_MAX && i < ARRAY_SIZE(d->results); i++)
+		d->results[i] = atomic64_read(&s->results[i]);
+	for (i = 1; i < __DWCP_RES_REJECT_MAX && i < ARRAY_SIZE(d->rejected); i++)
+		d->rejected[i] = atomic64_read(&s->rejected[i]);
+}
+
+static int get_stats(struct dwcp_ulp_ctx *ctx, char __user *optval,
+		     int __user *optlen)
+{
+	struct dwcp_res_sock_stats st = {};
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(int, len, sizeof(st));
+	get_dir_stats(&ctx->st[DWCP_ULP_SEND], &st.send);
+	get_dir_stats(&ctx->st[DWCP_ULP_RECV], &st.recv);
+	if (put_user(len, optlen) || copy_to_user(optval, &st, len))
+		return -EFAULT;
+	return 0;
+}
+
+static int dwcp_ulp_getsockopt(struct sock *sk, int level, int optname,
+			       char __user *optval, int __user *optlen)
+{
+	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
+
+	if (level != SOL_DWCP)
+		return READ_ONCE(ctx->sk_proto)->getsockopt(sk, level, optname,
+							    optval, optlen);
+	switch (optname) {
+	case DWCP_SO_CLASS:
+	case DWCP_SO_SEND_CLASS:
+		return get_class(ctx, DWCP_ULP_SEND, optval, optlen);
+	case DWCP_SO_RECV_CLASS:
+		return get_class(ctx, DWCP_ULP_RECV, optval, optlen);
+	case DWCP_SO_STATS:
+		return get_stats(ctx, optval, optlen);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/*
+ * Put the base proto back and detach the context; the caller frees it
+ * after the swap. Called with the socket lock held or on a dead socket.
+ */
+static struct dwcp_ulp_ctx *ulp_detach(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct dwcp_ulp_ctx *ctx;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	ctx = rcu_dereference_protected(icsk->icsk_ulp_data,
+					lockdep_is_held(&sk->sk_callback_lock));
+	if (ctx) {
+		if (sk->sk_prot == &dwcp_prots[ip_ver(sk)])
+			WRITE_ONCE(sk->sk_prot, ctx->sk_proto);
+		rcu_assign_pointer(icsk->icsk_ulp_data, NULL);
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+	return ctx;
+}
+
+static void dwcp_ulp_close(struct sock *sk, long timeout)
+{
+	struct dwcp_ulp_ctx *ctx;
+	struct proto *base;
+
+	lock_sock(sk);
+	base = READ_ONCE(ulp_ctx(sk)->sk_proto);
+	ctx = ulp_detach(sk);
+	release_sock(sk);
+	base->close(sk, timeout);
+	ctx_free(ctx);
+}
+
+static void build_proto(struct proto *prot, const struct proto *base)
+{
+	*prot = *base;
+	prot->sendmsg = dwcp_ulp_sendmsg;
+	prot->recvmsg = dwcp_ulp_recvmsg;
+	if (base->sendpage)
+		prot->sendpage = dwcp_ulp_sendpage;
+	prot->setsockopt = dwcp_ulp_setsockopt;
+	prot->getsockopt = dwcp_ulp_getsockopt;
+	prot->close = dwcp_ulp_close;
+}
+
+/* Rebuild the table of @sk's IP version when its base proto moved. */
+static void ulp_build_proto(struct sock *sk)
+{
+	struct proto *prot = READ_ONCE(sk->sk_prot);
+	int v = ip_ver(sk);
+
+	/* Pairs with the release below: the table is complete before its base. */
+	if (likely(prot == smp_load_acquire(&saved_prot[v])))
+		return;
+	mutex_lock(&dwcp_prot_mutex);
+	if (prot != saved_prot[v]) {
+		build_proto(&dwcp_prots[v], prot);
+		/* Publish the base only once the table built from it is. */
+		smp_store_release(&saved_prot[v], prot);
+	}
+	mutex_unlock(&dwcp_prot_mutex);
+}
+
+static struct dwcp_ulp_ctx *ctx_alloc(gfp_t gfp)
+{
+	return kzalloc(sizeof(struct dwcp_ulp_ctx), gfp);
+}
+
+static int dwcp_ulp_init(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct net *net = sock_net(sk);
+	struct dwcp_ulp_ctx *ctx;
+	bool psock;
+
+	/*
+	 * Established sockets, and listeners (their children inherit the ULP
+	 * through .clone). Not before connect(): the base proto could still
+	 * change under a socket that is not connected (sockmap, v4-mapped).
+	 */
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_LISTEN)
+		return -ENOTCONN;
+	/* sockmap refuses sockets with a ULP; refuse sockets in a sockmap. */
+	rcu_read_lock();
+	psock = !!sk_psock(sk);
+	rcu_read_unlock();
+	if (psock)
+		return -EINVAL;
+
+	ctx = ctx_alloc(GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	/* A missing default class leaves that direction unprotected. */
+	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_SEND],
+			 dwcp_res_policy_get(net, DWCP_RES_CLASS_SEND));
+	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_RECV],
+			 dwcp_res_policy_get(net, DWCP_RES_CLASS_RECEIVE));
+
+	ulp_build_proto(sk);
+	write_lock_bh(&sk->sk_callback_lock);
+	ctx->sk_proto = READ_ONCE(sk->sk_prot);
+	/* The context is visible before the proto that uses it. */
+	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
+	WRITE_ONCE(sk->sk_prot, &dwcp_prots[ip_ver(sk)]);
+	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
+}
+
+/* sockmap put its proto under ours and now takes it away (tcp_bpf). */
+static void dwcp_ulp_update(struct sock *sk, struct proto *p,
+			    void (*write_space)(struct sock *sk))
+{
+	struct dwcp_ulp_ctx *ctx;
+
+	/* sk_psock_drop() holds sk_callback_lock. */
+	ctx = rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data,
+					lockdep_is_held(&sk->sk_callback_lock) ||
+					lockdep_sock_is_held(sk));
+	/* The ULP never replaces sk_write_space; sockmap's goes back. */
+	sk->sk_write_space = write_space;
+	if (likely(ctx))
+		WRITE_ONCE(ctx->sk_proto, p);
+	else
+		WRITE_ONCE(sk->sk_prot, p);
+}
+
+/* The socket is being destroyed; close may never have run (see top). */
+static void dwcp_ulp_release(struct sock *sk)
+{
+	ctx_free(ulp_detach(sk));
+}
+
+/*
+ * A listener's child, in softirq: sk_clone_lock() copied the listener's
+ * sk_prot, icsk_ulp_ops and icsk_ulp_data. Give the child its own context
+ * with the listener's classes, or, if that fails or the listener is closing,
+ * turn it into a plain TCP socket. Keeping the ULP costs a module reference:
+ * tcp_cleanup_ulp() drops one for every socket, inet_clone_ulp() takes none.
+ */
+static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
+			   const gfp_t priority)
+{
+	struct inet_connection_sock *icsk = inet_csk(newsk);
+	struct dwcp_ulp_ctx *lctx, *ctx;
+	struct dwcp_res_policy *p;
+	int v = ip_ver(newsk);
+	int d;
+
+	ctx = ctx_alloc(priority);
+	rcu_read_lock();
+	lctx = rcu_dereference(inet_csk(req->rsk_listener)->icsk_ulp_data);
+	if (!ctx || !lctx) {
+		rcu_read_unlock();
+		kfree(ctx);
+		goto plain;
+	}
+	ctx->sk_proto = READ_ONCE(lctx->sk_proto);
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		/* The listener's references are put after a grace period. */
+		p = rcu_dereference(lctx->cls[d]);
+		if (p && !refcount_inc_not_zero(&p->ref))
+			p = NULL;
+		RCU_INIT_POINTER(ctx->cls[d], p);
+	}
+	rcu_read_unlock();
+	__module_get(THIS_MODULE);
+	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
+	WRITE_ONCE(newsk->sk_prot, &dwcp_prots[v]);
+	return;
+
+plain:
+	if (READ_ONCE(newsk->sk_prot) == &dwcp_prots[v])
+		/* The table is in use, so its base was published (release). */
+		WRITE_ONCE(newsk->sk_prot, smp_load_acquire(&saved_prot[v]));
+	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
+	icsk->icsk_ulp_ops = NULL;
+}
+
+static int dwcp_ulp_get_info(struct sock *sk, struct sk_buff *skb)
+{
+	static const int type[DWCP_ULP_NUM_DIR] = {
+		[DWCP_ULP_SEND] = DWCP_RES_ULP_INFO_SEND_CLASS,
+		[DWCP_ULP_RECV] = DWCP_RES_ULP_INFO_RECV_CLASS,
+	};
+	struct dwcp_res_policy *p;
+	struct dwcp_ulp_ctx *ctx;
+	struct nlattr *nest;
+	int d, err = 0;
+
+	nest = nla_nest_start_noflag(skb, DWCP_RES_ULP_INFO);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	ctx = rcu_dereference(inet_csk(sk)->icsk_ulp_data);
+	for (d = 0; ctx && !err && d < DWCP_ULP_NUM_DIR; d++) {
+		p = rcu_dereference(ctx->cls[d]);
+		if (p)
+			err = nla_put_string(skb, type[d], p->name);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static size_t dwcp_ulp_get_info_size(const struct sock *sk)
+{
+	return nla_total_size(0) +				/* DWCP_RES_ULP_INFO */
+	       2 * nla_total_size(DWCP_RES_NAME_MAX);	/* the two classes */
+}
+
+static struct tcp_ulp_ops dwcp_ulp_ops __read_mostly = {
+	.name		= "dwcp",
+	.owner		= THIS_MODULE,
+	.init		= dwcp_ulp_init,
+	.update		= dwcp_ulp_update,
+	.release	= dwcp_ulp_release,
+	.get_info	= dwcp_ulp_get_info,
+	.get_info_size	= dwcp_ulp_get_info_size,
+	.clone		= dwcp_ulp_clone,
+};
+
+int dwcp_res_ulp_init(void)
+{
+	return tcp_register_ulp(&dwcp_ulp_ops);
+}
+
+void dwcp_res_ulp_exit(void)
+{
+	tcp_unregister_ulp(&dwcp_ulp_ops);
+	/* Every socket is gone (each held a module reference); their frees are not. */
+	rcu_barrier();
+}
+
+MODULE_ALIAS_TCP_ULP("dwcp");
