@@ -45,6 +45,10 @@ step=host-tests;	mkdir -p "$B/host"
 			bash "$DWCP_ROOT/selftests/host/traceability.sh" >"$B/host/traceability.tap" 2>&1 ||
 				echo $? >"$B/host/traceability.rc"
 			make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" TAPDIR="$B/host" test
+			python3 "$DWCP_ROOT/selftests/host/spec_check.py" >"$B/host/spec_check.tap" 2>&1 ||
+				echo $? >"$B/host/spec_check.rc"
+			bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
+				echo $? >"$B/host/resctl_docs.rc"
 
 # One payload per kernel: what /dwcp holds inside the guest.
 payload() { # KIND

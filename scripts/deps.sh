@@ -4,12 +4,12 @@
 set -euo pipefail
 
 pkgs=(
-	build-essential bc bison flex cpio kmod xz-utils rsync python3 pkg-config
+	build-essential bc bison flex cpio kmod xz-utils rsync python3 python3-yaml pkg-config
 	libelf-dev libssl-dev dwarves
 	linux-headers-amd64 linux-source-6.1
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	qemu-system-x86 busybox-static
-	sparse valgrind
+	sparse valgrind groff-base
 )
 
 missing=()
