@@ -27,6 +27,8 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(KVER) || true
 	install -D -m 0755 build/resctl/resctl $(DESTDIR)$(PREFIX)/sbin/resctl
+	install -D -m 0644 Documentation/resctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/resctl.8
+	install -D -m 0644 tools/resctl/resctl.bash $(DESTDIR)/usr/share/bash-completion/completions/resctl
 
 check:
 	@bash scripts/check.sh

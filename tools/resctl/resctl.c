@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/dwcp_res.h>
 
@@ -50,14 +51,20 @@ const struct resctl_cmd resctl_cmds[] = {
 
 #define SYNOPSIS_WIDTH 34
 
+/* "SECTION [NAME] [ARGS]" into @syn; returns its length. */
+static int synopsis(char *syn, size_t len, const struct resctl_cmd *c)
+{
+	return snprintf(syn, len, "%s%s%s%s%s", c->section,
+			c->name ? " " : "", c->name ? c->name : "",
+			c->args[0] ? " " : "", c->args);
+}
+
 static void print_cmd(FILE *out, const char *lead, const struct resctl_cmd *c)
 {
 	char syn[256];
 	int n;
 
-	n = snprintf(syn, sizeof(syn), "%s%s%s%s%s", c->section,
-		     c->name ? " " : "", c->name ? c->name : "",
-		     c->args[0] ? " " : "", c->args);
+	n = synopsis(syn, sizeof(syn), c);
 	if (n <= SYNOPSIS_WIDTH)
 		fprintf(out, "%s%-*s %s\n", lead, SYNOPSIS_WIDTH, syn, c->help);
 	else
@@ -85,6 +92,78 @@ static void print_section_extra(FILE *out, const char *section)
 		policy_print_keys(out);
 	else if (!strcmp(section, "chaos"))
 		chaos_print_kinds(out);
+}
+
+/*
+ * Re-emit the "    KEY   FORM" lines of a help section (policy_print_keys(),
+ * chaos_print_kinds()) as "KEY<TAB>FORM", so that the listing for scripts
+ * comes from the same tables as the help and cannot drift from it.
+ */
+static int print_help_table(void (*print)(FILE *out))
+{
+	char *buf = NULL, *line, *form, *save = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		perror("resctl: open_memstream");
+		return RESCTL_EXIT_FAIL;
+	}
+	print(mem);
+	if (fclose(mem)) {
+		perror("resctl: open_memstream");
+		free(buf);
+		return RESCTL_EXIT_FAIL;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "    ", 4) || line[4] == ' ')
+			continue;
+		line += 4;
+		form = line + strcspn(line, " ");
+		if (*form)
+			*form++ = '\0';
+		form += strspn(form, " ");
+		printf("%s\t%s\n", line, form);
+	}
+	free(buf);
+	return RESCTL_EXIT_OK;
+}
+
+/*
+ * "resctl help commands|keys|kinds|profiles": one item a line, for shell
+ * completion and scripts (documented in resctl(8), not in the help):
+ * each command's synopsis, each policy KEY<TAB>its value form, each chaos
+ * KIND<TAB>its value form, the profiles "policy add ... base" starts from.
+ * Returns -1 if @topic is none of them.
+ */
+static int print_listing(const char *topic)
+{
+	static const char * const profiles[] = {
+		DWCP_RES_CLASS_SEND, DWCP_RES_CLASS_RECEIVE,
+		DWCP_RES_CLASS_SYNC, DWCP_RES_CLASS_CONSENSUS, NULL,
+	};
+	const char * const *p;
+	const struct resctl_cmd *c;
+	char syn[256];
+
+	if (!strcmp(topic, "commands")) {
+		for (c = resctl_cmds; c->section; c++) {
+			synopsis(syn, sizeof(syn), c);
+			printf("%s\n", syn);
+		}
+		return RESCTL_EXIT_OK;
+	}
+	if (!strcmp(topic, "keys"))
+		return print_help_table(policy_print_keys);
+	if (!strcmp(topic, "kinds"))
+		return print_help_table(chaos_print_kinds);
+	if (!strcmp(topic, "profiles")) {
+		for (p = profiles; *p; p++)
+			printf("%s\n", *p);
+		return RESCTL_EXIT_OK;
+	}
+	return -1;
 }
 
 static void usage(FILE *out, const char *section)
@@ -230,6 +309,10 @@ int main(int argc, char **argv)
 		return RESCTL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "help")) {
+		int rc = argc == 2 ? print_listing(argv[1]) : -1;
+
+		if (rc >= 0)
+			return rc;
 		if (argc > 2 || (argc == 2 && !has_section(argv[1])))
 			return resctl_usage_of("help", NULL);
 		usage(stdout, argc == 2 ? argv[1] : NULL);
