@@ -267,7 +267,6 @@ int dwcp_res_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 	int err = 0;
 
-
 	mutex_lock(&dn->cfg_lock);
 	cb->seq = dn->generation;
 	list_for_each_entry(p, &dn->policies, node) {
