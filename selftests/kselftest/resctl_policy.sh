@@ -225,6 +225,8 @@ t_kernel_rejects() {
 	run policy set send concurrent 0 && rc_is 1 &&
 	{ grep -q '^resctl: [^:]*: ..*' "$ERR" ||
 	  { diag "stderr has no kernel message (extack)"; false; }; } &&
+	{ grep -q 'concurrent: integer out of range (allowed 1\.\.1000000)' "$ERR" ||
+	  { diag "the message does not name the key and its range"; false; }; } &&
 	diag "kernel said: $(cat "$ERR")" &&
 	run policy show send && out_line "  concurrent 100"
 }

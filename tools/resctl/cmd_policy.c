@@ -161,6 +161,20 @@ static const struct pkey pkeys[] = {
 	{ "slo-min-events", "slo_min_events", DWCP_RES_P_SLO_MIN_EVENTS, V_COUNT, 0, "slo" },
 };
 
+const char *resctl_policy_key_of(int attr)
+{
+	size_t i;
+
+	if (attr == DWCP_RES_P_FLAGS)
+		return "rate-limit/adaptive";
+	if (attr == DWCP_RES_P_BASE)
+		return "base";
+	for (i = 0; i < sizeof(pkeys) / sizeof(pkeys[0]); i++)
+		if (pkeys[i].attr == attr)
+			return pkeys[i].key;
+	return NULL;
+}
+
 /* Statistics, by group; labels double as text labels. */
 static const struct pkey skeys[] = {
 	{ "admitted", "admitted", DWCP_RES_S_ADMITTED, V_COUNT, 0, "calls" },

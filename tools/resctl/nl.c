@@ -23,6 +23,8 @@ struct request_ctx {
 	int err;		/* negative errno from the kernel, or from @fn */
 	int done;
 	char extack[256];	/* NLMSGERR_ATTR_MSG, if the kernel sent one */
+	char where[160];	/* the attribute it points at, and what is allowed */
+	const struct nlmsghdr *sent;	/* the request, to resolve the offset */
 };
 
 int resctl_nl_open(struct resctl_nl *nl)
@@ -100,10 +102,87 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/* Pull NLMSGERR_ATTR_MSG out of the TLVs that follow struct nlmsgerr. */
-static void copy_extack(struct nlmsgerr *e, char *buf, size_t len)
+/*
+ * Name the attribute at byte @off of the request we sent: the kernel's
+ * range messages ("integer out of range") do not say which attribute they
+ * mean, only where it is (NLMSGERR_ATTR_OFFS). Nested attributes are
+ * named by resctl's own key names.
+ */
+static const char *attr_at(const struct nlmsghdr *req, uint32_t off)
+{
+	const struct nlattr *a, *c;
+	int rem, crem;
+	uint32_t base;
+
+	if (!req || off >= req->nlmsg_len)
+		return NULL;
+	base = NLMSG_HDRLEN + GENL_HDRLEN;
+	a = (const struct nlattr *)((const char *)req + base);
+	rem = (int)req->nlmsg_len - (int)base;
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		uint32_t at = (uint32_t)((const char *)a - (const char *)req);
+
+		if (off == at)
+			return resctl_attr_name(0, nla_type(a));
+		if (off < at || off >= at + nla_len(a) + NLA_HDRLEN)
+			continue;
+		c = nla_data(a);
+		crem = nla_len(a);
+		for (; nla_ok(c, crem); c = nla_next(c, &crem))
+			if ((const char *)c - (const char *)req == (long)off)
+				return resctl_attr_name(nla_type(a), nla_type(c));
+		return resctl_attr_name(0, nla_type(a));
+	}
+	return NULL;
+}
+
+/* The allowed range the kernel reports (NLMSGERR_ATTR_POLICY), if any. */
+static void policy_range(const struct nlattr *pol, char *buf, size_t len)
+{
+	const struct nlattr *a;
+	uint64_t umin = 0, umax = 0;
+	int64_t smin = 0, smax = 0;
+	int rem, has_u = 0, has_s = 0, has_len = 0;
+
+	nla_for_each_nested(a, pol, rem) {
+		switch (nla_type(a)) {
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+			umin = nla_get_u64((struct nlattr *)a);
+			has_u = 1;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+			umax = nla_get_u64((struct nlattr *)a);
+			has_u = 1;
+			break;
+		case NL_POLICY_TYPE_ATTR_MIN_VALUE_S:
+			smin = (int64_t)nla_get_u64((struct nlattr *)a);
+			has_s = 1;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_VALUE_S:
+			smax = (int64_t)nla_get_u64((struct nlattr *)a);
+			has_s = 1;
+			break;
+		case NL_POLICY_TYPE_ATTR_MAX_LENGTH:
+			umax = nla_get_u32((struct nlattr *)a);
+			has_len = 1;
+			break;
+		}
+	}
+	if (has_u)
+		snprintf(buf, len, " (allowed %llu..%llu)", (unsigned long long)umin,
+			 (unsigned long long)umax);
+	else if (has_s)
+		snprintf(buf, len, " (allowed %lld..%lld)", (long long)smin, (long long)smax);
+	else if (has_len)
+		snprintf(buf, len, " (at most %llu bytes)", (unsigned long long)umax);
+}
+
+/* Pull the message, offset and policy out of the TLVs after struct nlmsgerr. */
+static void copy_extack(struct nlmsgerr *e, struct request_ctx *ctx)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	char range[64] = "";
+	const char *name = NULL;
 	size_t off = sizeof(*e);
 	struct nlattr *a;
 	int rem;
@@ -117,11 +196,18 @@ static void copy_extack(struct nlmsgerr *e, char *buf, size_t len)
 	a = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
 	rem = h->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(off);
 	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
-		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0) {
-			snprintf(buf, len, "%.*s", nla_len(a), (char *)nla_data(a));
-			return;
-		}
+		if (nla_type(a) == NLMSGERR_ATTR_MSG && nla_len(a) > 0)
+			snprintf(ctx->extack, sizeof(ctx->extack), "%.*s", nla_len(a),
+				 (char *)nla_data(a));
+		else if (nla_type(a) == NLMSGERR_ATTR_OFFS && nla_len(a) == 4)
+			name = attr_at(ctx->sent, nla_get_u32(a));
+		else if (nla_type(a) == NLMSGERR_ATTR_POLICY)
+			policy_range(a, range, sizeof(range));
 	}
+	if (name)
+		snprintf(ctx->where, sizeof(ctx->where), "%s: ", name);
+	if (range[0] && ctx->extack[0])
+		strncat(ctx->extack, range, sizeof(ctx->extack) - strlen(ctx->extack) - 1);
 }
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
@@ -130,7 +216,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 
 	(void)who;
 	ctx->err = e->error;
-	copy_extack(e, ctx->extack, sizeof(ctx->extack));
+	copy_extack(e, ctx);
 	ctx->done = 1;
 	return NL_STOP;
 }
@@ -169,8 +255,9 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
 
 	err = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
+	ctx.sent = nlmsg_hdr(msg);	/* freed below, after the ack */
 	if (err < 0) {
+		nlmsg_free(msg);
 		fprintf(stderr, "resctl: send failed: %s\n", nl_geterror(err));
 		nl_cb_put(cb);
 		return -EIO;
@@ -184,6 +271,7 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 		}
 	}
 	nl_cb_put(cb);
+	nlmsg_free(msg);
 
 	/*
 	 * The genetlink core refuses an unprivileged sender without a message;
@@ -192,7 +280,7 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 	if (ctx.err == -EPERM && !ctx.extack[0])
 		fprintf(stderr, "resctl: permission denied: this needs CAP_NET_ADMIN (run as root)\n");
 	else if (ctx.err && ctx.extack[0])
-		fprintf(stderr, "resctl: %s: %s\n", strerror(-ctx.err), ctx.extack);
+		fprintf(stderr, "resctl: %s: %s%s\n", strerror(-ctx.err), ctx.where, ctx.extack);
 	else if (ctx.err && ctx.err != -EIO)
 		fprintf(stderr, "resctl: %s\n", strerror(-ctx.err));
 	return ctx.err;

@@ -34,6 +34,15 @@ typedef int (*resctl_fill_fn)(struct nl_msg *msg, void *arg);
 int resctl_nl_open(struct resctl_nl *nl);
 void resctl_nl_close(struct resctl_nl *nl);
 
+/*
+ * A name for attribute @type, nested in @parent (0: top level), as the
+ * user wrote it (policy KEYs, fault options); NULL when there is none.
+ */
+const char *resctl_attr_name(int parent, int type);
+
+/* The policy KEY of a DWCP_RES_P_* attribute (cmd_policy.c), or NULL. */
+const char *resctl_policy_key_of(int attr);
+
 /* Start a request for @cmd; NULL on allocation failure. */
 struct nl_msg *resctl_nl_msg(struct resctl_nl *nl, int cmd, int flags);
 

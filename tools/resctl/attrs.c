@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resctl: the user's names for the attributes resctl sends, so a kernel
+ * error that points at an attribute can be reported as the KEY the user
+ * typed ("concurrent: integer out of range (allowed 1..1000000)").
+ */
+#include <stddef.h>
+#include <linux/dwcp_res.h>
+
+#include "nl.h"
+#include "resctl.h"
+
+static const char *fault_option(int type)
+{
+	switch (type) {
+	case DWCP_RES_FAULT_A_KIND:
+		return "kind";
+	case DWCP_RES_FAULT_A_PROBABILITY_PPM:
+		return "probability";
+	case DWCP_RES_FAULT_A_INTERVAL:
+		return "interval";
+	case DWCP_RES_FAULT_A_TIMES:
+		return "times";
+	case DWCP_RES_FAULT_A_VALUE_MIN:
+		return "min";
+	case DWCP_RES_FAULT_A_VALUE_MAX:
+		return "max";
+	case DWCP_RES_FAULT_A_SEED:
+		return "seed";
+	}
+	return NULL;
+}
+
+const char *resctl_attr_name(int parent, int type)
+{
+	if (parent == DWCP_RES_A_POLICY)
+		return resctl_policy_key_of(type);
+	if (parent == DWCP_RES_A_FAULT)
+		return fault_option(type);
+	switch (type) {
+	case DWCP_RES_A_POLICY_NAME:
+		return "policy name";
+	case DWCP_RES_A_POLICY:
+		return "policy settings";
+	case DWCP_RES_A_BREAKER_ACTION:
+		return "breaker action";
+	case DWCP_RES_A_CHAOS_ENABLED:
+		return "chaos enabled";
+	case DWCP_RES_A_FAULT:
+		return "fault";
+	}
+	return NULL;
+}
