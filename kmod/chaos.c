@@ -11,6 +11,7 @@
 #include <linux/timekeeping.h>
 
 #include "dwcp_res.h"
+#include "events.h"
 
 int dwcp_res_chaos_enable(struct net *net, bool on, struct netlink_ext_ack *extack)
 {
@@ -22,7 +23,10 @@ int dwcp_res_chaos_enable(struct net *net, bool on, struct netlink_ext_ack *exta
 		return -EPERM;
 	}
 	mutex_lock(&dn->cfg_lock);
-	WRITE_ONCE(dn->chaos_enabled, on);
+	if (READ_ONCE(dn->chaos_enabled) != on) {
+		WRITE_ONCE(dn->chaos_enabled, on);
+		dwcp_res_event_chaos(net, on);
+	}
 	mutex_unlock(&dn->cfg_lock);
 	return 0;
 }

@@ -56,10 +56,14 @@ struct dwcp_res_policy {
 	spinlock_t lock;		/* fast path: @waiters and @pipe */
 	struct list_head waiters;	/* struct dwcp_res_waiter, FIFO */
 	struct dwcp_pipe pipe;
+	/* The reject event's rate limit (events.h), under @lock. */
+	unsigned long ev_reject_next;	/* jiffies: no reject event before */
+	u64 ev_rejects;			/* rejections since the last event */
 };
 
 /* Per network namespace state. */
 struct dwcp_net {
+	struct net *net;		/* the namespace this belongs to */
 	struct mutex cfg_lock;		/* serialises every writer */
 	struct list_head policies;	/* RCU readers, writers under cfg_lock */
 	unsigned int npolicies;

@@ -225,6 +225,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	},
 };
 
+/* In the order of DWCP_RES_NLGRP_* (netlink.h); events.c sends to them. */
 static const struct genl_multicast_group dwcp_res_mcgrps[] = {
 	{ .name = DWCP_RES_MCGRP_EVENTS },
 };

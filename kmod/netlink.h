@@ -10,6 +10,9 @@
 
 extern struct genl_family dwcp_res_genl_family;
 
+/* Index of DWCP_RES_MCGRP_EVENTS in the family's multicast groups. */
+#define DWCP_RES_NLGRP_EVENTS	0
+
 /*
  * A required attribute is missing: report which (NLMSGERR_ATTR_MISS_TYPE)
  * and say so in words. True when missing.

@@ -118,6 +118,29 @@ static int policy_to_attrs(struct sk_buff *skb, const struct dwcp_pipe_config *c
 	return 0;
 }
 
+/* The lifetime latency histogram: (LE_NS, COUNT) pairs, bounds increasing. */
+static int latency_hist_to_attrs(struct sk_buff *skb,
+				 const struct dwcp_res_policy_stats *st)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, DWCP_RES_S_LATENCY_HIST);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < DWCP_RES_LAT_BOUNDS; i++) {
+		if (nla_put_u64_64bit(skb, DWCP_RES_H_LE_NS, dwcp_res_lat_bounds_ns[i],
+				      DWCP_RES_H_PAD) ||
+		    nla_put_u64_64bit(skb, DWCP_RES_H_COUNT, st->latency_le[i],
+				      DWCP_RES_H_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stats *st)
 {
 	static const u16 result_attr[__DWCP_RES_RESULT_MAX] = {
@@ -162,7 +185,12 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 	    nla_put_u32(skb, DWCP_RES_S_SUCCESS_PPM, st->success_ppm) ||
 	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_P50_NS, st->latency_ns[0], DWCP_RES_S_PAD) ||
 	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_P95_NS, st->latency_ns[1], DWCP_RES_S_PAD) ||
-	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_P99_NS, st->latency_ns[2], DWCP_RES_S_PAD))
+	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_P99_NS, st->latency_ns[2], DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_SUM_NS, st->latency_sum_ns,
+			      DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_COUNT, st->latency_count,
+			      DWCP_RES_S_PAD) ||
+	    latency_hist_to_attrs(skb, st))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 
 #include "dwcp_res.h"
+#include "events.h"
 
 /* A caller asleep in the bulkhead queue; on its own stack. */
 struct dwcp_res_waiter {
@@ -84,9 +85,11 @@ static int sleep_until(u64 until, struct dwcp_res_waiter *w)
 	return 0;
 }
 
-static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call)
+static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+			  struct dwcp_res_ev *ev)
 {
 	STAT_INC(p, rejected[call->t.reason]);
+	dwcp_res_ev_reject(ev, p, call->t.reason);
 	return dwcp_pipe_reject_errno(&call->t);
 }
 
@@ -101,9 +104,11 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		       u32 pflags)
 {
 	u64 until = ktime_get_ns() + call->t.fault_value;
+	struct dwcp_res_ev ev;
 	bool timed_out = false;
 	int err = 0;
 
+	trace_chaos_inject(p->name, call->t.fault, call->t.fault_value);
 	if (call->t.deadline && until > call->t.deadline)
 		until = call->t.deadline;
 	switch (call->t.fault) {
@@ -123,9 +128,10 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		err = -(int)clamp_t(u64, call->t.fault_value, 1, MAX_ERRNO);
 		break;
 	}
-	spin_lock_bh(&p->lock);
+	dwcp_res_ev_lock(p, &ev);
 	STAT_INC(p, rejected[DWCP_RES_REJECT_CHAOS]);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_ev_reject(&ev, p, DWCP_RES_REJECT_CHAOS);
+	dwcp_res_ev_unlock(p, &ev);
 	dwcp_res_complete(call, DWCP_RES_RESULT_FAILURE, timed_out);
 	return err;
 }
@@ -135,6 +141,7 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 {
 	struct dwcp_res_waiter w = { .task = current };
 	struct dwcp_net *dn = p->dn;
+	struct dwcp_res_ev ev;
 	enum dwcp_pipe_verdict v;
 	u32 pflags = 0;
 	u64 now = ktime_get_ns();
@@ -150,20 +157,20 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		pflags |= DWCP_PIPE_CHAOS;
 	call->policy = p;
 
-	spin_lock_bh(&p->lock);
+	dwcp_res_ev_lock(p, &ev);
 	v = dwcp_pipe_admit(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
 			    pflags, deadline);
 	for (;;) {
 		switch (v) {
 		case DWCP_PIPE_ADMIT:
 			STAT_INC(p, admitted);
-			spin_unlock_bh(&p->lock);
+			dwcp_res_ev_unlock(p, &ev);
 			if (unlikely(call->t.fault != DWCP_PIPE_FAULT_NONE))
 				return admit_fault(p, call, pflags);
 			return 0;
 		case DWCP_PIPE_REJECT:
-			err = admit_rejected(p, call);
-			spin_unlock_bh(&p->lock);
+			err = admit_rejected(p, call, &ev);
+			dwcp_res_ev_unlock(p, &ev);
 			return err;
 		case DWCP_PIPE_WAIT_SLOT:
 			w.granted = false;
@@ -171,10 +178,10 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 			fallthrough;
 		case DWCP_PIPE_WAIT_RATE:
 			STAT_INC(p, waited);
-			spin_unlock_bh(&p->lock);
+			dwcp_res_ev_unlock(p, &ev);
 			err = sleep_until(call->t.wait_until,
 					  v == DWCP_PIPE_WAIT_SLOT ? &w : NULL);
-			spin_lock_bh(&p->lock);
+			dwcp_res_ev_lock(p, &ev);
 			now = ktime_get_ns();
 			if (v == DWCP_PIPE_WAIT_SLOT && !w.granted) {
 				/* Timed out or interrupted while still queued. */
@@ -191,7 +198,7 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 				continue;
 			}
 			if (err) {
-				spin_unlock_bh(&p->lock);
+				dwcp_res_ev_unlock(p, &ev);
 				return -EINTR;
 			}
 			v = DWCP_PIPE_REJECT;
@@ -205,6 +212,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 {
 	struct dwcp_res_policy *p = call->policy;
 	struct dwcp_res_pcpu_stats *s;
+	struct dwcp_res_ev ev;
 	u64 now = ktime_get_ns();
 	u64 latency;
 
@@ -214,7 +222,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 		result = DWCP_RES_RESULT_FAILURE;
 
 	latency = now > call->t.start ? now - call->t.start : 0;
-	spin_lock_bh(&p->lock);
+	dwcp_res_ev_lock(p, &ev);
 	/* Count what the breaker counts: a slow success is SLOW. */
 	if (result == DWCP_RES_RESULT_SUCCESS)
 		result = dwcp_breaker_classify(&p->pipe.breaker, result, latency);
@@ -226,7 +234,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 	u64_stats_inc(&s->results[result]);
 	u64_stats_update_end(&s->syncp);
 	dwcp_hist_record(this_cpu_ptr(p->latency), latency);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_ev_unlock(p, &ev);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
 

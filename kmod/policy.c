@@ -21,6 +21,7 @@
 #include <net/netns/generic.h>
 
 #include "dwcp_res.h"
+#include "events.h"
 
 static unsigned int dwcp_net_id __read_mostly;
 
@@ -130,6 +131,7 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->waiters);
 	p->dn = dn;
+	p->ev_reject_next = jiffies;
 	RCU_INIT_POINTER(p->cfg, c);
 	return p;
 
@@ -180,6 +182,8 @@ int dwcp_res_policy_add(struct net *net, const char *name,
 
 	mutex_lock(&dn->cfg_lock);
 	err = policy_add_locked(net, dn, name, cfg, extack);
+	if (!err)
+		dwcp_res_event_policy(net, name, DWCP_RES_POLICY_ADDED);
 	mutex_unlock(&dn->cfg_lock);
 	return err;
 }
@@ -222,6 +226,7 @@ int dwcp_res_policy_set(struct net *net, const char *name,
 	/* A larger bulkhead may have granted slots to queued waiters. */
 	dwcp_res_policy_wake_granted(p, err);
 	old = rcu_replace_pointer(p->cfg, c, lockdep_is_held(&dn->cfg_lock));
+	dwcp_res_event_policy(net, p->name, DWCP_RES_POLICY_CHANGED);
 	mutex_unlock(&dn->cfg_lock);
 	synchronize_rcu();	/* config changes are rare; readers are brief */
 	kfree(old);
@@ -256,12 +261,68 @@ int dwcp_res_policy_del(struct net *net, const char *name,
 		err = -ENOENT;
 	} else {
 		/* Users keep their reference; the object lives until the last put. */
+		dwcp_res_event_policy(net, p->name, DWCP_RES_POLICY_DELETED);
 		policy_unlink_locked(dn, p);
 	}
 	mutex_unlock(&dn->cfg_lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_del);
+
+/*
+ * The bucket edges of struct dwcp_hist nearest to the Prometheus-style
+ * bounds 10us 25us 50us 100us 250us 500us 1ms 2.5ms 5ms 10ms 25ms 50ms
+ * 100ms 250ms 500ms 1s 2.5s 5s 10s (within 4 %). An edge is k << s with
+ * 8 <= k <= 16 and s >= 6, so each entry is written that way: being an
+ * edge is what makes the exported counts exact.
+ */
+const u64 dwcp_res_lat_bounds_ns[DWCP_RES_LAT_BOUNDS] = {
+	10ULL << 10,	/* ~ 10us */
+	12ULL << 11,	/* ~ 25us */
+	12ULL << 12,	/* ~ 50us */
+	12ULL << 13,	/* ~ 100us */
+	15ULL << 14,	/* ~ 250us */
+	15ULL << 15,	/* ~ 500us */
+	15ULL << 16,	/* ~ 1ms */
+	10ULL << 18,	/* ~ 2.5ms */
+	10ULL << 19,	/* ~ 5ms */
+	10ULL << 20,	/* ~ 10ms */
+	12ULL << 21,	/* ~ 25ms */
+	12ULL << 22,	/* ~ 50ms */
+	12ULL << 23,	/* ~ 100ms */
+	15ULL << 24,	/* ~ 250ms */
+	15ULL << 25,	/* ~ 500ms */
+	15ULL << 26,	/* ~ 1s */
+	9ULL << 28,	/* ~ 2.5s */
+	9ULL << 29,	/* ~ 5s */
+	9ULL << 30,	/* ~ 10s */
+};
+EXPORT_SYMBOL_GPL(dwcp_res_lat_bounds_ns);
+
+/*
+ * Fold @h into cumulative counts below each exported bound. A bucket
+ * [lo, hi) is counted under the first bound >= hi; with bounds on bucket
+ * edges that is exactly "latency < bound". Out-of-range samples are in the
+ * first and last buckets (below 10us, above every bound respectively).
+ */
+static void policy_latency_buckets(const struct dwcp_hist *h,
+				   struct dwcp_res_policy_stats *st)
+{
+	unsigned int i, b = 0;
+	u64 cum = 0;
+
+	for (i = 0; i < DWCP_HIST_BUCKETS && b < DWCP_RES_LAT_BOUNDS; i++) {
+		u64 hi = dwcp_hist_bucket_lo(i) + dwcp_hist_bucket_width(i);
+
+		while (b < DWCP_RES_LAT_BOUNDS && dwcp_res_lat_bounds_ns[b] < hi)
+			st->latency_le[b++] = cum;
+		cum += h->bucket[i];
+	}
+	while (b < DWCP_RES_LAT_BOUNDS)
+		st->latency_le[b++] = cum;
+	st->latency_count = dwcp_hist_count(h);
+	st->latency_sum_ns = h->sum;
+}
 
 void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			   struct dwcp_res_policy_stats *st)
@@ -326,6 +387,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		st->latency_ns[1] = dwcp_hist_percentile(h, 950000);
 		st->latency_ns[2] = dwcp_hist_percentile(h, 990000);
 	}
+	policy_latency_buckets(h, st);
 	kfree(h);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_stats);
@@ -333,9 +395,10 @@ EXPORT_SYMBOL_GPL(dwcp_res_policy_stats);
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action)
 {
 	u64 now = ktime_get_ns();
+	struct dwcp_res_ev ev;
 	int err = 0;
 
-	spin_lock_bh(&p->lock);
+	dwcp_res_ev_lock(p, &ev);
 	switch (action) {
 	case DWCP_RES_BREAKER_RESET:
 	case DWCP_RES_BREAKER_ENABLE:
@@ -350,7 +413,7 @@ int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action)
 	default:
 		err = -EOPNOTSUPP;
 	}
-	spin_unlock_bh(&p->lock);
+	dwcp_res_ev_unlock(p, &ev);
 	return err;
 }
 
@@ -371,6 +434,7 @@ static int __net_init dwcp_net_init(struct net *net)
 	size_t i;
 	int err = 0;
 
+	dn->net = net;
 	mutex_init(&dn->cfg_lock);
 	INIT_LIST_HEAD(&dn->policies);
 	dn->level = DWCP_RES_LEVEL_NORMAL;

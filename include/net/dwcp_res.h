@@ -84,6 +84,14 @@ int dwcp_res_chaos_set(struct net *net, const char *policy,
 		       struct netlink_ext_ack *extack);
 void dwcp_res_chaos_clear(struct net *net);
 
+/*
+ * Upper bounds of the exported latency histogram (DWCP_RES_S_LATENCY_HIST),
+ * increasing, in ns. Each is an edge of the log-linear dwcp_hist buckets, so
+ * the cumulative counts below them are exact.
+ */
+#define DWCP_RES_LAT_BOUNDS	19
+extern const u64 dwcp_res_lat_bounds_ns[DWCP_RES_LAT_BOUNDS];
+
 /* A consistent copy of a policy's counters, summed over CPUs. */
 struct dwcp_res_policy_stats {
 	u64 admitted;
@@ -101,6 +109,14 @@ struct dwcp_res_policy_stats {
 	u64 rate_mcps;		/* current rate limit, 0 when off */
 	u64 timeout_ns;		/* current adaptive timeout */
 	u64 latency_ns[3];	/* lifetime P50, P95, P99 */
+	/* Lifetime latency histogram, Prometheus style (all zero if
+	 * the merge buffer could not be allocated).
+	 */
+	u64 latency_count;	/* calls whose latency was recorded */
+	u64 latency_sum_ns;
+	u64 latency_le[DWCP_RES_LAT_BOUNDS];	/* cumulative: calls with latency
+						 * < dwcp_res_lat_bounds_ns[i]
+						 */
 };
 
 /* Process context: sums per-CPU counters and histograms (may sleep). */

@@ -11,7 +11,9 @@ nl_*.c), and prints TAP:
     and define of the header is in the spec;
   - for each operation the request attributes of the spec are exactly the
     entries of that command's nla_policy table, do/dump match doit/dumpit,
-    uns-admin-perm matches GENL_UNS_ADMIN_PERM;
+    uns-admin-perm matches GENL_UNS_ADMIN_PERM; an event operation (event
+    and mcgrp, no do/dump) is no genl_op, names a group, and is sent by
+    some kmod/*.c;
   - every nla_policy entry (top level and nests) has the spec's type,
     min/max/mask, string length and nested set; attributes of a nest the
     kernel refuses are pad or documented "Reply only";
@@ -791,10 +793,27 @@ def main():
             for s in spec.sets.values():
                 if s.get("enum-name") == ename:
                     table_set[tname] = s["name"]
+    group_names = {g["name"] for g in y.get("mcast-groups", {}).get("list", [])}
     for op, c, v in spec.op_list():
         if v == 0:
             continue
         errs = []
+        if "event" in op and "do" not in op and "dump" not in op:
+            # A notification: sent on a group by the kernel, never requested.
+            if c in kern.ops:
+                errs.append(f"{c} is an event but the kernel's genl_ops take it")
+            if op.get("mcgrp") not in group_names:
+                errs.append(f"event mcgrp {op.get('mcgrp')!r} is no mcast group")
+            aset = spec.sets.get(op.get("attribute-set"), {"attributes": []})
+            names = {a["name"] for a in aset["attributes"]}
+            for n in op["event"].get("attributes", []):
+                if n not in names:
+                    errs.append(f"event attribute {n!r} not in set {op.get('attribute-set')}")
+            if not any(re.search(r"\b%s\b" % c, strip_comments(src))
+                       for src in kern.sources.values()):
+                errs.append(f"no kmod/*.c sends {c}")
+            tap.check(f"op_{op['name']}", errs)
+            continue
         k = kern.ops.get(c)
         if k is None:
             tap.check(f"op_{op['name']}", [f"{c} is not in the kernel's genl_ops"])

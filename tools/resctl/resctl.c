@@ -13,6 +13,10 @@
 
 struct resctl_opts resctl_opts;
 
+/* cmd_metrics.c, cmd_status.c */
+int cmd_metrics(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
 #define CHAOS_INJECT_ARGS \
 	"POLICY KIND [probability P%] [interval N] [times N|unlimited] " \
 	"[min V] [max V] [value V] [seed N]"
@@ -45,6 +49,13 @@ const struct resctl_cmd resctl_cmds[] = {
 	{ "chaos", "inject", CHAOS_INJECT_ARGS,
 	  "arm a fault on a policy (probability 0% disarms it)", cmd_chaos_inject },
 	{ "chaos", "clear", "", "disarm every fault", cmd_chaos_clear },
+	{ "monitor", NULL, "[--count N]",
+	  "print events (breaker, reject, chaos, policy) as they happen", cmd_monitor },
+	{ "metrics", NULL, "[POLICY] [--format FMT] [--interval DUR] [--output FILE]",
+	  "per-policy counters, rates, latency; FMT text|json|prometheus",
+	  cmd_metrics },
+	{ "status", NULL, "", "the system at a glance: module, chaos, level, breakers",
+	  cmd_status },
 	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

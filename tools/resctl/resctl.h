@@ -77,4 +77,7 @@ int cmd_chaos_inject(int argc, char **argv);
 int cmd_chaos_clear(int argc, char **argv);
 void chaos_print_kinds(FILE *out);
 
+/* Until SIGINT/SIGTERM (exit 0) or --count N events. */
+int cmd_monitor(int argc, char **argv);
+
 #endif /* RESCTL_H */

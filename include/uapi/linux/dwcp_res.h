@@ -69,8 +69,36 @@
  * thousand (permille), rates u64 calls per second (milli-calls per second,
  * "mcps", for the adaptive limiter).
  *
- * Multicast group DWCP_RES_MCGRP_EVENTS ("events") carries notifications;
- * the messages it carries are documented with the commands that cause them.
+ * Events
+ * ------
+ * Multicast group DWCP_RES_MCGRP_EVENTS ("events"): join it (resolve its id
+ * with CTRL_CMD_GETFAMILY) to receive the notifications below; nobody can
+ * request these commands. Each goes to the listeners of the network
+ * namespace it happened in; anyone may listen. A message is lost, not
+ * retried, when the listener's receive buffer is full (-ENOBUFS on its
+ * next recv) or memory is short.
+ *
+ * DWCP_RES_CMD_EVENT_BREAKER
+ *   A policy's circuit breaker changed state: a call's admit or result
+ *   (trip, open -> half-open, probes settled) or DWCP_RES_CMD_BREAKER_SET
+ *   (a reset of a closed breaker is reported too, from closed to closed).
+ *   DWCP_RES_A_POLICY_NAME, DWCP_RES_A_EVENT_BREAKER_FROM,
+ *   DWCP_RES_A_EVENT_BREAKER_TO, DWCP_RES_A_EVENT_BREAKER_EPOCH
+ * DWCP_RES_CMD_EVENT_REJECT
+ *   A policy turned calls away. At most one per policy per second: the
+ *   first rejection after a second without a reject event of the policy
+ *   is reported at once, the ones within that second only counted.
+ *   DWCP_RES_A_POLICY_NAME, DWCP_RES_A_EVENT_REJECT_REASON (of the
+ *   rejection reported), DWCP_RES_A_EVENT_REJECT_COUNT (rejections of the
+ *   policy, any reason, since its previous reject event or its creation,
+ *   this one included)
+ * DWCP_RES_CMD_EVENT_CHAOS
+ *   Chaos was switched on or off in the namespace (CHAOS_SET that changed
+ *   it). DWCP_RES_A_CHAOS_ENABLED
+ * DWCP_RES_CMD_EVENT_POLICY
+ *   A policy was added, changed (POLICY_SET) or deleted.
+ *   DWCP_RES_A_POLICY_NAME, DWCP_RES_A_EVENT_POLICY (enum
+ *   dwcp_res_policy_event)
  */
 #ifndef _UAPI_LINUX_DWCP_RES_H
 #define _UAPI_LINUX_DWCP_RES_H
@@ -96,6 +124,10 @@ enum dwcp_res_cmd {
 	DWCP_RES_CMD_CHAOS_SET,
 	DWCP_RES_CMD_FAULT_SET,
 	DWCP_RES_CMD_CHAOS_CLEAR,
+	DWCP_RES_CMD_EVENT_BREAKER,	/* events group only, never requested */
+	DWCP_RES_CMD_EVENT_REJECT,
+	DWCP_RES_CMD_EVENT_CHAOS,
+	DWCP_RES_CMD_EVENT_POLICY,
 
 	__DWCP_RES_CMD_MAX
 };
@@ -114,6 +146,12 @@ enum dwcp_res_attr {
 	DWCP_RES_A_BREAKER_ACTION,	/* u32, enum dwcp_res_breaker_action */
 	DWCP_RES_A_CHAOS_ENABLED,	/* u8, 0 or 1 */
 	DWCP_RES_A_FAULT,		/* nest, enum dwcp_res_fault_attr */
+	DWCP_RES_A_EVENT_BREAKER_FROM,	/* u32, enum dwcp_res_breaker_state */
+	DWCP_RES_A_EVENT_BREAKER_TO,	/* u32, enum dwcp_res_breaker_state */
+	DWCP_RES_A_EVENT_BREAKER_EPOCH,	/* u32, epoch after the transition */
+	DWCP_RES_A_EVENT_REJECT_REASON,	/* u32, enum dwcp_res_reject */
+	DWCP_RES_A_EVENT_REJECT_COUNT,	/* u64, rejections since the last event */
+	DWCP_RES_A_EVENT_POLICY,	/* u32, enum dwcp_res_policy_event */
 
 	__DWCP_RES_A_MAX
 };
@@ -211,11 +249,40 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_LATENCY_P50_NS,	/* u64, lifetime latency percentiles */
 	DWCP_RES_S_LATENCY_P95_NS,	/* u64 */
 	DWCP_RES_S_LATENCY_P99_NS,	/* u64 */
+	DWCP_RES_S_LATENCY_HIST,	/* nest, enum dwcp_res_hist_attr */
+	DWCP_RES_S_LATENCY_SUM_NS,	/* u64, lifetime sum of latencies */
+	DWCP_RES_S_LATENCY_COUNT,	/* u64, lifetime latency samples */
 
 	__DWCP_RES_S_MAX
 };
 
 #define DWCP_RES_S_MAX (__DWCP_RES_S_MAX - 1)
+
+/*
+ * The lifetime latency histogram of a policy (DWCP_RES_S_LATENCY_HIST), in
+ * the shape of a Prometheus histogram: pairs of DWCP_RES_H_LE_NS (an upper
+ * bound, increasing) and DWCP_RES_H_COUNT (how many calls took less than
+ * that bound, cumulative), in that order; the i-th COUNT belongs to the i-th
+ * LE_NS. The "+Inf" bucket is DWCP_RES_S_LATENCY_COUNT, the sum is
+ * DWCP_RES_S_LATENCY_SUM_NS.
+ *
+ * The kernel keeps a log-linear histogram (8 linear buckets per power of
+ * two, each at most 1/8 of its lower edge wide); every bound is an edge of
+ * those buckets, so the counts are exact: a call is counted under a bound
+ * if and only if its latency is below it. The bounds are the bucket edges
+ * nearest to 10us 25us 50us 100us 250us 500us 1ms 2.5ms ... 5s 10s (within
+ * 4 %, e.g. 983040 ns for 1 ms); read them from the reply, they may change.
+ */
+enum dwcp_res_hist_attr {
+	DWCP_RES_H_UNSPEC,
+	DWCP_RES_H_PAD,
+	DWCP_RES_H_LE_NS,		/* u64, upper bound (exclusive), ns */
+	DWCP_RES_H_COUNT,		/* u64, calls below the bound before it */
+
+	__DWCP_RES_H_MAX
+};
+
+#define DWCP_RES_H_MAX (__DWCP_RES_H_MAX - 1)
 
 /* DWCP_RES_A_BREAKER_ACTION */
 enum dwcp_res_breaker_action {
@@ -374,6 +441,15 @@ enum dwcp_res_reject {
 	DWCP_RES_REJECT_CHAOS,
 
 	__DWCP_RES_REJECT_MAX
+};
+
+/* DWCP_RES_A_EVENT_POLICY: what happened to the policy named. */
+enum dwcp_res_policy_event {
+	DWCP_RES_POLICY_ADDED,
+	DWCP_RES_POLICY_CHANGED,
+	DWCP_RES_POLICY_DELETED,
+
+	__DWCP_RES_POLICY_EVENT_MAX
 };
 
 /* The DWCP profile's operation classes, loaded in every network namespace. */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dwcp_res: notifications on the generic netlink group "events" (the
+ * messages are documented in include/uapi/linux/dwcp_res.h), and the home
+ * of the tracepoints (kmod/trace.h).
+ *
+ * Every event goes to the network namespace it happened in. With nobody
+ * listening there, sending costs one genl_has_listeners() check.
+ */
+#include <net/genetlink.h>
+
+#include "events.h"
+#include "netlink.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/* Room for the largest event: a name, three u32 or a u32 and a u64. */
+#define EV_SIZE	(nla_total_size(DWCP_RES_NAME_MAX) + 4 * nla_total_size_64bit(8))
+
+static bool ev_listened(struct net *net)
+{
+	return genl_has_listeners(&dwcp_res_genl_family, net, DWCP_RES_NLGRP_EVENTS);
+}
+
+static struct sk_buff *ev_new(u8 cmd, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *skb = genlmsg_new(EV_SIZE, gfp);
+
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &dwcp_res_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Send @skb, or drop it if filling it failed (@err). */
+static void ev_send(struct net *net, struct sk_buff *skb, void *hdr, int err,
+		    gfp_t gfp)
+{
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	/* -ESRCH when the last listener just left: nothing to do. */
+	genlmsg_multicast_netns(&dwcp_res_genl_family, net, skb, 0,
+				DWCP_RES_NLGRP_EVENTS, gfp);
+}
+
+static void ev_breaker(struct net *net, const char *name, const struct dwcp_res_ev *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = ev_new(DWCP_RES_CMD_EVENT_BREAKER, GFP_ATOMIC, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr,
+		nla_put_string(skb, DWCP_RES_A_POLICY_NAME, name) ||
+		nla_put_u32(skb, DWCP_RES_A_EVENT_BREAKER_FROM, ev->from) ||
+		nla_put_u32(skb, DWCP_RES_A_EVENT_BREAKER_TO, ev->to) ||
+		nla_put_u32(skb, DWCP_RES_A_EVENT_BREAKER_EPOCH, ev->epoch),
+		GFP_ATOMIC);
+}
+
+static void ev_reject(struct net *net, const char *name, const struct dwcp_res_ev *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = ev_new(DWCP_RES_CMD_EVENT_REJECT, GFP_ATOMIC, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr,
+		nla_put_string(skb, DWCP_RES_A_POLICY_NAME, name) ||
+		nla_put_u32(skb, DWCP_RES_A_EVENT_REJECT_REASON, ev->reject) ||
+		nla_put_u64_64bit(skb, DWCP_RES_A_EVENT_REJECT_COUNT, ev->reject_count,
+				  DWCP_RES_A_PAD),
+		GFP_ATOMIC);
+}
+
+void dwcp_res_ev_report(struct dwcp_res_policy *p, const struct dwcp_res_ev *ev)
+{
+	struct net *net = p->dn->net;
+
+	if (!ev_listened(net))
+		return;
+	if (ev->breaker)
+		ev_breaker(net, p->name, ev);
+	if (ev->reject != DWCP_RES_REJECT_NONE)
+		ev_reject(net, p->name, ev);
+}
+
+void dwcp_res_event_policy(struct net *net, const char *name, u32 what)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!ev_listened(net))
+		return;
+	skb = ev_new(DWCP_RES_CMD_EVENT_POLICY, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr,
+		nla_put_string(skb, DWCP_RES_A_POLICY_NAME, name) ||
+		nla_put_u32(skb, DWCP_RES_A_EVENT_POLICY, what),
+		GFP_KERNEL);
+}
+
+void dwcp_res_event_chaos(struct net *net, bool enabled)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	trace_chaos_state(enabled);
+	if (!ev_listened(net))
+		return;
+	skb = ev_new(DWCP_RES_CMD_EVENT_CHAOS, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr, nla_put_u8(skb, DWCP_RES_A_CHAOS_ENABLED, enabled),
+		GFP_KERNEL);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dwcp_res: events on the "events" multicast group, and the tracepoints.
+ *
+ * The fast path never builds or sends a message under a policy lock. A
+ * locked section snapshots the breaker's epoch when it starts
+ * (dwcp_res_ev_begin()), notes a rejection that is due for an event
+ * (dwcp_res_ev_reject()), and when it ends compares the epoch again
+ * (dwcp_res_ev_end()): when nothing happened that is one compare. Only then
+ * is the lock dropped and what was noted sent (dwcp_res_ev_report(), which
+ * checks for listeners first and allocates with GFP_ATOMIC: the in-kernel
+ * API may admit in atomic context).
+ *
+ * Reject events are rate-limited per policy: the first rejection after a
+ * second without a reject event is reported at once, with the number of
+ * rejections since the previous event; later ones in that second are only
+ * counted. The tracepoint dwcp_res:reject sees every rejection.
+ */
+#ifndef _DWCP_RES_EVENTS_H
+#define _DWCP_RES_EVENTS_H
+
+#include <linux/jiffies.h>
+
+#include "dwcp_res.h"
+#include "trace.h"
+
+/* What one locked section of the fast path changed. */
+struct dwcp_res_ev {
+	u32 epoch;		/* breaker epoch when the section began */
+	u32 from;		/* breaker state then */
+	u32 to;			/* breaker state at the end, if it moved */
+	u32 reject;		/* reason to report, or DWCP_RES_REJECT_NONE */
+	u64 reject_count;	/* rejections since the previous reject event */
+	bool breaker;		/* the breaker moved */
+};
+
+/* Start of a locked section; caller holds p->lock. */
+static inline void dwcp_res_ev_begin(struct dwcp_res_ev *ev,
+				     const struct dwcp_res_policy *p)
+{
+	ev->epoch = p->pipe.breaker.epoch;
+	ev->from = dwcp_breaker_state(&p->pipe.breaker);
+	ev->breaker = false;
+	ev->reject = DWCP_RES_REJECT_NONE;
+}
+
+/* A rejection for @reason; caller holds p->lock. */
+static inline void dwcp_res_ev_reject(struct dwcp_res_ev *ev,
+				      struct dwcp_res_policy *p, u32 reason)
+{
+	trace_reject(p->name, reason);
+	p->ev_rejects++;
+	if (time_before(jiffies, p->ev_reject_next))
+		return;
+	p->ev_reject_next = jiffies + HZ;
+	ev->reject = reason;
+	ev->reject_count = p->ev_rejects;
+	p->ev_rejects = 0;
+}
+
+/*
+ * End of a locked section, still under p->lock: true if there is anything
+ * to report once the lock is dropped.
+ */
+static inline bool dwcp_res_ev_end(struct dwcp_res_ev *ev,
+				   const struct dwcp_res_policy *p)
+{
+	if (likely(p->pipe.breaker.epoch == ev->epoch))
+		return ev->reject != DWCP_RES_REJECT_NONE;
+	ev->breaker = true;
+	ev->to = dwcp_breaker_state(&p->pipe.breaker);
+	ev->epoch = p->pipe.breaker.epoch;
+	trace_breaker_transition(p->name, ev->from, ev->to, ev->epoch);
+	return true;
+}
+
+/* Send what a section noted; without p->lock, any context but hardirq. */
+void dwcp_res_ev_report(struct dwcp_res_policy *p, const struct dwcp_res_ev *ev);
+
+static inline void dwcp_res_ev_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev)
+{
+	spin_lock_bh(&p->lock);
+	dwcp_res_ev_begin(ev, p);
+}
+
+static inline void dwcp_res_ev_unlock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev)
+{
+	bool report = dwcp_res_ev_end(ev, p);
+
+	spin_unlock_bh(&p->lock);
+	if (unlikely(report))
+		dwcp_res_ev_report(p, ev);
+}
+
+/* Process context, under the namespace's cfg_lock (keeps events in order). */
+void dwcp_res_event_policy(struct net *net, const char *name, u32 what);
+void dwcp_res_event_chaos(struct net *net, bool enabled);
+
+#endif /* _DWCP_RES_EVENTS_H */

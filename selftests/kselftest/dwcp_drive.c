@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dwcp_drive: push calls through a policy's admission pipeline from a shell
+ * test. Opens a loopback TCP pair, attaches the ULP "dwcp" to the sending
+ * end, makes CLASS its class (SOL_DWCP, DWCP_SO_CLASS) and sends N messages
+ * of SIZE bytes without waiting in the pipeline (MSG_DONTWAIT, so a rate
+ * limit or a full bulkhead refuses at once), then prints what happened:
+ *
+ *   sent S
+ *   rejected R
+ *   ERRNO-NAME COUNT      (one line per errno seen, e.g. ECONNREFUSED 5)
+ *
+ * usage: dwcp_drive [-6] [-c CLASS] [-n N] [-s SIZE]
+ * Exit status: 0 when the calls were made (whatever the pipeline said),
+ * 1 when the setup failed (no ULP, no such policy), 2 for bad usage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <linux/dwcp_res.h>
+
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+
+/* The pipeline's rejections (enum dwcp_res_reject) and a few others. */
+static const struct {
+	int err;
+	const char *name;
+	bool rejection;
+} errnos[] = {
+	{ ECANCELED, "ECANCELED", true },
+	{ ECONNREFUSED, "ECONNREFUSED", true },
+	{ ENOBUFS, "ENOBUFS", true },
+	{ EBUSY, "EBUSY", true },
+	{ ETIME, "ETIME", true },
+	{ EIO, "EIO", false },
+	{ ETIMEDOUT, "ETIMEDOUT", false },
+	{ EAGAIN, "EAGAIN", false },
+	{ EINTR, "EINTR", false },
+};
+
+#define NERR (sizeof(errnos) / sizeof(errnos[0]))
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: dwcp_drive [-6] [-c CLASS] [-n N] [-s SIZE]\n");
+	return 2;
+}
+
+/* A connected loopback pair: *tx the client, *rx the accepted end. */
+static int tcp_pair(int family, int *tx, int *rx)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	socklen_t slen;
+	int lfd;
+
+	if (family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		slen = sizeof(*a6);
+	} else {
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		slen = sizeof(*a4);
+	}
+	lfd = socket(family, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&ss, slen) || listen(lfd, 1) ||
+	    getsockname(lfd, (struct sockaddr *)&ss, &slen)) {
+		perror("dwcp_drive: listen");
+		return -1;
+	}
+	*tx = socket(family, SOCK_STREAM, 0);
+	if (*tx < 0 || connect(*tx, (struct sockaddr *)&ss, slen)) {
+		perror("dwcp_drive: connect");
+		return -1;
+	}
+	*rx = accept(lfd, NULL, NULL);
+	close(lfd);
+	if (*rx < 0) {
+		perror("dwcp_drive: accept");
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long counts[NERR] = { 0 }, other = 0, sent = 0, rejected = 0;
+	const char *class = DWCP_RES_CLASS_SEND;
+	unsigned long n = 1, size = 1, i;
+	int family = AF_INET, opt, tx, rx;
+	static char buf[65536], sink[65536];
+	size_t k;
+
+	while ((opt = getopt(argc, argv, "6c:n:s:")) != -1) {
+		switch (opt) {
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'c':
+			class = optarg;
+			break;
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			size = strtoul(optarg, NULL, 0);
+			if (!size || size > sizeof(buf))
+				return usage();
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (optind != argc)
+		return usage();
+
+	if (tcp_pair(family, &tx, &rx))
+		return 1;
+	if (setsockopt(tx, SOL_TCP, TCP_ULP, "dwcp", 4)) {
+		perror("dwcp_drive: TCP_ULP dwcp");
+		return 1;
+	}
+	if (setsockopt(tx, SOL_DWCP, DWCP_SO_CLASS, class, strlen(class))) {
+		fprintf(stderr, "dwcp_drive: class \"%s\": %s\n", class, strerror(errno));
+		return 1;
+	}
+	memset(buf, 'd', size);
+	for (i = 0; i < n; i++) {
+		ssize_t r = send(tx, buf, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (r >= 0) {
+			sent++;
+		} else {
+			for (k = 0; k < NERR && errnos[k].err != errno; k++)
+				;
+			if (k < NERR) {
+				counts[k]++;
+				rejected += errnos[k].rejection;
+			} else {
+				other++;
+			}
+		}
+		/* Keep the receive side drained so sends never block on TCP. */
+		while (recv(rx, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+			;
+	}
+	printf("sent %lu\nrejected %lu\n", sent, rejected);
+	for (k = 0; k < NERR; k++)
+		if (counts[k])
+			printf("%s %lu\n", errnos[k].name, counts[k]);
+	if (other)
+		printf("other %lu\n", other);
+	close(tx);
+	close(rx);
+	return 0;
+}
