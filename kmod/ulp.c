@@ -509,6 +509,21 @@ static void dwcp_ulp_release(struct sock *sk)
  * turn it into a plain TCP socket. Keeping the ULP costs a module reference:
  * tcp_cleanup_ulp() drops one for every socket, inet_clone_ulp() takes none.
  */
+/*
+ * sk_clone_lock() made the listener's proto - our table - the child's
+ * sk_prot_creator, and the kernel keeps using that pointer after the
+ * socket has left us: its time-wait socket takes it as tw_prot and frees
+ * itself through it, and the final sk_prot_free() reads it, possibly long
+ * after this module is gone (KASAN caught a time-wait timer reading the
+ * freed table). Point it at the base proto instead: the child's memory
+ * came from the same slab, which our table only borrowed from the base.
+ */
+static void fix_prot_creator(struct sock *newsk, int v, struct proto *base)
+{
+	if (newsk->sk_prot_creator == &dwcp_prots[v] && base)
+		newsk->sk_prot_creator = base;
+}
+
 static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 			   const gfp_t priority)
 {
@@ -538,12 +553,14 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	__module_get(THIS_MODULE);
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
 	WRITE_ONCE(newsk->sk_prot, &dwcp_prots[v]);
+	fix_prot_creator(newsk, v, ctx->sk_proto);
 	return;
 
 plain:
 	if (READ_ONCE(newsk->sk_prot) == &dwcp_prots[v])
 		/* The table is in use, so its base was published (release). */
 		WRITE_ONCE(newsk->sk_prot, smp_load_acquire(&saved_prot[v]));
+	fix_prot_creator(newsk, v, smp_load_acquire(&saved_prot[v]));
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	icsk->icsk_ulp_ops = NULL;
 }
