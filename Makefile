@@ -2,7 +2,7 @@
 #
 # dwcp_res top-level build.
 #
-#   make                 build dwcp_res.ko for the running kernel, and resctl
+#   make                 build dwcp_res.ko for the running kernel, resctl and the preload shim
 #   make install         install both (modules_install + /usr/local/sbin/resctl)
 #   make check           the whole test suite, in VMs (see README.md)
 #   make demo            boot a VM with the module loaded and show it working
@@ -15,13 +15,16 @@ KVER	?= $(shell uname -r)
 KDIR	?= /lib/modules/$(KVER)/build
 PREFIX	?= /usr/local
 
-all: module resctl
+all: module resctl preload
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 resctl:
-	$(MAKE) -C tools/resctl OUT=$(CURDIR)/build/resctl
+	$(MAKE) -C tools/resctl OUT=$(CURDIR)/build/resctl PREFIX=$(PREFIX)
+
+preload:
+	$(MAKE) -C tools/preload OUT=$(CURDIR)/build/preload
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -29,6 +32,7 @@ install: all
 	install -D -m 0755 build/resctl/resctl $(DESTDIR)$(PREFIX)/sbin/resctl
 	install -D -m 0644 Documentation/resctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/resctl.8
 	install -D -m 0644 tools/resctl/resctl.bash $(DESTDIR)/usr/share/bash-completion/completions/resctl
+	$(MAKE) -C tools/preload OUT=$(CURDIR)/build/preload install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 check:
 	@bash scripts/check.sh
@@ -46,4 +50,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf build
 
-.PHONY: all module resctl install check demo lint bench clean
+.PHONY: all module resctl preload install check demo lint bench clean

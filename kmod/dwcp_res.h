@@ -12,7 +12,10 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/dwcp_res.h>
+
+#include "core/degrade.h"
 
 /* Policies one namespace may hold (the four of the profile included). */
 #define DWCP_RES_MAX_POLICIES	64
@@ -70,6 +73,12 @@ struct dwcp_net {
 	unsigned int generation;	/* bumped on add/del, for dump consistency */
 	u32 level;			/* enum dwcp_res_level, READ_ONCE */
 	bool chaos_enabled;		/* READ_ONCE; needs chaos_allowed */
+	/*
+	 * The level's controller (degrade.c), under cfg_lock; @level is its
+	 * published copy. The work ends holds and steps the level down.
+	 */
+	struct dwcp_degrade degrade;
+	struct delayed_work degrade_work;
 };
 
 /*
@@ -93,6 +102,13 @@ void dwcp_res_policy_exit(void);
 struct dwcp_net *dwcp_net(const struct net *net);
 
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
+
+/* degrade.c */
+void dwcp_res_degrade_net_init(struct dwcp_net *dn);
+void dwcp_res_degrade_net_exit(struct dwcp_net *dn);
+int dwcp_res_policy_apply(struct dwcp_res_policy *p,
+			  const struct dwcp_pipe_config *cfg, u32 level,
+			  const char **why);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);

@@ -125,3 +125,21 @@ void dwcp_res_event_chaos(struct net *net, bool enabled)
 	ev_send(net, skb, hdr, nla_put_u8(skb, DWCP_RES_A_CHAOS_ENABLED, enabled),
 		GFP_KERNEL);
 }
+
+void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	trace_level_change(from, to);
+	if (!ev_listened(net))
+		return;
+	skb = ev_new(DWCP_RES_CMD_EVENT_LEVEL, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr,
+		nla_put_u32(skb, DWCP_RES_A_LEVEL_FROM, from) ||
+		nla_put_u32(skb, DWCP_RES_A_LEVEL, to) ||
+		nla_put_u8(skb, DWCP_RES_A_DEGRADE_MANUAL, manual),
+		GFP_KERNEL);
+}

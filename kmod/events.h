@@ -95,5 +95,7 @@ static inline void dwcp_res_ev_unlock(struct dwcp_res_policy *p, struct dwcp_res
 /* Process context, under the namespace's cfg_lock (keeps events in order). */
 void dwcp_res_event_policy(struct net *net, const char *name, u32 what);
 void dwcp_res_event_chaos(struct net *net, bool enabled);
+/* Also fires the dwcp_res:level_change tracepoint. */
+void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual);
 
 #endif /* _DWCP_RES_EVENTS_H */

@@ -122,6 +122,12 @@ static const struct nla_policy dwcp_res_fault_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_FAULT] = NLA_POLICY_NESTED(dwcp_res_fault_attr_policy),
 };
 
+static const struct nla_policy dwcp_res_degrade_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_LEVEL] = NLA_POLICY_MAX(NLA_U32, __DWCP_RES_LEVEL_MAX - 1),
+	[DWCP_RES_A_DEGRADE_HOLD_NS] = U64_RANGE(ns1_range),
+	[DWCP_RES_A_DEGRADE_AUTO] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static int dwcp_res_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -220,6 +226,19 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 		.cmd	= DWCP_RES_CMD_CHAOS_CLEAR,
 		.doit	= dwcp_res_nl_chaos_clear,
 		.policy	= dwcp_res_info_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_DEGRADE_GET,
+		.doit	= dwcp_res_nl_degrade_get,
+		.policy	= dwcp_res_info_policy,
+		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_DEGRADE_SET,
+		.doit	= dwcp_res_nl_degrade_set,
+		.policy	= dwcp_res_degrade_policy,
 		.maxattr = DWCP_RES_A_MAX,
 		.flags	= ADMIN,
 	},

@@ -43,4 +43,8 @@ int dwcp_res_nl_chaos_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_fault_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_chaos_clear(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_degrade.c */
+int dwcp_res_nl_degrade_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_degrade_set(struct sk_buff *skb, struct genl_info *info);
+
 #endif /* _DWCP_RES_NETLINK_H */

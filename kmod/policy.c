@@ -166,6 +166,12 @@ static int policy_add_locked(struct net *net, struct dwcp_net *dn, const char *n
 	p = policy_create(dn, name, cfg, extack);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	/* Not yet visible: the scaled config of a degraded level cannot fail. */
+	if (dn->level != DWCP_RES_LEVEL_NORMAL) {
+		const char *why = NULL;
+
+		dwcp_res_policy_apply(p, cfg, dn->level, &why);
+	}
 	list_add_tail_rcu(&p->node, &dn->policies);
 	dn->npolicies++;
 	dn->generation++;
@@ -216,15 +222,12 @@ int dwcp_res_policy_set(struct net *net, const char *name,
 		err = -ENOENT;
 		goto unlock;
 	}
-	spin_lock_bh(&p->lock);
-	err = dwcp_pipe_reconfigure(&p->pipe, cfg, ktime_get_ns(), &why);
-	spin_unlock_bh(&p->lock);
+	/* As scaled for the namespace's level; wakes granted waiters. */
+	err = dwcp_res_policy_apply(p, cfg, READ_ONCE(dn->level), &why);
 	if (err < 0) {
 		dwcp_res_extack(extack, why);
 		goto unlock;
 	}
-	/* A larger bulkhead may have granted slots to queued waiters. */
-	dwcp_res_policy_wake_granted(p, err);
 	old = rcu_replace_pointer(p->cfg, c, lockdep_is_held(&dn->cfg_lock));
 	dwcp_res_event_policy(net, p->name, DWCP_RES_POLICY_CHANGED);
 	mutex_unlock(&dn->cfg_lock);
@@ -437,7 +440,7 @@ static int __net_init dwcp_net_init(struct net *net)
 	dn->net = net;
 	mutex_init(&dn->cfg_lock);
 	INIT_LIST_HEAD(&dn->policies);
-	dn->level = DWCP_RES_LEVEL_NORMAL;
+	dwcp_res_degrade_net_init(dn);
 
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
@@ -460,6 +463,7 @@ static void __net_exit dwcp_net_exit(struct net *net)
 	struct dwcp_net *dn = dwcp_net(net);
 	struct dwcp_res_policy *p, *tmp;
 
+	dwcp_res_degrade_net_exit(dn);
 	mutex_lock(&dn->cfg_lock);
 	list_for_each_entry_safe(p, tmp, &dn->policies, node)
 		policy_unlink_locked(dn, p);

@@ -129,10 +129,7 @@ TRACE_EVENT(chaos_state,
 	    TP_printk("enabled=%d", __entry->enabled)
 );
 
-/*
- * A namespace's degradation level changed. Nothing sets the level yet (it
- * stays normal); whatever comes to set dwcp_net.level must fire this.
- */
+/* A namespace's degradation level changed (kmod/degrade.c). */
 TRACE_EVENT(level_change,
 	    TP_PROTO(u32 from, u32 to),
 	    TP_ARGS(from, to),

@@ -37,6 +37,7 @@ for k in stock debug; do
 	fi
 done
 step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
+step=preload;		make -s -C "$DWCP_ROOT/tools/preload" OUT="$B/preload"
 step=kselftests;	make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" KSFT_DIR="$src/tools/testing/selftests"
 step=host-tests;	mkdir -p "$B/host"
 			make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
@@ -60,6 +61,9 @@ payload() { # KIND
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
+	# iperf3 and the preload shim with their libraries (the guest has no libc).
+	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
+		"$B/preload/libdwcp_res_preload.so"
 	echo "$p"
 }
 step=payload

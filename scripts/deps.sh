@@ -9,7 +9,7 @@ pkgs=(
 	linux-headers-amd64 linux-source-6.1
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	qemu-system-x86 busybox-static
-	sparse valgrind groff-base
+	sparse valgrind groff-base iperf3
 )
 
 missing=()

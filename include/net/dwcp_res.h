@@ -85,6 +85,24 @@ int dwcp_res_chaos_set(struct net *net, const char *policy,
 void dwcp_res_chaos_clear(struct net *net);
 
 /*
+ * Degradation level of a namespace (the DEGRADE_* netlink commands). A
+ * manual level holds for @hold_ns (0 = until dwcp_res_degrade_auto());
+ * auto hands the level back to automatic control. Process context.
+ */
+struct dwcp_res_degrade_info {
+	u32 level;		/* enum dwcp_res_level */
+	bool manual;
+	u64 hold_left_ns;	/* manual: time left, 0 = until auto */
+	u64 changes;
+	u64 time_in_ns[__DWCP_RES_LEVEL_MAX];
+};
+
+int dwcp_res_degrade_set(struct net *net, u32 level, u64 hold_ns,
+			 struct netlink_ext_ack *extack);
+int dwcp_res_degrade_auto(struct net *net, struct netlink_ext_ack *extack);
+void dwcp_res_degrade_get(struct net *net, struct dwcp_res_degrade_info *info);
+
+/*
  * Upper bounds of the exported latency histogram (DWCP_RES_S_LATENCY_HIST),
  * increasing, in ns. Each is an edge of the log-linear dwcp_hist buckets, so
  * the cumulative counts below them are exact.

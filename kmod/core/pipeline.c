@@ -189,7 +189,7 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 	struct dwcp_tb_config tb;
 	bool had_adaptive = p->flags & DWCP_PIPE_F_ADAPTIVE;
 	bool had_rate = p->flags & DWCP_PIPE_F_RATE;
-	int err;
+	int err, granted;
 
 	err = dwcp_pipe_config_check(cfg, why);
 	if (err)
@@ -211,9 +211,9 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 	 * Waiters the larger bulkhead admits are granted here; the shell
 	 * wakes its head waiters whenever active drops below the limit.
 	 */
-	err = dwcp_bh_reconfigure(&p->bulkhead, &cfg->bulkhead, why);
-	if (err < 0)
-		return err;
+	granted = dwcp_bh_reconfigure(&p->bulkhead, &cfg->bulkhead, why);
+	if (granted < 0)
+		return granted;
 	err = dwcp_retry_budget_reconfigure(&p->retry_budget, &cfg->retry_budget, why);
 	if (!err)
 		err = dwcp_timeout_reconfigure(&p->timeout, &cfg->timeout, now);
@@ -222,7 +222,7 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 	dwcp_breaker_reconfigure(&p->breaker, &cfg->breaker, now);
 	dwcp_budget_reconfigure(&p->budget, &cfg->budget, now);
 	pipe_apply_simple(p, cfg);
-	return 0;
+	return granted;
 }
 
 int dwcp_pipe_set_fault(struct dwcp_pipe *p,

@@ -136,7 +136,11 @@ struct dwcp_pipe {
 
 int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
 		   u64 now, const char **why);
-/* Apply a new config keeping state: breaker state, counters, windows. */
+/*
+ * Apply a new config keeping state: breaker state, counters, windows.
+ * Returns how many queued waiters a larger bulkhead let in (the caller
+ * wakes that many head waiters), or a negative errno.
+ */
 int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 			  const struct dwcp_pipe_config *cfg, u64 now,
 			  const char **why);

@@ -1150,6 +1150,36 @@ static void defect_17_latency_excludes_waits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->breaker.results[DWCP_RES_RESULT_SUCCESS], 2ULL);
 }
 
+/*
+ * A larger bulkhead lets queued callers in at once, and reconfigure says
+ * how many, so the shell can wake exactly that many head waiters.
+ */
+static void reconfigure_reports_granted_waiters(struct kunit *test)
+{
+	struct dwcp_pipe_ticket a, b, w1, w2;
+	struct dwcp_pipe_config cfg;
+	const char *why = NULL;
+	struct dwcp_pipe *p;
+	u64 now = T0;
+
+	small_cfg(test, &cfg);
+	cfg.flags = 0;
+	p = pipe_new(test, &cfg, now);
+	KUNIT_ASSERT_EQ(test, admit(p, &a, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_ADMIT);
+	KUNIT_ASSERT_EQ(test, admit(p, &b, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_ADMIT);
+	KUNIT_ASSERT_EQ(test, admit(p, &w1, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_WAIT_SLOT);
+	KUNIT_ASSERT_EQ(test, admit(p, &w2, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_WAIT_SLOT);
+
+	/* Same size: nobody is let in. */
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_reconfigure(p, &cfg, now, &why), 0);
+	cfg.bulkhead.max_concurrent = 3;
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_reconfigure(p, &cfg, now, &why), 1);
+	cfg.bulkhead.max_concurrent = 10;
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_reconfigure(p, &cfg, now, &why), 1);
+	KUNIT_EXPECT_EQ(test, p->bulkhead.queued, 0U);
+	KUNIT_EXPECT_EQ(test, p->bulkhead.active, 4U);
+}
+
 static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE_PARAM(pipe_dwcp_profile, profile_gen_params),
 	KUNIT_CASE(pipe_profile_unknown_class),
@@ -1172,6 +1202,7 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(go_resilience_manager_integration),
 	KUNIT_CASE(go_resilience_manager_with_failures),
 	KUNIT_CASE(defect_16_one_deadline),
+	KUNIT_CASE(reconfigure_reports_granted_waiters),
 	KUNIT_CASE(defect_17_latency_excludes_waits),
 	{}
 };

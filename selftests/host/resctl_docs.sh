@@ -185,7 +185,7 @@ else
 	not_ok completion_registers_for_resctl
 fi
 expect completes_command "policy" "$R" po
-expect completes_all_sections "breaker chaos help metrics monitor policy status version" "$R" ""
+expect completes_all_sections "breaker chaos degrade exec help metrics monitor policy status version" "$R" ""
 expect completes_options "--json" "$R" --j
 expect completes_after_options "policy" "$R" -j -p po
 expect completes_policy_subcommands "list show add set del" "$R" policy ""

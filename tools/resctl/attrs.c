@@ -48,6 +48,10 @@ const char *resctl_attr_name(int parent, int type)
 		return "chaos enabled";
 	case DWCP_RES_A_FAULT:
 		return "fault";
+	case DWCP_RES_A_LEVEL:
+		return "level";
+	case DWCP_RES_A_DEGRADE_HOLD_NS:
+		return "hold";
 	}
 	return NULL;
 }

@@ -29,6 +29,7 @@
 #include "nl.h"
 #include "policy.h"
 #include "print.h"
+#include "prom.h"
 #include "resctl.h"
 
 struct monitor {
@@ -175,6 +176,21 @@ static int on_event(struct nl_msg *msg, void *arg)
 		j_str("policy", policy);
 		j_str("action", what);
 		snprintf(line, sizeof(line), "policy %s %s", policy, what);
+		break;
+	}
+	case DWCP_RES_CMD_EVENT_LEVEL: {
+		const char *from = prom_level_name(attr_u(tb, DWCP_RES_A_LEVEL_FROM));
+		const char *to = prom_level_name(attr_u(tb, DWCP_RES_A_LEVEL));
+		bool manual = attr_u(tb, DWCP_RES_A_DEGRADE_MANUAL);
+
+		from = from ? from : "unknown";
+		to = to ? to : "unknown";
+		j_str("event", "level");
+		j_str("from", from);
+		j_str("to", to);
+		j_str("mode", manual ? "manual" : "auto");
+		snprintf(line, sizeof(line), "level %s -> %s (%s)", from, to,
+			 manual ? "manual" : "auto");
 		break;
 	}
 	default:

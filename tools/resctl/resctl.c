@@ -13,9 +13,14 @@
 
 struct resctl_opts resctl_opts;
 
-/* cmd_metrics.c, cmd_status.c */
+/* cmd_metrics.c, cmd_status.c, cmd_exec.c */
 int cmd_metrics(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+/* cmd_degrade.c */
+int cmd_degrade_show(int argc, char **argv);
+int cmd_degrade_set(int argc, char **argv);
+int cmd_degrade_auto(int argc, char **argv);
 
 #define CHAOS_INJECT_ARGS \
 	"POLICY KIND [probability P%] [interval N] [times N|unlimited] " \
@@ -49,13 +54,20 @@ const struct resctl_cmd resctl_cmds[] = {
 	{ "chaos", "inject", CHAOS_INJECT_ARGS,
 	  "arm a fault on a policy (probability 0% disarms it)", cmd_chaos_inject },
 	{ "chaos", "clear", "", "disarm every fault", cmd_chaos_clear },
+	{ "degrade", "show", "", "degradation level, manual or auto, time at each level",
+	  cmd_degrade_show },
+	{ "degrade", "set", "LEVEL [--hold DURATION]",
+	  "hold a level (normal degraded severely_degraded emergency)", cmd_degrade_set },
+	{ "degrade", "auto", "", "hand the level back to automatic control", cmd_degrade_auto },
 	{ "monitor", NULL, "[--count N]",
-	  "print events (breaker, reject, chaos, policy) as they happen", cmd_monitor },
+	  "print events (breaker, reject, chaos, policy, level) as they happen", cmd_monitor },
 	{ "metrics", NULL, "[POLICY] [--format FMT] [--interval DUR] [--output FILE]",
 	  "per-policy counters, rates, latency; FMT text|json|prometheus",
 	  cmd_metrics },
 	{ "status", NULL, "", "the system at a glance: module, chaos, level, breakers",
 	  cmd_status },
+	{ "exec", NULL, "[--class C | --send-class S --recv-class R] [--debug] -- CMD [ARG]...",
+	  "run CMD with its TCP sockets under dwcp_res (LD_PRELOAD shim)", cmd_exec },
 	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

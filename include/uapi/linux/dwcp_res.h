@@ -65,6 +65,26 @@
  * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN)
  *   Disarms every fault in the namespace (chaos stays enabled or not).
  *
+ * Degradation (one level per namespace, enum dwcp_res_level; at each level
+ * every policy is treated by its priority: degraded scales its rate and
+ * bulkhead limits by DWCP_RES_P_DEGRADE_PERMILLE and halves its retries,
+ * severely degraded also sheds below HIGH and turns retries off, emergency
+ * admits CRITICAL only; the policy's configuration as read back does not
+ * change):
+ *
+ * DWCP_RES_CMD_DEGRADE_GET (do)
+ *   Reply:   DWCP_RES_A_LEVEL, DWCP_RES_A_DEGRADE_MANUAL,
+ *            DWCP_RES_A_DEGRADE_HOLD_NS (manual: time left of the hold, 0 =
+ *            held until DEGRADE_SET auto), DWCP_RES_A_DEGRADE_CHANGES and
+ *            DWCP_RES_A_DEGRADE_TIME_{NORMAL,DEGRADED,SEVERELY,EMERGENCY}_NS
+ * DWCP_RES_CMD_DEGRADE_SET (do, CAP_NET_ADMIN)
+ *   Request: either DWCP_RES_A_LEVEL (manual override, held for
+ *            DWCP_RES_A_DEGRADE_HOLD_NS if given, else until auto) or
+ *            DWCP_RES_A_DEGRADE_AUTO = 1 (back to automatic control, which
+ *            steps down one level per dwell time, 30 s, while nothing asks
+ *            for a higher level). When a hold ends, automatic control
+ *            resumes the same way.
+ *
  * Durations are u64 nanoseconds, ratios u32 parts per million (ppm) or per
  * thousand (permille), rates u64 calls per second (milli-calls per second,
  * "mcps", for the adaptive limiter).
@@ -99,6 +119,10 @@
  *   A policy was added, changed (POLICY_SET) or deleted.
  *   DWCP_RES_A_POLICY_NAME, DWCP_RES_A_EVENT_POLICY (enum
  *   dwcp_res_policy_event)
+ * DWCP_RES_CMD_EVENT_LEVEL
+ *   The namespace's degradation level changed (DEGRADE_SET, or automatic
+ *   control). DWCP_RES_A_LEVEL_FROM, DWCP_RES_A_LEVEL,
+ *   DWCP_RES_A_DEGRADE_MANUAL
  */
 #ifndef _UAPI_LINUX_DWCP_RES_H
 #define _UAPI_LINUX_DWCP_RES_H
@@ -128,6 +152,9 @@ enum dwcp_res_cmd {
 	DWCP_RES_CMD_EVENT_REJECT,
 	DWCP_RES_CMD_EVENT_CHAOS,
 	DWCP_RES_CMD_EVENT_POLICY,
+	DWCP_RES_CMD_DEGRADE_GET,
+	DWCP_RES_CMD_DEGRADE_SET,
+	DWCP_RES_CMD_EVENT_LEVEL,	/* events group only, never requested */
 
 	__DWCP_RES_CMD_MAX
 };
@@ -152,6 +179,16 @@ enum dwcp_res_attr {
 	DWCP_RES_A_EVENT_REJECT_REASON,	/* u32, enum dwcp_res_reject */
 	DWCP_RES_A_EVENT_REJECT_COUNT,	/* u64, rejections since the last event */
 	DWCP_RES_A_EVENT_POLICY,	/* u32, enum dwcp_res_policy_event */
+	DWCP_RES_A_LEVEL,		/* u32, enum dwcp_res_level */
+	DWCP_RES_A_LEVEL_FROM,		/* u32, enum dwcp_res_level (events) */
+	DWCP_RES_A_DEGRADE_MANUAL,	/* u8, 1 = manual override active */
+	DWCP_RES_A_DEGRADE_HOLD_NS,	/* u64, hold: asked for / remaining */
+	DWCP_RES_A_DEGRADE_AUTO,	/* u8, 1: back to automatic control */
+	DWCP_RES_A_DEGRADE_CHANGES,	/* u64, level changes so far */
+	DWCP_RES_A_DEGRADE_TIME_NORMAL_NS,	/* u64, time spent per level */
+	DWCP_RES_A_DEGRADE_TIME_DEGRADED_NS,	/* u64 */
+	DWCP_RES_A_DEGRADE_TIME_SEVERELY_NS,	/* u64 */
+	DWCP_RES_A_DEGRADE_TIME_EMERGENCY_NS,	/* u64 */
 
 	__DWCP_RES_A_MAX
 };
