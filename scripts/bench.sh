@@ -93,3 +93,37 @@ END {
 	printf "# target 0 allocations on the fast path: %s (%d)\n",
 		v["fastpath_allocations"] == 0 ? "met" : "MISSED", v["fastpath_allocations"]
 }' "$out/bench.txt"
+
+# In-VM part: the ULP against plain TCP over loopback on the stock kernel
+# (selftests/kselftest/ulp_bench.c says what each figure means). BENCH_VM=0
+# skips it. The guest is TCG-emulated: compare the ratios, not the MB/s,
+# with anything measured elsewhere.
+[ "${BENCH_VM:-1}" = 0 ] && exit 0
+kver=$(stock_kver)
+stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
+vm=$out/vm
+rm -rf "$vm"
+mkdir -p "$vm/payload/bin" "$vm/payload/tests"
+bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$vm/module" \
+	>"$vm/module.log" 2>&1 || { cat "$vm/module.log"; die "module build (stock) failed"; }
+make -s -C "$DWCP_ROOT/tools/resctl" OUT="$vm/resctl" static >"$vm/resctl.log" 2>&1 ||
+	{ cat "$vm/resctl.log"; die "resctl build failed"; }
+make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$vm/ksft" \
+	KSFT_DIR="$(linux_source_tree)/tools/testing/selftests" "$vm/ksft/ulp_bench" \
+	>"$vm/ksft.log" 2>&1 || { cat "$vm/ksft.log"; die "ulp_bench build failed"; }
+cp "$vm/module/dwcp_res.ko" "$vm/payload/"
+cp "$vm/resctl/resctl.static" "$vm/payload/bin/resctl"
+cp "$vm/ksft/ulp_bench" "$vm/payload/tests/"
+echo "ulp_bench /dwcp/tests/ulp_bench" >"$vm/jobs"
+bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name bench-stock \
+	--kernel "$stock/boot/vmlinuz-$kver" --payload "$vm/payload" --jobs "$vm/jobs" \
+	--out "$vm" --timeout "${BENCH_VM_TIMEOUT:-300}"
+grep -E '^(BENCH|# round)' "$vm/bench-stock.results" | tr -d '\r' | tee -a "$out/bench.txt" |
+	grep -q '^BENCH ulp_sock_mem' || die "in-VM benchmark: no results (see $vm/bench-stock.results)"
+awk '$1 == "BENCH" { v[$2] = $3 }
+END {
+	printf "# target ULP >= 97%% of plain TCP at 64 KiB writes: %s (%.3f)\n",
+		(v["ulp_ratio_64k"] >= 0.97 ? "met" : "MISSED"), v["ulp_ratio_64k"]
+	printf "# target ULP >= 90%% of plain TCP at 100 B writes: %s (%.3f)\n",
+		(v["ulp_ratio_100b"] >= 0.90 ? "met" : "MISSED"), v["ulp_ratio_100b"]
+}' "$out/bench.txt"

@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP ULP "dwcp" under sustained traffic, over loopback:
+ *  - integrity: 64 MiB (IPv4 on the stock kernel; 16 MiB for IPv6 and on
+ *    the debug kernel) through a send class with
+ *    latency chaos (5 %, 1..5 ms) arrive byte-identical (a word-wise
+ *    FNV-style hash computed on both sides), with fixed 64 KiB writes and
+ *    with random write sizes (1..64 KiB);
+ *  - rate: a blocking sender held by the rate limiter is admitted at the
+ *    configured rate (+-5 %, burst subtracted), measured on the guest's clock;
+ *  - bulkhead: on the receive side, one slot and a queue: never more than
+ *    one call admitted at a time, and the queued receives are granted in
+ *    the order they arrived (observed through each socket's own
+ *    DWCP_SO_STATS recv.admitted, which counts at admission);
+ *  - concurrency: shutdown/close, class changes, policy deletion and
+ *    rmmod attempts while several threads stream; rmmod succeeds once
+ *    every socket is gone.
+ * Modelled on tools/testing/selftests/net/tls.c.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/dwcp_res.h>
+
+#include "kselftest_harness.h"
+#include "dwcp_test.h"
+
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+
+#define INTEGRITY_LEN	(64ULL << 20)
+#define PAT_LEN		((1 << 20) + 4099)	/* not a multiple of any write */
+#define MAX_WRITE	65536
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int resctl(const char *fmt, ...)
+{
+	char args[512], cmd[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
+	return dwcp_run(cmd, NULL, 0, NULL, 0);
+}
+
+static int fresh_policy(const char *name, const char *args)
+{
+	resctl("policy del %s", name);
+	return resctl("policy add %s %s", name, args);
+}
+
+/* One counter of `resctl -j policy show NAME` (-1 on error). */
+static long long policy_stat(const char *name, const char *key)
+{
+	char cmd[256], out[16384], pat[64];
+	const char *p;
+
+	snprintf(cmd, sizeof(cmd), "%s/bin/resctl -j policy show %s", dwcp_dir(), name);
+	if (dwcp_run(cmd, out, sizeof(out), NULL, 0))
+		return -1;
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(out, pat);
+	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+static int set_class(int fd, int opt, const char *name)
+{
+	return setsockopt(fd, SOL_DWCP, opt, name, strlen(name));
+}
+
+static int get_stats(int fd, struct dwcp_res_sock_stats *st)
+{
+	socklen_t len = sizeof(*st);
+
+	memset(st, 0, sizeof(*st));
+	if (getsockopt(fd, SOL_DWCP, DWCP_SO_STATS, st, &len))
+		return -1;
+	return len == sizeof(*st) ? 0 : -1;
+}
+
+/*
+ * A connected loopback pair: *@a connects, *@b is accepted; the ULP on
+ * both when @ulp. Returns 0, or -1 with errno (EADDRNOTAVAIL etc. when the
+ * family has no loopback).
+ */
+static int tcp_pair(int family, bool ulp, int *a, int *b)
+{
+	struct sockaddr_storage ss = {};
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	socklen_t slen;
+	int lfd, err;
+
+	*a = *b = -1;
+	if (family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		slen = sizeof(*a6);
+	} else {
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		slen = sizeof(*a4);
+	}
+	lfd = socket(family, SOCK_STREAM, 0);
+	if (lfd < 0)
+		return -1;
+	if (bind(lfd, (struct sockaddr *)&ss, slen) || listen(lfd, 4) ||
+	    getsockname(lfd, (struct sockaddr *)&ss, &slen))
+		goto fail;
+	*a = socket(family, SOCK_STREAM, 0);
+	if (*a < 0 || connect(*a, (struct sockaddr *)&ss, slen))
+		goto fail;
+	*b = accept(lfd, NULL, NULL);
+	if (*b < 0)
+		goto fail;
+	if (ulp && (setsockopt(*a, SOL_TCP, TCP_ULP, "dwcp", 4) ||
+		    setsockopt(*b, SOL_TCP, TCP_ULP, "dwcp", 4)))
+		goto fail;
+	close(lfd);
+	return 0;
+fail:
+	err = errno;
+	close(lfd);
+	if (*a >= 0)
+		close(*a);
+	if (*b >= 0)
+		close(*b);
+	*a = *b = -1;
+	errno = err;
+	return -1;
+}
+
+/*
+ * A stream hash independent of how the stream is cut into writes and
+ * reads: 64-bit words (little-endian, as they come) folded FNV-1a style,
+ * with a tail of up to 7 bytes carried to the next piece.
+ */
+struct shash {
+	uint64_t h, word, len;
+	unsigned int fill;
+};
+
+#define SHASH_INIT { .h = 0xcbf29ce484222325ULL }
+
+static inline void shash_word(struct shash *s, uint64_t w)
+{
+	s->h = (s->h ^ w) * 0x100000001b3ULL;
+	s->h ^= s->h >> 29;
+}
+
+static void shash_add(struct shash *s, const unsigned char *p, size_t n)
+{
+	uint64_t w;
+
+	s->len += n;
+	while (n && s->fill) {
+		s->word |= (uint64_t)*p++ << (8 * s->fill);
+		n--;
+		if (++s->fill == 8) {
+			shash_word(s, s->word);
+			s->word = 0;
+			s->fill = 0;
+		}
+	}
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		shash_word(s, w);
+	}
+	while (n--) {
+		s->word |= (uint64_t)*p++ << (8 * s->fill);
+		s->fill++;
+	}
+}
+
+static uint64_t shash_final(const struct shash *s)
+{
+	struct shash t = *s;
+
+	shash_word(&t, t.word ^ t.fill);
+	shash_word(&t, t.len);
+	return t.h;
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* The stream: byte at offset o is pat[o % PAT_LEN]; pat has MAX_WRITE spare. */
+static unsigned char *make_pattern(void)
+{
+	unsigned char *pat = malloc(PAT_LEN + MAX_WRITE);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	if (!pat)
+		return NULL;
+	for (i = 0; i < PAT_LEN; i += 8) {
+		uint64_t w = xorshift(&x);
+
+		memcpy(pat + i, &w, 8);	/* PAT_LEN + MAX_WRITE covers i + 8 */
+	}
+	memcpy(pat + PAT_LEN, pat, MAX_WRITE);
+	return pat;
+}
+
+/*
+ * Send @len bytes of the pattern from @tx in a forked child (write sizes
+ * MAX_WRITE, or random 1..MAX_WRITE when @random_sizes), receive on @rx and
+ * compare the two sides' hashes. Returns 0 when length and hash agree.
+ */
+static int stream_check(int tx, int rx, uint64_t len, bool random_sizes,
+			double *secs, uint64_t *writes)
+{
+	static unsigned char buf[MAX_WRITE];
+	unsigned char *pat = make_pattern();
+	struct shash rh = SHASH_INIT;
+	uint64_t msg[2] = {}, got = 0;
+	double t0 = now_s();
+	int pfd[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (!pat || pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct shash sh = SHASH_INIT;
+		uint64_t off = 0, x = 12345, nw = 0;
+
+		close(rx);
+		close(pfd[0]);
+		while (off < len) {
+			size_t chunk = MAX_WRITE, done = 0;
+			const unsigned char *p = pat + off % PAT_LEN;
+
+			if (random_sizes)
+				chunk = 1 + xorshift(&x) % MAX_WRITE;
+			if (chunk > len - off)
+				chunk = len - off;
+			shash_add(&sh, p, chunk);
+			while (done < chunk) {
+				n = send(tx, p + done, chunk - done, MSG_NOSIGNAL);
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					_exit(2);
+				done += n;
+				nw++;
+			}
+			off += chunk;
+		}
+		msg[0] = shash_final(&sh);
+		msg[1] = nw;
+		if (write(pfd[1], msg, sizeof(msg)) != sizeof(msg))
+			_exit(3);
+		_exit(0);
+	}
+	close(pfd[1]);
+	while (got < len) {
+		n = recv(rx, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		shash_add(&rh, buf, n);
+		got += n;
+	}
+	if (read(pfd[0], msg, sizeof(msg)) != sizeof(msg))
+		msg[0] = ~shash_final(&rh);
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	free(pat);
+	*secs = now_s() - t0;
+	*writes = msg[1];
+	return got == len && msg[0] == shash_final(&rh) &&
+	       WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+/* ---- integrity ---------------------------------------------------------- */
+
+FIXTURE(integrity)
+{
+	int tx, rx;
+	bool skip;
+	char why[128];
+};
+
+FIXTURE_VARIANT(integrity)
+{
+	int family;
+	uint64_t len;
+};
+
+/*
+ * IPv4 carries the volume; IPv6 checks its own path with less, to keep the
+ * debug kernel's guest (KASAN, TCG, two other guests beside it) in its time.
+ */
+FIXTURE_VARIANT_ADD(integrity, v4) { .family = AF_INET, .len = INTEGRITY_LEN };
+FIXTURE_VARIANT_ADD(integrity, v6) { .family = AF_INET6, .len = INTEGRITY_LEN / 4 };
+
+FIXTURE_SETUP(integrity)
+{
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+	if (tcp_pair(variant->family, true, &self->tx, &self->rx)) {
+		ASSERT_EQ(AF_INET6, variant->family);
+		self->skip = true;
+		snprintf(self->why, sizeof(self->why), "no IPv6 loopback: %s",
+			 strerror(errno));
+		return;
+	}
+	/* Sends: latency chaos on 5 % of the calls; nothing else limits. */
+	ASSERT_EQ(0, fresh_policy("kst_tr_lat",
+				  "base sync rate-limit off concurrent 64 queue 64"));
+	ASSERT_EQ(0, fresh_policy("kst_tr_rx",
+				  "base sync rate-limit off concurrent 64 queue 64"));
+	ASSERT_EQ(0, resctl("chaos enable"));
+	ASSERT_EQ(0, resctl("chaos inject kst_tr_lat latency probability 5%% min 1ms max 5ms"));
+	ASSERT_EQ(0, set_class(self->tx, DWCP_SO_CLASS, "kst_tr_lat"));
+	ASSERT_EQ(0, set_class(self->rx, DWCP_SO_CLASS, "kst_tr_rx"));
+}
+
+FIXTURE_TEARDOWN(integrity)
+{
+	if (self->tx >= 0)
+		close(self->tx);
+	if (self->rx >= 0)
+		close(self->rx);
+	resctl("chaos clear");
+	resctl("chaos disable");
+	resctl("policy del kst_tr_lat");
+	resctl("policy del kst_tr_rx");
+}
+
+static void integrity_run(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(integrity) *self, uint64_t len, bool random_sizes)
+{
+	struct dwcp_res_sock_stats tx, rx;
+	uint64_t writes;
+	double secs;
+
+	if (self->skip)
+		SKIP(return, "%s", self->why);
+	/*
+	 * The debug kernel (KASAN, lockdep, kmemleak) runs loopback at a
+	 * tenth of the stock kernel's speed under TCG, beside two other
+	 * guests: it checks the same paths with a quarter of the volume.
+	 */
+	if (len > INTEGRITY_LEN / 4 && !access("/sys/kernel/debug/kmemleak", F_OK))
+		len = INTEGRITY_LEN / 4;
+	ASSERT_EQ(0, stream_check(self->tx, self->rx, len, random_sizes,
+				  &secs, &writes));
+	ASSERT_EQ(0, get_stats(self->tx, &tx));
+	ASSERT_EQ(0, get_stats(self->rx, &rx));
+	EXPECT_EQ(len, tx.send.bytes);
+	EXPECT_EQ(len, rx.recv.bytes);
+	EXPECT_EQ(writes, tx.send.admitted);
+	EXPECT_EQ(0, tx.send.results[DWCP_RES_RESULT_FAILURE]);
+	EXPECT_EQ(0, rx.recv.results[DWCP_RES_RESULT_FAILURE]);
+	EXPECT_EQ(tx.send.admitted, tx.send.results[DWCP_RES_RESULT_SUCCESS]);
+	TH_LOG("%llu MiB in %.2f s (%.1f MB/s), %llu sends, %llu receives",
+	       (unsigned long long)(len >> 20), secs, len / secs / 1e6, (unsigned long long)writes,
+	       (unsigned long long)rx.recv.admitted);
+}
+
+TEST_F_TIMEOUT(integrity, fixed_64k_writes, 240)
+{
+	integrity_run(_metadata, self, variant->len, false);
+}
+
+TEST_F_TIMEOUT(integrity, random_write_sizes, 240)
+{
+	integrity_run(_metadata, self, variant->len, true);
+}
+
+/* The single-run tests: no state of their own, only a longer timeout. */
+FIXTURE(traffic) {};
+FIXTURE_SETUP(traffic)
+{
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+}
+
+FIXTURE_TEARDOWN(traffic)
+{
+}
+
+/* ---- rate limiter ------------------------------------------------------- */
+
+#define RATE		200
+#define RATE_BURST	10
+#define RATE_SECS	5.0
+
+static void *drain(void *arg)
+{
+	char buf[4096];
+	int fd = (intptr_t)arg;
+
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+	return NULL;
+}
+
+/*
+ * A blocking sender of 1-byte calls is held by the limiter to RATE/s after
+ * the burst. The limiter cannot give back what the sender was not there to
+ * take: when a loaded guest does not run the sender (or wakes it late, or
+ * runs it slower than RATE calls/s), the bucket fills up and overflows. The
+ * test runs an ideal bucket (RATE, RATE_BURST) on the calls' own return
+ * times and takes the time it overflowed out of the elapsed time; the raw
+ * rate is logged too and must never exceed the bound.
+ */
+TEST_F_TIMEOUT(traffic, rate_limiter_accuracy, 60)
+{
+	const double full = (double)RATE_BURST / RATE;
+	struct dwcp_res_sock_stats st;
+	double t0, t, prev, el, rate, stall = 0, toks = full;
+	long long n = 0;
+	pthread_t th;
+	int tx, rx;
+
+	ASSERT_EQ(0, fresh_policy("kst_tr_rate", "base sync rate-limit on adaptive off "
+				  "rate 200/s burst 10 concurrent 64"));
+	ASSERT_EQ(0, tcp_pair(AF_INET, true, &tx, &rx));
+	ASSERT_EQ(0, set_class(tx, DWCP_SO_SEND_CLASS, "kst_tr_rate"));
+	ASSERT_EQ(0, pthread_create(&th, NULL, drain, (void *)(intptr_t)rx));
+	/* The bucket starts full: the burst passes at once, then RATE/s. */
+	t0 = prev = now_s();
+	while (prev - t0 < RATE_SECS) {
+		ASSERT_EQ(1, send(tx, "r", 1, 0));
+		n++;
+		/*
+		 * An ideal bucket fed by the same call times: what it could
+		 * not hold while the sender was away is time the sender did
+		 * not use (in seconds of tokens).
+		 */
+		t = now_s();
+		toks += t - prev;
+		if (toks > full) {
+			stall += toks - full;
+			toks = full;
+		}
+		toks -= 1.0 / RATE;
+		prev = t;
+	}
+	el = prev - t0;
+	ASSERT_EQ(0, get_stats(tx, &st));
+	EXPECT_EQ(n, st.send.admitted);
+	EXPECT_EQ(0, st.send.rejected[DWCP_RES_REJECT_RATE]);
+	shutdown(tx, SHUT_WR);
+	pthread_join(th, NULL);
+	close(tx);
+	close(rx);
+	rate = (n - RATE_BURST) / (el - stall);
+	TH_LOG("%lld calls in %.3f s: %.1f/s raw, %.1f/s without %.3f s of stalls (target %d/s)",
+	       n, el, (n - RATE_BURST) / el, rate, stall, RATE);
+	EXPECT_GE(RATE * 1.05, (n - RATE_BURST) / el);
+	EXPECT_LE(RATE * 0.95, rate);
+	EXPECT_GE(RATE * 1.05, rate);
+	EXPECT_EQ(0, resctl("policy del kst_tr_rate"));
+}
+
+/* ---- bulkhead ----------------------------------------------------------- */
+
+#define BH_N	6
+
+struct bh_waiter {
+	int fd;
+	ssize_t ret;
+	int err;
+	pthread_t th;
+};
+
+static void *bh_recv(void *arg)
+{
+	struct bh_waiter *w = arg;
+	char c;
+
+	w->ret = recv(w->fd, &c, 1, 0);
+	w->err = errno;
+	return NULL;
+}
+
+/* How many of the receivers were admitted (recv.admitted), and which one. */
+static int bh_admitted(struct bh_waiter *w, bool *seen, int *which)
+{
+	struct dwcp_res_sock_stats st;
+	int i, n = 0;
+
+	for (i = 0; i < BH_N; i++) {
+		if (get_stats(w[i].fd, &st))
+			return -1;
+		if (getenv("BH_DEBUG"))
+			fprintf(stderr, "# rx %d admitted %llu ok %llu ign %llu cancel %llu full %llu wait %llu intr %llu\n",
+				i, (unsigned long long)st.recv.admitted,
+				(unsigned long long)st.recv.results[DWCP_RES_RESULT_SUCCESS],
+				(unsigned long long)st.recv.results[DWCP_RES_RESULT_IGNORED],
+				(unsigned long long)st.recv.results[DWCP_RES_RESULT_CANCELLED],
+				(unsigned long long)st.recv.rejected[DWCP_RES_REJECT_BULKHEAD_FULL],
+				(unsigned long long)st.recv.rejected[DWCP_RES_REJECT_BULKHEAD_WAIT],
+				(unsigned long long)st.recv.interrupted);
+		if (st.recv.admitted && !seen[i]) {
+			n++;
+			*which = i;
+		}
+	}
+	return n;
+}
+
+/*
+ * Receive side, concurrent 1 queue 8: receiver 0 takes the slot and waits
+ * for data; receivers 1..5 queue in that order (each started once the
+ * previous one is seen queued). Then, step by step, the test feeds the one
+ * receiver that holds the slot: exactly one new receiver must be admitted
+ * after each release (the limit), and it must be the next in arrival order
+ * (FIFO).
+ */
+TEST_F_TIMEOUT(traffic, bulkhead_limit_and_fifo, 120)
+{
+	struct bh_waiter w[BH_N];
+	int peer[BH_N], i, k, which = -1;
+	bool seen[BH_N] = {};
+	sigset_t all, old;
+	double t0;
+
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+	ASSERT_EQ(0, fresh_policy("kst_tr_bh", "base sync rate-limit off "
+				  "concurrent 1 queue 8 wait 30s"));
+	for (i = 0; i < BH_N; i++) {
+		ASSERT_EQ(0, tcp_pair(AF_INET, true, &peer[i], &w[i].fd));
+		ASSERT_EQ(0, set_class(w[i].fd, DWCP_SO_RECV_CLASS, "kst_tr_bh"));
+	}
+	/*
+	 * The receivers block every signal. A signal, even an ignored one
+	 * such as the SIGCHLD of the resctl runs below, wakes a waiter; its
+	 * recv is restarted (ERESTARTSYS) and so re-enters the queue at the
+	 * tail, as a restarted wait on any kernel wait queue would.
+	 */
+	sigfillset(&all);
+	ASSERT_EQ(0, pthread_sigmask(SIG_BLOCK, &all, &old));
+	for (i = 0; i < BH_N; i++) {
+		ASSERT_EQ(0, pthread_create(&w[i].th, NULL, bh_recv, &w[i]));
+		if (i == BH_N - 1)
+			ASSERT_EQ(0, pthread_sigmask(SIG_SETMASK, &old, NULL));
+		/* Wait until it is in the pipeline: admitted (0) or queued. */
+		t0 = now_s();
+		while (now_s() - t0 < 10) {
+			if (i == 0 ? policy_stat("kst_tr_bh", "bulkhead_active") == 1 :
+				     policy_stat("kst_tr_bh", "bulkhead_queued") == i)
+				break;
+			usleep(20 * 1000);
+		}
+		ASSERT_EQ(i, policy_stat("kst_tr_bh", "bulkhead_queued"));
+		ASSERT_EQ(1, policy_stat("kst_tr_bh", "bulkhead_active"));
+	}
+	ASSERT_EQ(1, bh_admitted(w, seen, &which));
+	ASSERT_EQ(0, which);
+	for (k = 0; k < BH_N; k++) {
+		seen[k] = true;
+		/* Feed the holder; it completes and the next one gets the slot. */
+		ASSERT_EQ(1, send(peer[k], "x", 1, 0));
+		pthread_join(w[k].th, NULL);
+		EXPECT_EQ(1, w[k].ret);
+		if (k == BH_N - 1)
+			break;
+		t0 = now_s();
+		while (bh_admitted(w, seen, &which) == 0 && now_s() - t0 < 10)
+			usleep(5 * 1000);
+		/* A short settle: a second grant would show up now. */
+		usleep(50 * 1000);
+		ASSERT_EQ(1, bh_admitted(w, seen, &which));
+		EXPECT_EQ(k + 1, which);
+		EXPECT_GE(1, policy_stat("kst_tr_bh", "bulkhead_active"));
+	}
+	EXPECT_EQ(0, policy_stat("kst_tr_bh", "bulkhead_full"));
+	EXPECT_EQ(0, policy_stat("kst_tr_bh", "bulkhead_wait"));
+	for (i = 0; i < BH_N; i++) {
+		close(peer[i]);
+		close(w[i].fd);
+	}
+	EXPECT_EQ(0, resctl("policy del kst_tr_bh"));
+}
+
+/* ---- concurrency: close, class changes, rmmod under traffic -------------- */
+
+#define CC_PAIRS	4
+
+struct cc_end {
+	int fd;
+	bool sender;
+	uint64_t bytes;
+	pthread_t th;
+};
+
+static void *cc_run(void *arg)
+{
+	static const char classes[][16] = { "kst_tr_cc", "send", "receive", "sync" };
+	struct cc_end *e = arg;
+	char buf[16384];
+	unsigned int i = 0;
+	ssize_t n;
+
+	memset(buf, 0x5a, sizeof(buf));
+	for (;; i++) {
+		if (e->sender)
+			n = send(e->fd, buf, 1 + i % sizeof(buf), MSG_NOSIGNAL);
+		else
+			n = recv(e->fd, buf, sizeof(buf), 0);
+		if (n < 0 && (errno == EINTR || errno == ENOBUFS || errno == EBUSY ||
+			      errno == ETIME)) {
+			usleep(1000);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		e->bytes += n;
+		/* Class changes race with calls in flight (ENOENT once deleted). */
+		if (i % 64 == 0)
+			set_class(e->fd, DWCP_SO_CLASS, classes[(i / 64) % 4]);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 120)
+{
+	struct cc_end end[CC_PAIRS][2];
+	int i, j, base;
+
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+	ASSERT_EQ(0, fresh_policy("kst_tr_cc", "base sync rate-limit off concurrent 4 queue 16"));
+	base = dwcp_module_refcnt();
+	for (i = 0; i < CC_PAIRS; i++) {
+		/* IPv6 for the odd pairs, where the kernel has it. */
+		if (!(i % 2) || tcp_pair(AF_INET6, true, &end[i][0].fd, &end[i][1].fd))
+			ASSERT_EQ(0, tcp_pair(AF_INET, true, &end[i][0].fd, &end[i][1].fd));
+		for (j = 0; j < 2; j++) {
+			end[i][j].sender = !j;
+			end[i][j].bytes = 0;
+			ASSERT_EQ(0, set_class(end[i][j].fd, DWCP_SO_CLASS, "kst_tr_cc"));
+		}
+	}
+	EXPECT_LE(base + 2 * CC_PAIRS, dwcp_module_refcnt());
+	for (i = 0; i < CC_PAIRS; i++)
+		for (j = 0; j < 2; j++)
+			ASSERT_EQ(0, pthread_create(&end[i][j].th, NULL, cc_run, &end[i][j]));
+	usleep(300 * 1000);
+	/* rmmod while traffic flows: refused, everything keeps going. */
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	/* The class goes away under the sockets bound to it. */
+	EXPECT_EQ(0, resctl("policy del kst_tr_cc"));
+	/* Close the pairs one by one while the others still stream. */
+	for (i = 0; i < CC_PAIRS; i++) {
+		usleep(200 * 1000);
+		/* Alternately the sending and the receiving end first. */
+		shutdown(end[i][i % 2].fd, SHUT_RDWR);
+		EXPECT_EQ(-1, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
+		EXPECT_EQ(EWOULDBLOCK, errno);
+		shutdown(end[i][!(i % 2)].fd, SHUT_RDWR);
+		for (j = 0; j < 2; j++) {
+			pthread_join(end[i][j].th, NULL);
+			close(end[i][j].fd);
+		}
+		EXPECT_LT(0, end[i][0].bytes);
+	}
+	/* Every socket gone: the module is free to go. */
+	for (i = 0; i < 400 && dwcp_module_refcnt() > 0; i++)
+		usleep(50 * 1000);
+	if (dwcp_module_refcnt()) {
+		char out[8192];
+
+		/* Which sockets are left (state in hex: 01 ESTABLISHED ...). */
+		dwcp_run("cat /proc/net/tcp /proc/net/tcp6", out, sizeof(out), NULL, 0);
+		TH_LOG("refcnt %d, sockets:\n%s", dwcp_module_refcnt(), out);
+	}
+	ASSERT_EQ(0, dwcp_module_refcnt());
+	ASSERT_EQ(0, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
+	EXPECT_FALSE(dwcp_module_loaded());
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+}
+
+TEST_HARNESS_MAIN
