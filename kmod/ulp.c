@@ -531,6 +531,7 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	struct dwcp_ulp_ctx *lctx, *ctx;
 	struct dwcp_res_policy *p;
 	int v = ip_ver(newsk);
+	struct proto *base;
 	int d;
 
 	ctx = ctx_alloc(priority);
@@ -557,10 +558,11 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	return;
 
 plain:
+	/* The table is in use, so its base was published (release). */
+	base = smp_load_acquire(&saved_prot[v]);
 	if (READ_ONCE(newsk->sk_prot) == &dwcp_prots[v])
-		/* The table is in use, so its base was published (release). */
-		WRITE_ONCE(newsk->sk_prot, smp_load_acquire(&saved_prot[v]));
-	fix_prot_creator(newsk, v, smp_load_acquire(&saved_prot[v]));
+		WRITE_ONCE(newsk->sk_prot, base);
+	fix_prot_creator(newsk, v, base);
 	RCU_INIT_POINTER(icsk->icsk_ulp_data, NULL);
 	icsk->icsk_ulp_ops = NULL;
 }
