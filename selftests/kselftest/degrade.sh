@@ -20,48 +20,13 @@ trap 'rm -f "$OUT" "$ERR" "$EV" "$EV.err" /tmp/resctl.nobody.dg; [ -n "$MON_PID"
 
 echo "TAP version 13"
 
-run() { "$R" "$@" >"$OUT" 2>"$ERR"; rc=$?; last="resctl $*"; }
-diag() { echo "# $*"; }
-rc_is() {
-	[ "$rc" = "$1" ] && return 0
-	diag "$last: exit $rc, expected $1"
-	return 1
-}
-out_re() {
-	grep -q -- "$1" "$OUT" && return 0
-	diag "$last: no stdout line matches /$1/"
-	return 1
-}
-out_has() {
-	grep -qF -- "$1" "$OUT" && return 0
-	diag "$last: stdout lacks \"$1\""
-	return 1
-}
-err_has() {
-	grep -qF -- "$1" "$ERR" && return 0
-	diag "$last: stderr lacks \"$1\""
-	return 1
-}
+. "$(dirname "$0")/resctl_lib.sh"
+
 sysfs_is() {
 	[ "$(cat $SYS 2>/dev/null)" = "$1" ] && return 0
 	diag "$SYS is \"$(cat $SYS 2>/dev/null)\", expected \"$1\""
 	return 1
 }
-check() {
-	n=$((n + 1))
-	last=""
-	if "$2"; then
-		echo "ok $n $1"
-	else
-		if [ -n "$last" ]; then
-			sed 's/^/#   out: /' "$OUT" | head -n 40
-			sed 's/^/#   err: /' "$ERR" | head -n 10
-		fi
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 
 if [ ! -x "$R" ] || [ ! -f "$KO" ]; then
 	echo "1..0 # SKIP no $R or $KO"

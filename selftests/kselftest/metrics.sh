@@ -22,55 +22,9 @@ trap 'rm -rf "$OUT" "$ERR" "$PROM"' EXIT
 
 echo "TAP version 13"
 
-# ---- helpers (as in resctl_policy.sh) ---------------------------------
+# ---- helpers: selftests/kselftest/resctl_lib.sh, plus the ones below ---
 
-run() { "$R" "$@" >"$OUT" 2>"$ERR"; rc=$?; last="resctl $*"; }
-diag() { echo "# $*"; }
-rc_is() {
-	[ "$rc" = "$1" ] && return 0
-	diag "$last: exit $rc, expected $1"
-	return 1
-}
-out_line() {
-	grep -qxF -- "$1" "$OUT" && return 0
-	diag "$last: no stdout line \"$1\""
-	return 1
-}
-out_has() {
-	grep -qF -- "$1" "$OUT" && return 0
-	diag "$last: stdout lacks \"$1\""
-	return 1
-}
-out_lacks() {
-	grep -qF -- "$1" "$OUT" || return 0
-	diag "$last: stdout has \"$1\""
-	return 1
-}
-err_has() {
-	grep -qF -- "$1" "$ERR" && return 0
-	diag "$last: stderr lacks \"$1\""
-	return 1
-}
-out_re() {
-	grep -q -- "$1" "$OUT" && return 0
-	diag "$last: no stdout line matches /$1/"
-	return 1
-}
-check() {
-	n=$((n + 1))
-	last=""
-	if "$2"; then
-		echo "ok $n $1"
-	else
-		if [ -n "$last" ]; then
-			sed 's/^/#   out: /' "$OUT" | head -n 40
-			sed 's/^/#   err: /' "$ERR" | head -n 10
-		fi
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+. "$(dirname "$0")/resctl_lib.sh"
 
 # prom_value SERIES: the value of the exposition line "SERIES VALUE" in $OUT.
 prom_value() {

@@ -18,72 +18,9 @@ trap 'rm -f "$OUT" "$ERR" /tmp/resctl.nobody' EXIT
 
 echo "TAP version 13"
 
-# ---- helpers ----------------------------------------------------------
+# ---- helpers: selftests/kselftest/resctl_lib.sh, plus the ones below ---
 
-# run ARGS...: resctl ARGS, output in $OUT/$ERR, exit status in $rc.
-run() { "$R" "$@" >"$OUT" 2>"$ERR"; rc=$?; last="resctl $*"; }
-
-diag() { echo "# $*"; }
-
-# The checks below print why they fail and return 1; a case is a function
-# whose checks are chained with &&.
-rc_is() {
-	[ "$rc" = "$1" ] && return 0
-	diag "$last: exit $rc, expected $1"
-	return 1
-}
-# out_line TEXT: stdout has a line that is exactly TEXT.
-out_line() {
-	grep -qxF -- "$1" "$OUT" && return 0
-	diag "$last: no stdout line \"$1\""
-	return 1
-}
-# out_has TEXT / err_has TEXT: fixed string somewhere in stdout / stderr.
-out_has() {
-	grep -qF -- "$1" "$OUT" && return 0
-	diag "$last: stdout lacks \"$1\""
-	return 1
-}
-out_lacks() {
-	grep -qF -- "$1" "$OUT" || return 0
-	diag "$last: stdout has \"$1\""
-	return 1
-}
-err_lacks() {
-	grep -qF -- "$1" "$ERR" || return 0
-	diag "$last: stderr has \"$1\""
-	return 1
-}
-err_has() {
-	grep -qF -- "$1" "$ERR" && return 0
-	diag "$last: stderr lacks \"$1\""
-	return 1
-}
-# out_re REGEX: a basic regular expression matches a stdout line.
-out_re() {
-	grep -q -- "$1" "$OUT" && return 0
-	diag "$last: no stdout line matches /$1/"
-	return 1
-}
-
-# check NAME FUNCTION: run one case, print its TAP line (with the output
-# of the last command when it failed).
-check() {
-	n=$((n + 1))
-	last=""
-	if "$2"; then
-		echo "ok $n $1"
-	else
-		if [ -n "$last" ]; then
-			sed 's/^/#   out: /' "$OUT" | head -n 40
-			sed 's/^/#   err: /' "$ERR" | head -n 10
-		fi
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-	fi
-}
-
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+. "$(dirname "$0")/resctl_lib.sh"
 
 load() { # load [PARAMS]: a fresh module
 	if grep -q '^dwcp_res ' /proc/modules; then
