@@ -7,6 +7,7 @@
 #define DWCP_TEST_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,27 @@ static inline int dwcp_module_ensure(const char *params, const char *chaos)
 static inline void dwcp_resctl_cmd(char *buf, size_t len, const char *args)
 {
 	snprintf(buf, len, "%s/bin/resctl %s", dwcp_dir(), args);
+}
+
+/* Run resctl with printf-style arguments; returns its exit status. */
+static inline __attribute__((format(printf, 1, 2)))
+int dwcp_resctl(const char *fmt, ...)
+{
+	char args[512], cmd[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
+	return dwcp_run(cmd, NULL, 0, NULL, 0);
+}
+
+/* A fresh policy NAME: delete any leftover, then add it with ARGS. */
+static inline int dwcp_fresh_policy(const char *name, const char *args)
+{
+	dwcp_resctl("policy del %s", name);
+	return dwcp_resctl("policy add %s %s", name, args);
 }
 
 #endif /* DWCP_TEST_H */

@@ -182,25 +182,6 @@ static long long policy_admitted(const char *name)
 	return p ? atoll(p + strlen("\"admitted\":")) : -1;
 }
 
-static int resctl(const char *fmt, ...)
-{
-	char args[512], cmd[640];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
-	return dwcp_run(cmd, NULL, 0, NULL, 0);
-}
-
-/* A fresh policy NAME: delete any leftover, then add with ARGS. */
-static int fresh_policy(const char *name, const char *args)
-{
-	resctl("policy del %s", name);
-	return resctl("policy add %s %s", name, args);
-}
-
 FIXTURE(ulp)
 {
 	int fd;		/* the connecting side */
@@ -412,7 +393,7 @@ TEST_F(ulp, reject_rate)
 	struct dwcp_res_sock_stats st;
 
 	NEED_SETUP();
-	ASSERT_EQ(0, fresh_policy("kst_rate", "base sync rate-limit on rate 10/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_rate", "base sync rate-limit on rate 10/s burst 1"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_rate"));
 	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
 	if (variant->nonblock) {
@@ -435,7 +416,7 @@ TEST_F(ulp, reject_rate)
 	EXPECT_EQ(variant->nonblock ? 1 : 2, st.send.admitted);
 	close(self->fd);
 	self->fd = -1;
-	EXPECT_EQ(0, resctl("policy del kst_rate"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_rate"));
 }
 
 TEST_F(ulp, reject_breaker)
@@ -444,10 +425,10 @@ TEST_F(ulp, reject_breaker)
 	char buf[8];
 
 	NEED_SETUP();
-	ASSERT_EQ(0, fresh_policy("kst_brk", "base sync"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_brk", "base sync"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_CLASS, "kst_brk"));
 	ASSERT_EQ(0, set_class(self->cfd, DWCP_SO_CLASS, "kst_brk"));
-	ASSERT_EQ(0, resctl("breaker force-open kst_brk"));
+	ASSERT_EQ(0, dwcp_resctl("breaker force-open kst_brk"));
 	EXPECT_EQ(-1, send(self->fd, "x", 1, 0));
 	EXPECT_EQ(ECONNREFUSED, errno);
 	EXPECT_EQ(-1, recv(self->cfd, buf, sizeof(buf), MSG_DONTWAIT));
@@ -458,7 +439,7 @@ TEST_F(ulp, reject_breaker)
 	ASSERT_EQ(0, get_stats(self->cfd, &st));
 	EXPECT_EQ(1, st.recv.rejected[DWCP_RES_REJECT_BREAKER]);
 	/* Nothing was sent while open; closed again, the stream carries on. */
-	ASSERT_EQ(0, resctl("breaker enable kst_brk"));
+	ASSERT_EQ(0, dwcp_resctl("breaker enable kst_brk"));
 	EXPECT_EQ(1, send(self->fd, "y", 1, 0));
 	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = self->cfd, .events = POLLIN }, 1, 5000));
 	EXPECT_EQ(1, recv(self->cfd, buf, sizeof(buf), 0));
@@ -466,7 +447,7 @@ TEST_F(ulp, reject_breaker)
 	close(self->fd);
 	close(self->cfd);
 	self->fd = self->cfd = -1;
-	EXPECT_EQ(0, resctl("policy del kst_brk"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_brk"));
 }
 
 TEST_F(ulp, reject_bulkhead)
@@ -479,7 +460,7 @@ TEST_F(ulp, reject_bulkhead)
 	NEED_SETUP();
 	if (variant->nonblock)
 		SKIP(return, "needs a receive blocked in the pipeline's slot");
-	ASSERT_EQ(0, fresh_policy("kst_bh", "base sync concurrent 1 queue 0"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bh", "base sync concurrent 1 queue 0"));
 	ASSERT_EQ(0, set_class(self->cfd, DWCP_SO_RECV_CLASS, "kst_bh"));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -495,7 +476,7 @@ TEST_F(ulp, reject_bulkhead)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(self->cfd);
 	self->cfd = -1;
-	EXPECT_EQ(0, resctl("policy del kst_bh"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_bh"));
 }
 
 TEST_F(ulp, reject_chaos)
@@ -503,21 +484,21 @@ TEST_F(ulp, reject_chaos)
 	struct dwcp_res_sock_stats st;
 
 	NEED_SETUP();
-	ASSERT_EQ(0, fresh_policy("kst_chaos", "base sync"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_chaos", "base sync"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_chaos"));
-	ASSERT_EQ(0, resctl("chaos enable"));
-	ASSERT_EQ(0, resctl("chaos inject kst_chaos error probability 100%%"));
+	ASSERT_EQ(0, dwcp_resctl("chaos enable"));
+	ASSERT_EQ(0, dwcp_resctl("chaos inject kst_chaos error probability 100%%"));
 	EXPECT_EQ(-1, send(self->fd, "x", 1, 0));
 	EXPECT_EQ(EIO, errno);
 	ASSERT_EQ(0, get_stats(self->fd, &st));
 	EXPECT_EQ(1, st.send.rejected[DWCP_RES_REJECT_CHAOS]);
 	EXPECT_EQ(0, st.send.bytes);
-	EXPECT_EQ(0, resctl("chaos clear"));
-	EXPECT_EQ(0, resctl("chaos disable"));
+	EXPECT_EQ(0, dwcp_resctl("chaos clear"));
+	EXPECT_EQ(0, dwcp_resctl("chaos disable"));
 	EXPECT_EQ(1, send(self->fd, "x", 1, 0));
 	close(self->fd);
 	self->fd = -1;
-	EXPECT_EQ(0, resctl("policy del kst_chaos"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_chaos"));
 }
 
 static void on_alarm(int sig)
@@ -534,7 +515,7 @@ TEST_F(ulp, blocking_wait_bounded)
 	NEED_SETUP();
 	if (variant->nonblock)
 		SKIP(return, "a non-blocking socket never waits");
-	ASSERT_EQ(0, fresh_policy("kst_slow", "base sync rate-limit on rate 1/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_slow", "base sync rate-limit on rate 1/s burst 1"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_slow"));
 	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
 	/* The next slot is a second away: a signal ends the wait. */
@@ -552,7 +533,7 @@ TEST_F(ulp, blocking_wait_bounded)
 	EXPECT_EQ(1, st.send.admitted);
 	close(self->fd);
 	self->fd = -1;
-	EXPECT_EQ(0, resctl("policy del kst_slow"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_slow"));
 }
 
 /* sendfile() reaches TCP through sendpage: protected and counted too. */
@@ -597,9 +578,9 @@ TEST_F(ulp, class_deleted_while_bound)
 	socklen_t len = sizeof(name);
 
 	NEED_SETUP();
-	ASSERT_EQ(0, fresh_policy("kst_gone", "base sync"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_gone", "base sync"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_CLASS, "kst_gone"));
-	ASSERT_EQ(0, resctl("policy del kst_gone"));
+	ASSERT_EQ(0, dwcp_resctl("policy del kst_gone"));
 	/* The socket keeps its reference and its class. */
 	EXPECT_EQ(1, send(self->fd, "x", 1, 0));
 	ASSERT_EQ(0, getsockopt(self->fd, SOL_DWCP, DWCP_SO_CLASS, name, &len));

@@ -53,24 +53,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int resctl(const char *fmt, ...)
-{
-	char args[512], cmd[640];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
-	return dwcp_run(cmd, NULL, 0, NULL, 0);
-}
-
-static int fresh_policy(const char *name, const char *args)
-{
-	resctl("policy del %s", name);
-	return resctl("policy add %s %s", name, args);
-}
-
 /* One counter of `resctl -j policy show NAME` (-1 on error). */
 static long long policy_stat(const char *name, const char *key)
 {
@@ -337,12 +319,12 @@ FIXTURE_SETUP(integrity)
 		return;
 	}
 	/* Sends: latency chaos on 5 % of the calls; nothing else limits. */
-	ASSERT_EQ(0, fresh_policy("kst_tr_lat",
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_lat",
 				  "base sync rate-limit off concurrent 64 queue 64"));
-	ASSERT_EQ(0, fresh_policy("kst_tr_rx",
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_rx",
 				  "base sync rate-limit off concurrent 64 queue 64"));
-	ASSERT_EQ(0, resctl("chaos enable"));
-	ASSERT_EQ(0, resctl("chaos inject kst_tr_lat latency probability 5%% min 1ms max 5ms"));
+	ASSERT_EQ(0, dwcp_resctl("chaos enable"));
+	ASSERT_EQ(0, dwcp_resctl("chaos inject kst_tr_lat latency probability 5%% min 1ms max 5ms"));
 	ASSERT_EQ(0, set_class(self->tx, DWCP_SO_CLASS, "kst_tr_lat"));
 	ASSERT_EQ(0, set_class(self->rx, DWCP_SO_CLASS, "kst_tr_rx"));
 }
@@ -353,10 +335,10 @@ FIXTURE_TEARDOWN(integrity)
 		close(self->tx);
 	if (self->rx >= 0)
 		close(self->rx);
-	resctl("chaos clear");
-	resctl("chaos disable");
-	resctl("policy del kst_tr_lat");
-	resctl("policy del kst_tr_rx");
+	dwcp_resctl("chaos clear");
+	dwcp_resctl("chaos disable");
+	dwcp_resctl("policy del kst_tr_lat");
+	dwcp_resctl("policy del kst_tr_rx");
 }
 
 static void integrity_run(struct __test_metadata *_metadata,
@@ -445,7 +427,7 @@ TEST_F_TIMEOUT(traffic, rate_limiter_accuracy, 60)
 	pthread_t th;
 	int tx, rx;
 
-	ASSERT_EQ(0, fresh_policy("kst_tr_rate", "base sync rate-limit on adaptive off "
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_rate", "base sync rate-limit on adaptive off "
 				  "rate 200/s burst 10 concurrent 64"));
 	ASSERT_EQ(0, tcp_pair(AF_INET, true, &tx, &rx));
 	ASSERT_EQ(0, set_class(tx, DWCP_SO_SEND_CLASS, "kst_tr_rate"));
@@ -483,7 +465,7 @@ TEST_F_TIMEOUT(traffic, rate_limiter_accuracy, 60)
 	EXPECT_GE(RATE * 1.05, (n - RATE_BURST) / el);
 	EXPECT_LE(RATE * 0.95, rate);
 	EXPECT_GE(RATE * 1.05, rate);
-	EXPECT_EQ(0, resctl("policy del kst_tr_rate"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_tr_rate"));
 }
 
 /* ---- bulkhead ----------------------------------------------------------- */
@@ -550,7 +532,7 @@ TEST_F_TIMEOUT(traffic, bulkhead_limit_and_fifo, 120)
 	double t0;
 
 	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
-	ASSERT_EQ(0, fresh_policy("kst_tr_bh", "base sync rate-limit off "
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_bh", "base sync rate-limit off "
 				  "concurrent 1 queue 8 wait 30s"));
 	for (i = 0; i < BH_N; i++) {
 		ASSERT_EQ(0, tcp_pair(AF_INET, true, &peer[i], &w[i].fd));
@@ -604,7 +586,7 @@ TEST_F_TIMEOUT(traffic, bulkhead_limit_and_fifo, 120)
 		close(peer[i]);
 		close(w[i].fd);
 	}
-	EXPECT_EQ(0, resctl("policy del kst_tr_bh"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_tr_bh"));
 }
 
 /* ---- concurrency: close, class changes, rmmod under traffic -------------- */
@@ -653,7 +635,7 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 120)
 	int i, j, base;
 
 	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
-	ASSERT_EQ(0, fresh_policy("kst_tr_cc", "base sync rate-limit off concurrent 4 queue 16"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_cc", "base sync rate-limit off concurrent 4 queue 16"));
 	base = dwcp_module_refcnt();
 	for (i = 0; i < CC_PAIRS; i++) {
 		/* IPv6 for the odd pairs, where the kernel has it. */
@@ -674,7 +656,7 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 120)
 	EXPECT_EQ(-1, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	/* The class goes away under the sockets bound to it. */
-	EXPECT_EQ(0, resctl("policy del kst_tr_cc"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_tr_cc"));
 	/* Close the pairs one by one while the others still stream. */
 	for (i = 0; i < CC_PAIRS; i++) {
 		usleep(200 * 1000);
