@@ -102,6 +102,10 @@ void dwcp_res_policy_exit(void);
 struct dwcp_net *dwcp_net(const struct net *net);
 
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
+/* Validate an add (@create) or a set of @name without applying it. */
+int dwcp_res_policy_check(struct net *net, const char *name,
+			  const struct dwcp_pipe_config *cfg, bool create,
+			  struct netlink_ext_ack *extack);
 
 /* degrade.c */
 void dwcp_res_degrade_net_init(struct dwcp_net *dn);

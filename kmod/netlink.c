@@ -106,6 +106,7 @@ static const struct nla_policy dwcp_res_name_policy[DWCP_RES_A_MAX + 1] = {
 static const struct nla_policy dwcp_res_policy_cfg_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
 	[DWCP_RES_A_POLICY] = NLA_POLICY_NESTED(dwcp_res_policy_attr_policy),
+	[DWCP_RES_A_DRY_RUN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy dwcp_res_breaker_policy[DWCP_RES_A_MAX + 1] = {

@@ -195,6 +195,40 @@ int dwcp_res_policy_add(struct net *net, const char *name,
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_add);
 
+/*
+ * The dry run of an add (@create) or a set: every check those make, in the
+ * same order and with the same extack, and nothing changed.
+ */
+int dwcp_res_policy_check(struct net *net, const char *name,
+			  const struct dwcp_pipe_config *cfg, bool create,
+			  struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	const char *why = NULL;
+	int err = 0;
+
+	mutex_lock(&dn->cfg_lock);
+	if (create && !policy_name_valid(name, extack)) {
+		err = -EINVAL;
+	} else if (create && policy_find(dn, name)) {
+		NL_SET_ERR_MSG(extack, "a policy with this name exists");
+		err = -EEXIST;
+	} else if (create && dn->npolicies >= DWCP_RES_MAX_POLICIES) {
+		NL_SET_ERR_MSG(extack, "too many policies in this namespace (64)");
+		err = -ENOSPC;
+	} else if (!create && !policy_find(dn, name)) {
+		NL_SET_ERR_MSG(extack, "no policy with this name");
+		err = -ENOENT;
+	}
+	mutex_unlock(&dn->cfg_lock);
+	if (err)
+		return err;
+	err = dwcp_pipe_config_check(cfg, &why);
+	if (err)
+		dwcp_res_extack(extack, why);
+	return err;
+}
+
 int dwcp_res_policy_set(struct net *net, const char *name,
 			const struct dwcp_pipe_config *cfg,
 			struct netlink_ext_ack *extack)

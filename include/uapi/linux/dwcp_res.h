@@ -42,6 +42,10 @@
  *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_POLICY (both required); the
  *            attributes given replace the current values, the others stay.
  *            The policy keeps its state (breaker, counters, windows).
+ *   POLICY_NEW and POLICY_SET also take DWCP_RES_A_DRY_RUN (flag): the
+ *   kernel validates the request in full (attributes, name, whether the
+ *   policy exists, the configuration's cross-field rules, with the same
+ *   extack) and acks it without changing anything and without an event.
  * DWCP_RES_CMD_POLICY_DEL (do, CAP_NET_ADMIN)
  *   Request: DWCP_RES_A_POLICY_NAME. Sockets and kernel users that hold the
  *            policy keep using it until they let go.
@@ -189,6 +193,7 @@ enum dwcp_res_attr {
 	DWCP_RES_A_DEGRADE_TIME_DEGRADED_NS,	/* u64 */
 	DWCP_RES_A_DEGRADE_TIME_SEVERELY_NS,	/* u64 */
 	DWCP_RES_A_DEGRADE_TIME_EMERGENCY_NS,	/* u64 */
+	DWCP_RES_A_DRY_RUN,		/* flag: validate only (POLICY_NEW/SET) */
 
 	__DWCP_RES_A_MAX
 };
