@@ -13,6 +13,9 @@
 
 struct resctl_opts resctl_opts;
 
+/* cmd_batch.c, cmd_apply.c */
+int cmd_batch(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 /* cmd_metrics.c, cmd_status.c, cmd_exec.c */
 int cmd_metrics(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -68,6 +71,10 @@ const struct resctl_cmd resctl_cmds[] = {
 	  cmd_status },
 	{ "exec", NULL, "[--class C | --send-class S --recv-class R] [--debug] -- CMD [ARG]...",
 	  "run CMD with its TCP sockets under dwcp_res (LD_PRELOAD shim)", cmd_exec },
+	{ "batch", NULL, "[-force] FILE",
+	  "run the commands of FILE (- for stdin), one a line, on one socket", cmd_batch },
+	{ "apply", NULL, "CONFIG [--check] [--prune]",
+	  "make the policies match CONFIG (policy list -j's JSON)", cmd_apply },
 	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -95,7 +102,7 @@ static void print_cmd(FILE *out, const char *lead, const struct resctl_cmd *c)
 			c->help);
 }
 
-static bool has_section(const char *section)
+bool resctl_section_exists(const char *section)
 {
 	const struct resctl_cmd *c;
 
@@ -265,7 +272,20 @@ bool resctl_name_ok(const char *name)
 	return true;
 }
 
-static int dispatch(int argc, char **argv)
+const struct resctl_cmd *resctl_cmd_find(int argc, char **argv)
+{
+	const struct resctl_cmd *c;
+
+	for (c = resctl_cmds; c->section; c++) {
+		if (!c->handler || strcmp(c->section, argv[0]))
+			continue;
+		if (!c->name || (argc >= 2 && !strcmp(c->name, argv[1])))
+			return c;
+	}
+	return NULL;
+}
+
+int resctl_dispatch(int argc, char **argv)
 {
 	const char *section = argv[0];
 	const struct resctl_cmd *c;
@@ -278,7 +298,7 @@ static int dispatch(int argc, char **argv)
 		if (argc >= 2 && !strcmp(c->name, argv[1]))
 			return c->handler(argc - 2, argv + 2);
 	}
-	if (!has_section(section)) {
+	if (!resctl_section_exists(section)) {
 		fprintf(stderr, "resctl: unknown command \"%s\" (try \"resctl help\")\n",
 			section);
 		return RESCTL_EXIT_USAGE;
@@ -336,10 +356,10 @@ int main(int argc, char **argv)
 
 		if (rc >= 0)
 			return rc;
-		if (argc > 2 || (argc == 2 && !has_section(argv[1])))
+		if (argc > 2 || (argc == 2 && !resctl_section_exists(argv[1])))
 			return resctl_usage_of("help", NULL);
 		usage(stdout, argc == 2 ? argv[1] : NULL);
 		return RESCTL_EXIT_OK;
 	}
-	return dispatch(argc, argv);
+	return resctl_dispatch(argc, argv);
 }

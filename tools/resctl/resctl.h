@@ -39,6 +39,12 @@ struct resctl_cmd {
 
 extern const struct resctl_cmd resctl_cmds[];
 
+/* Run the command of argv[0] (argv[1]); what main() does after the options. */
+int resctl_dispatch(int argc, char **argv);
+/* The table entry that resctl_dispatch() would run, or NULL. */
+const struct resctl_cmd *resctl_cmd_find(int argc, char **argv);
+bool resctl_section_exists(const char *section);
+
 /*
  * Print "resctl: usage: resctl SECTION NAME ARGS" to stderr (every command
  * of SECTION if @name is NULL); returns RESCTL_EXIT_USAGE.
