@@ -802,12 +802,42 @@ int cmd_policy_set(int argc, char **argv)
 	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &ps, NULL, NULL);
 }
 
+/*
+ * A policy with calls in flight (admitted, or waiting in its bulkhead) is
+ * in use: "policy del" refuses it unless --force is given. The kernel
+ * itself lets a policy go while in use (its users keep their reference,
+ * see resctl(8)); the check is resctl's, to keep an operator from pulling
+ * a policy out from under live traffic by mistake.
+ */
 int cmd_policy_del(int argc, char **argv)
 {
+	struct resctl_policy *v;
+	bool force = false;
+	uint64_t busy;
+	size_t n;
+	int rc;
+
+	if (argc == 2 && (!strcmp(argv[0], "--force") || !strcmp(argv[0], "-force"))) {
+		force = true;
+		argc--;
+		argv++;
+	}
 	if (argc != 1)
 		return resctl_usage_of("policy", "del");
 	if (!resctl_name_ok(argv[0]))
 		return RESCTL_EXIT_USAGE;
+	if (!force) {
+		rc = resctl_policy_fetch(argv[0], &v, &n);
+		if (rc)
+			return rc;
+		busy = v->st[DWCP_RES_S_INFLIGHT] + v->st[DWCP_RES_S_BULKHEAD_QUEUED];
+		free(v);
+		if (busy) {
+			fprintf(stderr, "resctl: policy \"%s\" is in use: %llu calls in flight or queued; nothing deleted (--force deletes it anyway, its users keep it until they let go)\n",
+				argv[0], (unsigned long long)busy);
+			return RESCTL_EXIT_FAIL;
+		}
+	}
 	return resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_name, argv[0], NULL, NULL);
 }
 
