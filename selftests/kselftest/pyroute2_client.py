@@ -15,7 +15,8 @@ import re
 import select
 import sys
 
-from pyroute2.netlink import NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, genlmsg, nla
+from pyroute2.netlink import (NLA_F_NESTED, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,
+                              genlmsg, nla)
 from pyroute2.netlink.exceptions import NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
@@ -44,13 +45,14 @@ def main():
     top = enum(text, "dwcp_res_attr")
     pol = enum(text, "dwcp_res_policy_attr")
 
-    class policy_nest(nla):
+    class nest(nla):
+        nla_flags = NLA_F_NESTED  # strict validation wants the flag
         nla_map = tuple((v, n, t) for v, n, t in pol)
 
     class dwcpmsg(genlmsg):
         nla_map = tuple((v, n, "policy_nest" if n == "DWCP_RES_A_POLICY" else t)
                         for v, n, t in top)
-        policy_nest = policy_nest
+        policy_nest = nest
 
     n, fails = 0, 0
 
@@ -88,8 +90,11 @@ def main():
     check("dump_lists_policies",
           {"send", "receive", "sync", "consensus", policy} <= set(names), names)
 
-    # Listen to the events group, then change the policy.
-    sk.add_membership("events")
+    # Listen to the events group (on a socket of its own: the requests'
+    # socket reads, and keeps aside, whatever arrives), then change the policy.
+    ev = GenericNetlinkSocket()
+    ev.bind("dwcp_res", dwcpmsg)
+    ev.add_membership("events")
     before = get_policy(policy).get_attr("DWCP_RES_P_BULKHEAD_MAX")
     want = 77 if before != 77 else 78
     try:
@@ -120,9 +125,9 @@ def main():
     # The event of the change: policy NAME changed.
     event = None
     for _ in range(20):
-        if not select.select([sk], [], [], 0.5)[0]:
+        if not select.select([ev], [], [], 0.5)[0]:
             continue
-        for m in sk.get():
+        for m in ev.get():
             if (m["cmd"] == cmds["DWCP_RES_CMD_EVENT_POLICY"]
                     and m.get_attr("DWCP_RES_A_POLICY_NAME") == policy):
                 event = m
@@ -133,6 +138,7 @@ def main():
         print("# event: policy %s action %s" % (
             event.get_attr("DWCP_RES_A_POLICY_NAME"),
             event.get_attr("DWCP_RES_A_EVENT_POLICY")))
+    ev.close()
     sk.close()
     print("1..%d" % n)
     return 1 if fails else 0

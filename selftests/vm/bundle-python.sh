@@ -11,7 +11,7 @@
 # __pycache__ file (same mtime, so it stays valid); extension modules come
 # with their libraries. Everything sits in one tree, so in the guest
 #
-#	PYTHONHOME=/dwcp/py python3 -S -E SCRIPT ...
+#	PYTHONHOME=/dwcp/py python3 -S SCRIPT ...
 #
 # finds it all (selftests/kselftest/third_party.sh does that). Third-party
 # packages (pyroute2) are taken from the system, where scripts/deps.sh put
