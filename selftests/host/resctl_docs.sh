@@ -185,7 +185,7 @@ else
 	not_ok completion_registers_for_resctl
 fi
 expect completes_command "policy" "$R" po
-expect completes_all_sections "breaker chaos degrade exec help metrics monitor policy status version" "$R" ""
+expect completes_all_sections "apply batch breaker chaos degrade exec help metrics monitor policy status version" "$R" ""
 expect completes_options "--json" "$R" --j
 expect completes_after_options "policy" "$R" -j -p po
 expect completes_policy_subcommands "list show add set del" "$R" policy ""
@@ -204,13 +204,20 @@ expect completes_no_words_for_durations "" "$R" policy set send open ""
 expect completes_fault_kinds "$(tr '\n' ' ' <"$tmp/kinds")" "$R" chaos inject send ""
 expect completes_inject_options "probability interval times min max value seed" "$R" chaos inject send error ""
 expect completes_times_words "unlimited" "$R" chaos inject send latency times ""
+: >"$tmp/ops.batch"
+: >"$tmp/ops.json"
+expect completes_batch_file "$tmp/ops.batch" "$R" batch "$tmp/ops.b"
+expect completes_batch_force "-force" "$R" batch -f
+expect completes_apply_file "$tmp/ops.json" "$R" apply --check "$tmp/ops.j"
+expect completes_apply_options "--check --prune" "$R" apply "$tmp/ops.json" --
+expect completes_del_force "--force" "$R" policy del --f
 
 # Policy names: from a stub that answers "-j policy list" as resctl does
 # (the plain JSON of print.c), and from the module when it is loaded.
 cat >"$tmp/resctl" <<EOF
 #!/bin/sh
 if [ "\$*" = "-j policy list" ]; then
-	echo '{"policies":[{"name":"send","priority":"normal","breaker":"closed","admitted":0,"rejected":0,"inflight":0},{"name":"web.v2","priority":"low","breaker":"open","admitted":1,"rejected":2,"inflight":0}]}'
+	echo '{"policies":[{"name":"send","priority":"normal","breaker":"closed","admitted":0,"rejected":0,"inflight":0,"config":{"general":{"priority":"normal"}}},{"name":"web.v2","priority":"low","breaker":"open","admitted":1,"rejected":2,"inflight":0,"config":{"bulkhead":{"concurrent":8}}}]}'
 	exit 0
 fi
 exec "$R" "\$@"
@@ -221,6 +228,8 @@ expect completes_policy_names_set_stub "web.v2" "$tmp/resctl" policy set w
 expect completes_policy_names_breaker_stub "send web.v2" "$tmp/resctl" breaker force-open ""
 expect completes_policy_names_inject_stub "send web.v2" "$tmp/resctl" chaos inject ""
 expect completes_no_name_for_add_stub "" "$tmp/resctl" policy add ""
+expect completes_policy_names_del_stub "send web.v2" "$tmp/resctl" policy del ""
+expect completes_policy_names_del_force_stub "send web.v2" "$tmp/resctl" policy del --force ""
 if [ $loaded = 1 ]; then
 	expect completes_policy_names_module "$("$R" policy list | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" \
 		"$R" policy show ""

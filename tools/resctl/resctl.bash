@@ -67,6 +67,14 @@ _resctl_synopsis_words()
 		tr '|' '\n' | grep '^[a-z][a-z-]*$'
 }
 
+# SECTION [NAME]: the dash options of its synopsis, "[-force]" -> -force.
+_resctl_synopsis_flags()
+{
+	"$1" help commands 2>/dev/null |
+		awk -v s="$2" -v n="$3" '$1 == s && (n == "" || $2 == n)' |
+		grep -o '\[--*[a-z][a-z-]*\]' | tr -d '[]'
+}
+
 # KEY: the words a policy KEY takes (low normal high critical), if any.
 _resctl_key_words()
 {
@@ -99,6 +107,17 @@ _resctl()
 	fi
 
 	section=${words[0]}
+	case $section in
+	batch | apply)
+		# A file (batch: - for stdin), or one of the command's options.
+		if [[ $cur == -?* ]]; then
+			COMPREPLY=($(compgen -W "$(_resctl_synopsis_flags "$bin" "$section")" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return 0
+		;;
+	esac
 	if [[ ${#words[@]} -eq 1 ]]; then
 		if [[ $section == help ]]; then
 			COMPREPLY=($(compgen -W "$(_resctl_commands "$bin" | cut -d' ' -f1 | sort -u)" -- "$cur"))
@@ -139,9 +158,13 @@ _resctl()
 		fi
 		;;
 	*)
-		# Any other command whose first argument is a policy name.
-		if [[ $n -eq 0 ]] && _resctl_synopsis_args "$bin" "$section" "$sub" |
-			grep -qE '^\[?(NAME|POLICY)\b'; then
+		# Any other command whose first argument is a policy name (after
+		# its dash options, "policy del [--force] NAME").
+		if [[ $cur == -?* ]]; then
+			COMPREPLY=($(compgen -W "$(_resctl_synopsis_flags "$bin" "$section" "$sub")" -- "$cur"))
+		elif [[ $n -eq 0 || ( $n -eq 1 && $prev == -* ) ]] &&
+			_resctl_synopsis_args "$bin" "$section" "$sub" |
+			grep -qE '^(\[-[a-z-]+\] )*\[?(NAME|POLICY)\b'; then
 			COMPREPLY=($(compgen -W "$(_resctl_policies "$bin")" -- "$cur"))
 		fi
 		;;
