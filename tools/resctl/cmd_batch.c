@@ -497,7 +497,7 @@ int cmd_batch(int argc, char **argv)
 		goto print;
 	}
 	if (resctl_nl_share()) {
-		rc = RESCTL_EXIT_FAIL;
+		rc = first_rc ?: RESCTL_EXIT_FAIL;
 		goto print;
 	}
 	for (i = 0; i < bt.n; i++) {
