@@ -162,6 +162,28 @@ t_apply_dry_run_refused() {
 }
 check apply_all_or_nothing_kernel_dry_run t_apply_dry_run_refused
 
+# ---- the quick reference's common operations, as README.md shows them ----
+
+t_common_ops() {
+	run version && rc_is 0 && out_has "dwcp_res" &&
+	run policy list && rc_is 0 && out_re '^consensus  *critical ' &&
+	run status && rc_is 0 && out_has "send" &&
+	run -j degrade show && rc_is 0 && out_has '"level":"normal"' &&
+	run -j policy show send && rc_is 0 && out_has '"budget_remaining_ppm":' &&
+	out_has '"success_ppm":' &&
+	run metrics send && rc_is 0 &&
+	run policy add kst_my-op base send failures 5 open 30s rate-limit on rate 100/s \
+		burst 20 concurrent 10 queue 20 wait 1s retries 3 retry-base 100ms \
+		retry-cap 5s retry-mult 2 slo 99.9% slo-window 30min && rc_is 0 &&
+	run policy show kst_my-op && rc_is 0 && out_line "  failures 5" &&
+	out_line "  open 30s" && out_line "  rate 100/s" && out_line "  burst 20" &&
+	out_line "  concurrent 10" && out_line "  queue 20" && out_line "  wait 1s" &&
+	out_line "  retries 3" && out_line "  retry-mult 2" && out_line "  slo 99.9%" &&
+	out_line "  slo-window 30min" &&
+	run policy del kst_my-op && rc_is 0
+}
+check quick_reference_common_operations t_common_ops
+
 # ---- the table of bad inputs -------------------------------------------
 #
 # bad NAME EXIT MESSAGE ARGS...: resctl ARGS exits EXIT, says MESSAGE on
