@@ -162,6 +162,16 @@ t_apply_dry_run_refused() {
 }
 check apply_all_or_nothing_kernel_dry_run t_apply_dry_run_refused
 
+t_batch_apply() {
+	# apply inside a batch shares the batch's socket and leaves it open.
+	printf '{"policies": [{"name": "kst_ba", "config": {"bulkhead": {"queue": 3}}}]}\n' >"$T/ba.json"
+	printf 'apply %s\npolicy set kst_ba queue 4\napply --check %s\npolicy del kst_ba\n' \
+		"$T/ba.json" "$T/ba.json" >"$T/ba.batch"
+	run batch "$T/ba.batch" && rc_is 0 && out_re '^kst_ba  *add$' && out_re '^kst_ba  *change$' &&
+	run policy list && out_lacks kst_ba
+}
+check batch_runs_apply t_batch_apply
+
 # ---- the quick reference's common operations, as README.md shows them ----
 
 t_common_ops() {

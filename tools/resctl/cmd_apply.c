@@ -401,7 +401,7 @@ static void report(const struct item *v, size_t n, const struct resctl_policy *l
 int cmd_apply(int argc, char **argv)
 {
 	const char *path = NULL, *file;
-	bool check = false, do_prune = false;
+	bool check = false, do_prune = false, shared = false;
 	struct resctl_policy *live = NULL;
 	struct json_object *root = NULL;
 	struct item *items = NULL;
@@ -457,6 +457,7 @@ int cmd_apply(int argc, char **argv)
 		rc = RESCTL_EXIT_FAIL;
 		goto out;
 	}
+	shared = true;
 	rc = resctl_policy_fetch(NULL, &live, &nlive);
 	if (rc)
 		goto out;
@@ -515,7 +516,8 @@ int cmd_apply(int argc, char **argv)
 	}
 	report(items, nitems, live, prune, nlive, false);
 out:
-	resctl_nl_unshare();
+	if (shared)
+		resctl_nl_unshare();
 	free(prune);
 	free(live);
 	free(items);

@@ -27,8 +27,12 @@ struct request_ctx {
 	const struct nlmsghdr *sent;	/* the request, to resolve the offset */
 };
 
-/* The socket every command shares while a batch or an apply runs. */
+/*
+ * The socket every command shares while a batch or an apply runs; counted,
+ * so that an apply inside a batch keeps the batch's socket.
+ */
 static struct resctl_nl shared;
+static int shared_users;
 
 int resctl_nl_open(struct resctl_nl *nl)
 {
@@ -80,17 +84,18 @@ int resctl_nl_share(void)
 {
 	struct resctl_nl nl;
 
-	if (shared.sk)
-		return 0;
-	if (resctl_nl_open(&nl))
-		return -1;
-	shared = nl;
+	if (!shared.sk) {
+		if (resctl_nl_open(&nl))
+			return -1;
+		shared = nl;
+	}
+	shared_users++;
 	return 0;
 }
 
 void resctl_nl_unshare(void)
 {
-	if (!shared.sk)
+	if (!shared.sk || --shared_users > 0)
 		return;
 	nl_socket_free(shared.sk);
 	shared.sk = NULL;

@@ -37,7 +37,8 @@ void resctl_nl_close(struct resctl_nl *nl);
 /*
  * One socket for many commands (batch, apply): after resctl_nl_share(),
  * resctl_nl_open() hands out that socket and resctl_nl_close() leaves it
- * open, until resctl_nl_unshare(). resctl_nl_drain() throws away whatever
+ * open, until resctl_nl_unshare() (calls nest: the last unshare closes
+ * it). resctl_nl_drain() throws away whatever
  * a failed request left unread on it. resctl_nl_share() prints why and
  * returns -1 when the family cannot be reached.
  */
