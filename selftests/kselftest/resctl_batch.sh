@@ -172,6 +172,55 @@ t_batch_apply() {
 }
 check batch_runs_apply t_batch_apply
 
+# Every command but monitor (events.sh), exec and help, with -j: the
+# changes print nothing (null), the reads one JSON document each.
+cat >"$T/every.batch" <<'EOF'
+version
+policy add kst_j base sync
+policy set kst_j concurrent 6
+policy list
+policy show kst_j
+breaker force-open kst_j
+breaker disable kst_j
+breaker enable kst_j
+breaker reset kst_j
+breaker show kst_j
+chaos enable
+chaos inject kst_j latency probability 1% value 1ms
+chaos show
+chaos disable
+chaos clear
+degrade set degraded --hold 1min
+degrade show
+degrade set normal
+degrade auto
+metrics kst_j
+status
+policy del kst_j
+EOF
+t_every_json() {
+	run -j batch "$T/every.batch" && rc_is 0 || return 1
+	for c in '"policy","add","kst_j","base","sync"' '"policy","set","kst_j","concurrent","6"' \
+		 '"breaker","force-open","kst_j"' '"breaker","disable","kst_j"' \
+		 '"breaker","enable","kst_j"' '"breaker","reset","kst_j"' '"chaos","enable"' \
+		 '"chaos","inject","kst_j","latency","probability","1%","value","1ms"' \
+		 '"chaos","disable"' '"chaos","clear"' '"degrade","set","degraded","--hold","1min"' \
+		 '"degrade","set","normal"' '"degrade","auto"' '"policy","del","kst_j"'; do
+		out_has "\"args\":[$c],\"exit\":0,\"output\":null,\"errors\":[]}" || return 1
+	done
+	out_has '"args":["version"],"exit":0,"output":{"resctl":' &&
+	out_has '"args":["policy","list"],"exit":0,"output":{"policies":[' &&
+	out_has '"args":["policy","show","kst_j"],"exit":0,"output":{"name":"kst_j","config":{' &&
+	out_has '"concurrent":6,' &&
+	out_has '"args":["breaker","show","kst_j"],"exit":0,"output":{"breakers":[{"name":"kst_j","state":"closed"' &&
+	out_has '"args":["chaos","show"],"exit":0,"output":{"allowed":true,"enabled":true' &&
+	out_has '"policy":"kst_j","kind":"latency"' &&
+	out_has '"args":["degrade","show"],"exit":0,"output":{"level":"degraded","mode":"manual"' &&
+	out_has '"args":["metrics","kst_j"],"exit":0,"output":{' &&
+	out_has '"args":["status"],"exit":0,"output":{'
+}
+check every_command_json_through_batch t_every_json
+
 # ---- the quick reference's common operations, as README.md shows them ----
 
 t_common_ops() {
