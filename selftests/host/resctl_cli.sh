@@ -119,6 +119,8 @@ want_err="policies[0].config.rate.brst: unknown key" check apply_unknown_key_exi
 printf '{"policies": [{"name": "x"}]}' >"$tmpd/ok.json"
 want_err=$notloaded check apply_good_file_without_module 1 apply --check "$tmpd/ok.json"
 want_err='apply: unknown option "--force"' check apply_bad_option_exits_2 2 apply --force "$tmpd/ok.json"
+printf '{"policies": [], "chaos": {"enabled": true}}' >"$tmpd/chaos.json"
+want_err='"chaos": apply configures policies only' check apply_refuses_chaos 2 apply "$tmpd/chaos.json"
 rm -rf "$tmpd"
 echo "1..$n"
 [ $fails = 0 ]

@@ -31,6 +31,10 @@
  * concurrent change by someone else) stops there; resctl says what was
  * already applied. --check stops after the dry run.
  *
+ * Chaos and the degradation level are not part of CONFIG: they are state
+ * an operator switches rather than configuration (and the kernel has no
+ * dry run for them); a batch file sets them.
+ *
  * Exit status: 0 applied (or, with --check, valid); 1 the kernel refused
  * a policy or something failed; 2 the file is not valid (nothing sent).
  */
@@ -247,6 +251,9 @@ static int parse_config(struct json_object *root, const char *file,
 		n = 1;			/* one policy, as "policy show -j" prints it */
 	} else {
 		json_object_object_foreach(root, key, val) {
+			if (!strcmp(key, "chaos") || !strcmp(key, "degrade"))
+				return resctl_usage_err("%s: \"%s\": apply configures policies only; set %s with resctl %s (or a resctl batch file)",
+							file, key, key, key);
 			if (strcmp(key, "policies"))
 				return resctl_usage_err("%s: unknown key \"%s\" at the top (expected \"policies\")",
 							file, key);
