@@ -43,7 +43,14 @@ unshare -n sleep 3600 &
 A=$!
 unshare -n sleep 3600 &
 B=$!
-sleep 0.3
+# Until both have left init_net (a slow guest may take a while to unshare).
+i=0
+while [ $i -lt 100 ]; do
+	a=$(readlink /proc/$A/ns/net) b=$(readlink /proc/$B/ns/net) i0=$(readlink /proc/self/ns/net)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$i0" ] && [ "$b" != "$i0" ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 # ns_run NS ARGS...: resctl ARGS in namespace NS (a pid, or "init"); like run.
 ns_run() {
 	ns=$1
