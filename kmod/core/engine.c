@@ -197,6 +197,7 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 
 	changed = ep->alerts != s->alerts;
 	*from = ep->alerts;
+	ep->alerts_fired += hweight32(s->alerts & ~ep->alerts);
 	ep->alerts = s->alerts;
 	return changed;
 }

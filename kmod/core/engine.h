@@ -99,6 +99,7 @@ struct dwcp_engine_policy {
 	u64 seen_transport;
 	bool seen;		/* false until the first tick */
 	u32 alerts;		/* budget alert bits at the last tick */
+	u64 alerts_fired;	/* alert bits raised so far */
 	u32 remaining_ppm;
 	u32 burn_x1000;
 	u32 breaker_state;

@@ -94,10 +94,10 @@
  *            state (HC_HEALTHY, HC_VALUE, HC_CONSECUTIVE) and counters.
  * DWCP_RES_CMD_HEALTH_NEW (do, CAP_NET_ADMIN)
  *   Request: DWCP_RES_A_HEALTH: HC_NAME and HC_METRIC required; HC_POLICY
- *            (a policy name, or none for the namespace-wide value), HC_MIN,
- *            HC_MAX, HC_INTERVAL_NS, HC_TIMEOUT_NS, HC_RISE, HC_FALL,
+ *            (a policy name, or none for the namespace-wide value), HC_VALUE_MIN,
+ *            HC_VALUE_MAX, HC_INTERVAL_NS, HC_TIMEOUT_NS, HC_RISE, HC_FALL,
  *            HC_LEVEL, HC_ENABLED optional. A threshold check: healthy while
- *            HC_MIN <= the metric <= HC_MAX. At most DWCP_RES_MAX_CHECKS.
+ *            HC_VALUE_MIN <= the metric <= HC_VALUE_MAX. At most DWCP_RES_MAX_CHECKS.
  * DWCP_RES_CMD_HEALTH_SET (do, CAP_NET_ADMIN)
  *   Request: DWCP_RES_A_HEALTH with HC_NAME and any of the optional
  *            attributes of HEALTH_NEW (built-in checks too; their metric and
@@ -601,8 +601,8 @@ enum dwcp_res_health_attr {
 	DWCP_RES_HC_NAME,		/* string, 1..31 of [A-Za-z0-9_.-] */
 	DWCP_RES_HC_METRIC,		/* u32, enum dwcp_res_metric */
 	DWCP_RES_HC_POLICY,		/* string, policy measured; none = all */
-	DWCP_RES_HC_MIN,		/* s64, healthy while min <= value */
-	DWCP_RES_HC_MAX,		/* s64, ... and value <= max */
+	DWCP_RES_HC_VALUE_MIN,		/* s64, healthy while min <= value */
+	DWCP_RES_HC_VALUE_MAX,		/* s64, ... and value <= max */
 	DWCP_RES_HC_INTERVAL_NS,	/* u64, start to start */
 	DWCP_RES_HC_TIMEOUT_NS,		/* u64, a run later than this fails */
 	DWCP_RES_HC_RISE,		/* u32, successes to become healthy */
