@@ -137,7 +137,7 @@ void dwcp_res_policy_exit(void);
 struct dwcp_net *dwcp_net(const struct net *net);
 
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
-bool dwcp_res_name_valid(const char *name, struct netlink_ext_ack *extack);
+bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *extack);
 
 /* degrade.c */
 void dwcp_res_degrade_net_init(struct dwcp_net *dn);

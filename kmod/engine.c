@@ -91,11 +91,12 @@ static struct dwcp_res_policy *engine_policy(struct dwcp_net *dn, const char *na
 
 /*
  * Run one check. Its probe is the metric as of this tick, so it answers at
- * once; the run counts as started when it was due, and a tick that came
- * later than the check's timeout (a starved workqueue) fails it as a
- * timeout. An error-rate check with fewer calls in the window than the
- * low-traffic guard passes: too little traffic is no evidence. A check of
- * a policy that does not exist fails.
+ * once. Checks only run at ticks, so a run may start up to one tick after
+ * it was due (intervals are rounded up to ticks); a tick later than that
+ * (a starved workqueue) counts against the check's timeout and fails it as
+ * a timeout when it is later than the timeout. An error-rate check with
+ * fewer calls in the window than the low-traffic guard passes: too little
+ * traffic is no evidence. A check of a policy that does not exist fails.
  */
 static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 {
@@ -107,7 +108,7 @@ static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 		return;
 	if (c->h.started && now - c->h.last_start < 2 * c->h.cfg.interval_ns)
 		due = c->h.last_start + c->h.cfg.interval_ns;
-	dwcp_health_start(&c->h, due);
+	dwcp_health_start(&c->h, min(now, due + dn->engine.cfg.tick_ns));
 
 	if (c->policy[0]) {
 		struct dwcp_res_policy *p = engine_policy(dn, c->policy);
@@ -251,7 +252,7 @@ int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
 	struct dwcp_res_check *c;
 
 	lockdep_assert_held(&dn->cfg_lock);
-	if (!dwcp_res_name_valid(tmpl->name, extack))
+	if (!dwcp_res_name_valid(tmpl->name, true, extack))
 		return -EINVAL;
 	if (dwcp_res_check_find(dn, tmpl->name)) {
 		NL_SET_ERR_MSG(extack, "a health check with this name exists");

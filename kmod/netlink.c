@@ -94,17 +94,22 @@ const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {
 static struct netlink_range_validation check_ns_range = {
 	.min = DWCP_HEALTH_MIN_INTERVAL_NS, .max = DWCP_HEALTH_MAX_INTERVAL_NS,
 };
+
 static struct netlink_range_validation threshold_range = {
 	.min = 1, .max = DWCP_HEALTH_MAX_THRESHOLD,
 };
+
 static struct netlink_range_validation tick_range = {
 	.min = DWCP_ENGINE_MIN_TICK_NS, .max = DWCP_ENGINE_MAX_TICK_NS,
 };
+
 static struct netlink_range_validation window_range = {
 	.min = DWCP_ENGINE_WINDOW_BUCKETS * DWCP_BUDGET_MIN_BUCKET_NS,
 	.max = DWCP_ENGINE_MAX_WINDOW_NS,
 };
+
 static struct netlink_range_validation slo_range = { .min = 1, .max = 999999 };
+
 static struct netlink_range_validation buckets_range = {
 	.min = 1, .max = DWCP_BUDGET_MAX_BUCKETS,
 };
@@ -364,7 +369,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 		.doit	= dwcp_res_nl_budget_get,
 		.start	= dwcp_res_nl_budget_dump_start,
 		.dumpit	= dwcp_res_nl_budget_dump,
-		.policy	= dwcp_res_budget_policy,
+		.policy	= dwcp_res_name_policy,
 		.maxattr = DWCP_RES_A_MAX,
 	},
 	{

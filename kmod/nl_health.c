@@ -88,6 +88,21 @@ static int health_attrs(struct genl_info *info, struct nlattr **tb)
 	return 0;
 }
 
+/* GET and DEL take the check's name and nothing else. */
+static int health_name_only(struct genl_info *info, struct nlattr **tb)
+{
+	int i;
+
+	for (i = 0; i <= DWCP_RES_HC_MAX; i++) {
+		if (tb[i] && i != DWCP_RES_HC_NAME) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+					    "this command takes only the check name");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The user-settable attributes, over @c. */
 static void health_from_attrs(struct dwcp_res_check *c, struct nlattr **tb)
 {
@@ -137,7 +152,7 @@ int dwcp_res_nl_health_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	err = health_attrs(info, tb);
+	err = health_attrs(info, tb) ?: health_name_only(info, tb);
 	if (err)
 		return err;
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
@@ -263,7 +278,7 @@ int dwcp_res_nl_health_del(struct sk_buff *skb, struct genl_info *info)
 	struct dwcp_res_check *c;
 	int err;
 
-	err = health_attrs(info, tb);
+	err = health_attrs(info, tb) ?: health_name_only(info, tb);
 	if (err)
 		return err;
 	mutex_lock(&dn->cfg_lock);

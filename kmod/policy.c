@@ -80,30 +80,37 @@ struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name)
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_get);
 
-/* Names of policies and health checks. */
-bool dwcp_res_name_valid(const char *name, struct netlink_ext_ack *extack)
+/* Names of policies and health checks (@check): 1..31 of [A-Za-z0-9_.-]. */
+bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *extack)
 {
 	size_t len = strnlen(name, DWCP_RES_NAME_MAX);
 	size_t i;
 
 	if (!len || len >= DWCP_RES_NAME_MAX) {
-		NL_SET_ERR_MSG(extack, "name must be 1..31 characters");
+		if (check)
+			NL_SET_ERR_MSG(extack, "health check name must be 1..31 characters");
+		else
+			NL_SET_ERR_MSG(extack, "policy name must be 1..31 characters");
 		return false;
 	}
 	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-' &&
-		    name[i] != '.') {
+		if (isalnum(name[i]) || name[i] == '_' || name[i] == '-' ||
+		    name[i] == '.')
+			continue;
+		if (check)
 			NL_SET_ERR_MSG(extack,
-				       "name may only hold letters, digits, '_', '-' and '.'");
-			return false;
-		}
+				       "health check name may only hold letters, digits, '_', '-' and '.'");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "policy name may only hold letters, digits, '_', '-' and '.'");
+		return false;
 	}
 	return true;
 }
 
 static bool policy_name_valid(const char *name, struct netlink_ext_ack *extack)
 {
-	if (!dwcp_res_name_valid(name, extack))
+	if (!dwcp_res_name_valid(name, false, extack))
 		return false;
 	/* BUDGET_GET/SET and alert events name the system budget so. */
 	if (!strcmp(name, DWCP_RES_BUDGET_SYSTEM)) {

@@ -175,12 +175,13 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 	ep->p95_ns = 0;
 	ep->latency_permille = 0;
 	if (s->latency_samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES) {
+		u64 p95 = min_t(u64, s->p95_ns, U64_MAX / 1000);
+
 		ep->p95_ns = s->p95_ns;
-		/* p95 is below 2^41 ns (hist.h): the product cannot wrap. */
 		if (s->latency_target_ns)
-			ep->latency_permille = dwcp_engine_clamp32(
-				div64_u64(min_t(u64, s->p95_ns, U64_MAX / 1000) * 1000,
-					  s->latency_target_ns));
+			ep->latency_permille =
+				dwcp_engine_clamp32(div64_u64(p95 * 1000,
+							      s->latency_target_ns));
 	}
 
 	e->tick_total += total;

@@ -259,14 +259,16 @@ static void engine_metrics(struct kunit *test)
 	eng_tick1(f, 0, 0);
 	f->s[0].transport_errors = 7;
 	eng_tick(f, c, b);
-	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_ERROR_RATE_PPM), 50000LL);
+	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_ERROR_RATE_PPM),
+			50000LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, &f->ep[0], DWCP_RES_METRIC_ERROR_RATE_PPM),
 			100000LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_CALLS), 200LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_BREAKERS_OPEN), 1LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, &f->ep[0], DWCP_RES_METRIC_BREAKERS_OPEN),
 			0LL);
-	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_TRANSPORT_ERRORS), 7LL);
+	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_TRANSPORT_ERRORS),
+			7LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, DWCP_RES_METRIC_INFLIGHT), 3LL);
 	KUNIT_EXPECT_EQ(test, dwcp_engine_metric(&f->e, NULL, __DWCP_RES_METRIC_MAX), 0LL);
 }
