@@ -63,8 +63,25 @@ const struct resctl_cmd resctl_cmds[] = {
 	{ "degrade", "set", "LEVEL [--hold DURATION]",
 	  "hold a level (normal degraded severely_degraded emergency)", cmd_degrade_set },
 	{ "degrade", "auto", "", "hand the level back to automatic control", cmd_degrade_auto },
+	{ "degrade", "triggers", "KEY VALUE...",
+	  "tune automatic control: enabled, error-rate, min-events, window, tick, dwell...",
+	  cmd_degrade_triggers },
+	{ "slo", "show", "[NAME]", "error budgets: SLO, success, budget left, burn rates, alerts",
+	  cmd_slo_show },
+	{ "slo", "set", "NAME [target P%] [window DUR] [buckets N] [min-events N]",
+	  "change a policy's SLO, or the system one (NAME system)", cmd_slo_set },
+	{ "health", "list", "", "health checks: state, metric, value, threshold, level",
+	  cmd_health_list },
+	{ "health", "show", "NAME", "one health check in full, with its counters",
+	  cmd_health_show },
+	{ "health", "add", "NAME metric M [policy P] [min V] [max V] [interval DUR] ...",
+	  "add a threshold check over a metric (see help health)", cmd_health_add },
+	{ "health", "set", "NAME KEY VALUE...",
+	  "change a check (built-in ones too): min max interval timeout rise fall level enabled",
+	  cmd_health_set },
+	{ "health", "del", "NAME", "delete a user's check", cmd_health_del },
 	{ "monitor", NULL, "[--count N]",
-	  "print events (breaker, reject, chaos, policy, level) as they happen", cmd_monitor },
+	  "print events (breaker, reject, chaos, policy, level, alert, health)", cmd_monitor },
 	{ "metrics", NULL, "[POLICY] [--format FMT] [--interval DUR] [--output FILE]",
 	  "per-policy counters, rates, latency; FMT text|json|prometheus",
 	  cmd_metrics },
@@ -118,11 +135,14 @@ static void print_section_extra(FILE *out, const char *section)
 {
 	if (!section)
 		fprintf(out, "\n\"resctl help policy\" lists the policy KEYs, "
-			"\"resctl help chaos\" the fault KINDs.\n");
+			"\"resctl help chaos\" the fault KINDs, "
+			"\"resctl help health\" the check METRICs.\n");
 	else if (!strcmp(section, "policy"))
 		policy_print_keys(out);
 	else if (!strcmp(section, "chaos"))
 		chaos_print_kinds(out);
+	else if (!strcmp(section, "health"))
+		health_print_metrics(out);
 }
 
 /*
@@ -308,6 +328,11 @@ int resctl_dispatch(int argc, char **argv)
 		usage(stdout, section);
 		return RESCTL_EXIT_OK;
 	}
+	/* "resctl health" and "resctl slo" alone show, like "ip link". */
+	if (argc < 2 && !strcmp(section, "health"))
+		return cmd_health_list(0, argv + 1);
+	if (argc < 2 && !strcmp(section, "slo"))
+		return cmd_slo_show(0, argv + 1);
 	if (argc < 2)
 		fprintf(stderr, "resctl: \"%s\" needs a command\n", section);
 	else

@@ -3,6 +3,7 @@
 #define RESCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -82,6 +83,21 @@ int cmd_chaos_disable(int argc, char **argv);
 int cmd_chaos_inject(int argc, char **argv);
 int cmd_chaos_clear(int argc, char **argv);
 void chaos_print_kinds(FILE *out);
+
+/* "normal", "degraded", "severely_degraded" (or -degraded), "emergency". */
+int resctl_parse_level(const char *s, uint32_t *level);
+
+int cmd_health_list(int argc, char **argv);
+int cmd_health_show(int argc, char **argv);
+int cmd_health_add(int argc, char **argv);
+int cmd_health_set(int argc, char **argv);
+int cmd_health_del(int argc, char **argv);
+void health_print_metrics(FILE *out);
+
+int cmd_slo_show(int argc, char **argv);
+int cmd_slo_set(int argc, char **argv);
+
+int cmd_degrade_triggers(int argc, char **argv);
 
 /* Until SIGINT/SIGTERM (exit 0) or --count N events. */
 int cmd_monitor(int argc, char **argv);
