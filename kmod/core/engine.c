@@ -11,7 +11,7 @@ void dwcp_engine_config_default(struct dwcp_engine_config *cfg)
 	cfg->window_ns = DWCP_ENGINE_DEF_WINDOW_NS;
 	cfg->error_ppm = DWCP_ENGINE_DEF_ERROR_PPM;
 	cfg->min_events = DWCP_ENGINE_DEF_MIN_EVENTS;
-	cfg->triggers = DWCP_ENGINE_TRIGGERS_ALL;
+	cfg->triggers = DWCP_ENGINE_TRIGGERS_DEFAULT;
 }
 
 int dwcp_engine_config_check(const struct dwcp_engine_config *cfg,

@@ -68,6 +68,16 @@
 					 DWCP_RES_TRIGGER_ERROR_RATE | \
 					 DWCP_RES_TRIGGER_LATENCY | \
 					 DWCP_RES_TRIGGER_EXTERNAL)
+/*
+ * On by default: the SRE-grounded triggers (budget burn with its
+ * low-traffic guard, health checks with rise/fall) and other components'
+ * requests. The error-rate and latency triggers act on seconds of data
+ * across the whole namespace; they are opt-in once the threshold and the
+ * policies' latency targets are tuned for the host.
+ */
+#define DWCP_ENGINE_TRIGGERS_DEFAULT	(DWCP_RES_TRIGGER_BUDGET | \
+					 DWCP_RES_TRIGGER_HEALTH | \
+					 DWCP_RES_TRIGGER_EXTERNAL)
 
 struct dwcp_engine_config {
 	u64 tick_ns;		/* evaluation period */

@@ -177,7 +177,7 @@ t_triggers() {
 	run degrade triggers enabled sometimes && rc_is 2 &&
 	run degrade triggers hysteresis 0% && rc_is 1 &&
 	run -j degrade show && out_has '"enabled":3' && out_has '"tick_ns":1000000000' &&
-	run degrade triggers enabled all error-rate 5% dwell 30s && rc_is 0
+	run degrade triggers enabled budget,health,external error-rate 5% dwell 30s && rc_is 0
 }
 check degrade_triggers_and_bad_input t_triggers
 
@@ -194,6 +194,8 @@ t_scenario_budget() {
 	run chaos inject send error probability 50% value EIO && rc_is 0 &&
 	drive send 300 && drive_has "EIO [0-9]*" || return 1
 	wait_level severely_degraded 10 || return 1
+	a=$(cat /sys/kernel/dwcp_res/budget_alerts)
+	[ "$a" != 0x0 ] || { diag "system budget_alerts is $a while burning"; return 1; }
 	# Shed: low priority is turned away with ECANCELED, consensus flows.
 	drive bulk 20 && drive_has "ECANCELED 20" &&
 	drive consensus 20 && drive_has "sent 20" || return 1
