@@ -253,7 +253,8 @@ static inline int fz_width(int type)
  * Check the attributes of set @set in [@a, @a + @len) against the table:
  * every attribute the spec knows, the right width, strings NUL-terminated
  * within their bound, nests recursively, values within the spec's range,
- * padding bytes zero, and the stream consumed exactly. Returns 0, or -1
+ * padding bytes zero, nested values within the spec's range, and the
+ * stream consumed exactly. Returns 0, or -1
  * with a reason in @why.
  */
 static inline int fz_verify(int set, const struct nlattr *head, int len, char *why,
@@ -298,7 +299,13 @@ static inline int fz_verify(int set, const struct nlattr *head, int len, char *w
 		} else if (d->type == FZ_NEST) {
 			if (fz_verify(d->nest, nlr_data(a), l, why, wlen, depth + 1))
 				return -1;
-		} else if (w) {
+		} else if (w && depth) {
+			/*
+			 * Ranges are the requests'; the nested configurations
+			 * read back must satisfy them. Top-level attributes
+			 * may mean more in replies (degrade-hold-ns 0: held
+			 * until auto), so they are only checked for width.
+			 */
 			uint64_t v = nlr_uint(a);
 			int64_t sv = d->type == FZ_S32 ? (int32_t)v :
 				     d->type == FZ_S64 ? (int64_t)v : (int64_t)v;
