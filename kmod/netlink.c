@@ -88,7 +88,12 @@ const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {
 	[DWCP_RES_FAULT_A_VALUE_MIN]		= { .type = NLA_U64 },
 	[DWCP_RES_FAULT_A_VALUE_MAX]		= { .type = NLA_U64 },
 	[DWCP_RES_FAULT_A_SEED]		= { .type = NLA_U64 },
-	/* FAULT_A_POLICY and FAULT_A_INJECTIONS only appear in replies. */
+	[DWCP_RES_FAULT_A_PEER]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[DWCP_RES_FAULT_A_PEER_PREFIX]	= NLA_POLICY_MAX(NLA_U8, 128),
+	/*
+	 * FAULT_A_POLICY, _INJECTIONS, _HELD_BYTES and _ACTIVE_NS only appear
+	 * in replies.
+	 */
 };
 
 /*

@@ -4,6 +4,7 @@
  * network namespace (Documentation/ABI/testing/sysfs-kernel-dwcp_res).
  *
  *	/sys/kernel/dwcp_res/{version,chaos_allowed,chaos_enabled,level}
+ *	/sys/kernel/dwcp_res/chaos_mem_held_bytes (module-wide)
  *	/sys/kernel/dwcp_res/policies/<name>/{breaker,priority,admitted,...}
  *
  * Each policy directory is a small kobject that holds a reference on its
@@ -52,6 +53,12 @@ static ssize_t chaos_enabled_show(struct kobject *k, struct kobj_attribute *a, c
 	return sysfs_emit(buf, "%d\n", READ_ONCE(dwcp_net(&init_net)->chaos_enabled));
 }
 
+static ssize_t chaos_mem_held_bytes_show(struct kobject *k, struct kobj_attribute *a,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dwcp_res_chaos_mem_held());
+}
+
 static ssize_t level_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 {
 	u32 level = READ_ONCE(dwcp_net(&init_net)->level);
@@ -64,11 +71,12 @@ static struct kobj_attribute top_attrs[] = {
 	__ATTR_RO(chaos_allowed),
 	__ATTR_RO(chaos_enabled),
 	__ATTR_RO(level),
+	__ATTR_RO(chaos_mem_held_bytes),
 };
 
 static struct attribute *top_attr_ptrs[] = {
 	&top_attrs[0].attr, &top_attrs[1].attr, &top_attrs[2].attr, &top_attrs[3].attr,
-	NULL,
+	&top_attrs[4].attr, NULL,
 };
 
 static const struct attribute_group top_group = {

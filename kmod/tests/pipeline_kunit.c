@@ -227,6 +227,7 @@ struct errno_case {
 	u64 fault_value;
 	int err;
 	const char *name;
+	u8 fault;
 };
 
 static const struct errno_case errno_cases[] = {
@@ -237,7 +238,12 @@ static const struct errno_case errno_cases[] = {
 	{ DWCP_RES_REJECT_BULKHEAD_FULL, 0, -EBUSY, "bulkhead_full" },
 	{ DWCP_RES_REJECT_BULKHEAD_WAIT, 0, -ETIME, "bulkhead_wait" },
 	{ DWCP_RES_REJECT_CHAOS, 0, -EIO, "chaos_default" },
-	{ DWCP_RES_REJECT_CHAOS, ECONNRESET, -ECONNRESET, "chaos_errno" },
+	{ DWCP_RES_REJECT_CHAOS, ECONNRESET, -ECONNRESET, "chaos_errno",
+	  DWCP_RES_FAULT_ERROR },
+	{ DWCP_RES_REJECT_CHAOS, 5 * MS, -ETIMEDOUT, "chaos_timeout",
+	  DWCP_RES_FAULT_TIMEOUT },
+	{ DWCP_RES_REJECT_CHAOS, 5 * MS, -EHOSTUNREACH, "chaos_partition",
+	  DWCP_RES_FAULT_PARTITION },
 };
 
 static void errno_desc(const struct errno_case *c, char *desc)
@@ -254,6 +260,7 @@ static void pipe_reject_errno_table(struct kunit *test)
 
 	t.reason = c->reason;
 	t.fault_value = c->fault_value;
+	t.fault = c->fault;
 	KUNIT_EXPECT_EQ(test, dwcp_pipe_reject_errno(&t), c->err);
 }
 
@@ -472,14 +479,17 @@ static void pipe_chaos_fault(struct kunit *test)
 	t.reason = DWCP_RES_REJECT_CHAOS;
 	KUNIT_EXPECT_EQ(test, dwcp_pipe_reject_errno(&t), -ECONNRESET);
 	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
-	KUNIT_EXPECT_EQ(test, p->chaos[0].injections, 1ULL);
+	KUNIT_EXPECT_EQ(test, p->chaos[DWCP_RES_FAULT_ERROR].injections, 1ULL);
 	KUNIT_EXPECT_EQ(test, p->inflight, 0U);
 	KUNIT_EXPECT_EQ(test, p->bulkhead.active, 0U);
 
-	/* Partitions are not per-call faults. */
+	/* Every kind can be armed; CPU spikes above their cap cannot. */
 	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_PARTITION);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_CPU_SPIKE);
+	cc.value_max = DWCP_RES_CPU_SPIKE_MAX_NS + 1;
 	why = NULL;
-	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), -ERANGE);
 	KUNIT_EXPECT_NOT_NULL(test, why);
 }
 

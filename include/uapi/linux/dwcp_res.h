@@ -289,6 +289,9 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_LATENCY_HIST,	/* nest, enum dwcp_res_hist_attr */
 	DWCP_RES_S_LATENCY_SUM_NS,	/* u64, lifetime sum of latencies */
 	DWCP_RES_S_LATENCY_COUNT,	/* u64, lifetime latency samples */
+	DWCP_RES_S_RETRIES,		/* u64, retries started (ULP data path
+					 * and dwcp_res_call)
+					 */
 
 	__DWCP_RES_S_MAX
 };
@@ -344,6 +347,21 @@ enum dwcp_res_fault_attr {
 	DWCP_RES_FAULT_A_SEED,		/* u64, PRNG seed */
 	DWCP_RES_FAULT_A_POLICY,	/* string, in CHAOS_GET replies */
 	DWCP_RES_FAULT_A_INJECTIONS,	/* u64, in CHAOS_GET replies */
+	DWCP_RES_FAULT_A_PEER,		/* binary: IPv4 (4 bytes) or IPv6 (16
+					 * bytes) address, network order; the
+					 * fault applies only to sockets whose
+					 * remote address matches. Absent:
+					 * every call of the policy.
+					 */
+	DWCP_RES_FAULT_A_PEER_PREFIX,	/* u8, prefix length of PEER (default
+					 * the whole address: 32 or 128)
+					 */
+	DWCP_RES_FAULT_A_HELD_BYTES,	/* u64, CHAOS_GET replies, memory
+					 * pressure: bytes held now
+					 */
+	DWCP_RES_FAULT_A_ACTIVE_NS,	/* u64, CHAOS_GET replies, partition:
+					 * time left of the one in force
+					 */
 
 	__DWCP_RES_FAULT_A_MAX
 };
@@ -444,12 +462,29 @@ enum dwcp_res_fault_kind {
 	DWCP_RES_FAULT_LATENCY,		/* value: added delay, ns */
 	DWCP_RES_FAULT_ERROR,		/* value: errno to fail with (1..4095) */
 	DWCP_RES_FAULT_TIMEOUT,		/* value: time to hang before -ETIMEDOUT, ns */
-	DWCP_RES_FAULT_PARTITION,	/* value: duration of the partition, ns */
-	DWCP_RES_FAULT_CPU_SPIKE,	/* value: duration of the busy loop, ns */
-	DWCP_RES_FAULT_MEM_PRESSURE,	/* value: bytes to hold */
+	DWCP_RES_FAULT_PARTITION,	/* value: duration of the partition, ns;
+					 * a hit starts one, during which every
+					 * matching call fails with
+					 * DWCP_RES_PARTITION_ERRNO
+					 */
+	DWCP_RES_FAULT_CPU_SPIKE,	/* value: duration of the busy loop, ns,
+					 * at most DWCP_RES_CPU_SPIKE_MAX_NS
+					 */
+	DWCP_RES_FAULT_MEM_PRESSURE,	/* value: bytes to hold while chaos is
+					 * enabled (not rolled per call), at
+					 * most DWCP_RES_MEM_PRESSURE_MAX_SHIFT
+					 * of RAM over all namespaces
+					 */
 
 	__DWCP_RES_FAULT_MAX
 };
+
+/* A partition fails every matching call with -DWCP_RES_PARTITION_ERRNO. */
+#define DWCP_RES_PARTITION_ERRNO	113	/* EHOSTUNREACH */
+/* Longest busy loop of one CPU spike (larger values are refused). */
+#define DWCP_RES_CPU_SPIKE_MAX_NS	100000000ULL	/* 100 ms */
+/* Memory pressure holds at most RAM >> this, module-wide (a quarter). */
+#define DWCP_RES_MEM_PRESSURE_MAX_SHIFT	2
 
 /*
  * Why the admission pipeline turned a call away, in pipeline order. Each
@@ -551,6 +586,8 @@ struct dwcp_res_sock_dir_stats {
 struct dwcp_res_sock_stats {
 	struct dwcp_res_sock_dir_stats send;
 	struct dwcp_res_sock_dir_stats recv;
+	__u64 send_retries;	/* failed sends tried again (data-path retries) */
+	__u64 recv_retries;	/* failed receives tried again */
 };
 
 /*
