@@ -202,7 +202,7 @@ expect completes_rate_limit_words "on off" "$R" policy set send rate-limit ""
 expect completes_adaptive_words "on off" "$R" policy set send adaptive ""
 expect completes_no_words_for_durations "" "$R" policy set send open ""
 expect completes_fault_kinds "$(tr '\n' ' ' <"$tmp/kinds")" "$R" chaos inject send ""
-expect completes_inject_options "probability interval times min max value seed" "$R" chaos inject send error ""
+expect completes_inject_options "probability interval times min max value seed peer" "$R" chaos inject send error ""
 expect completes_times_words "unlimited" "$R" chaos inject send latency times ""
 
 # Policy names: from a stub that answers "-j policy list" as resctl does

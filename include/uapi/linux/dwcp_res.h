@@ -62,8 +62,14 @@
  *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_FAULT (nest, enum
  *            dwcp_res_fault_attr; KIND required, the rest default to the
  *            DWCP profile's values for that kind). Probability 0 disarms.
+ *            A policy has one fault per kind: a new FAULT_SET of a kind
+ *            replaces it, peer scope included (FAULT_A_PEER, optionally
+ *            FAULT_A_PEER_PREFIX: only ULP sockets whose remote address
+ *            matches; without it every call, in-kernel callers included).
  * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN)
- *   Disarms every fault in the namespace (chaos stays enabled or not).
+ *   Disarms every fault in the namespace, ends partitions and gives back
+ *   the memory of memory-pressure faults (chaos stays enabled or not).
+ *   Disabling chaos also ends partitions and gives the memory back.
  *
  * Degradation (one level per namespace, enum dwcp_res_level; at each level
  * every policy is treated by its priority: degraded scales its rate and
@@ -501,7 +507,9 @@ enum dwcp_res_fault_kind {
  *   DWCP_RES_REJECT_BULKHEAD_FULL -EBUSY         no slot and the queue is full
  *   DWCP_RES_REJECT_BULKHEAD_WAIT -ETIME         queued, no slot in max wait
  *   DWCP_RES_REJECT_CHAOS         (the fault's)  chaos injected an error
- *                                                (default -EIO)
+ *                                                (default -EIO), a timeout
+ *                                                (-ETIMEDOUT) or a partition
+ *                                                (-EHOSTUNREACH)
  */
 enum dwcp_res_reject {
 	DWCP_RES_REJECT_NONE,
