@@ -164,6 +164,7 @@ dwcp_pipe_admit(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t, u64 now,
 {
 	return dwcp_pipe_admit_peer(p, t, now, len, level, flags, deadline, NULL);
 }
+
 enum dwcp_pipe_verdict dwcp_pipe_resume(struct dwcp_pipe *p,
 					struct dwcp_pipe_ticket *t, u64 now,
 					u32 flags);

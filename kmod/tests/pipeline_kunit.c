@@ -515,7 +515,8 @@ static void pipe_chaos_partition(struct kunit *test)
 	p = pipe_new(test, &cfg, now);
 
 	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_PARTITION);
-	cc.value_min = cc.value_max = 100 * MS;
+	cc.value_min = 100 * MS;
+	cc.value_max = 100 * MS;
 	cc.peer = far;
 	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
 

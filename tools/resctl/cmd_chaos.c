@@ -226,8 +226,10 @@ static void print_fault(const struct fault *f)
 		print_unit("held_bytes", "state", f->a[DWCP_RES_FAULT_A_HELD_BYTES],
 			   units_fmt_size(buf, f->a[DWCP_RES_FAULT_A_HELD_BYTES]));
 	else if (f->has[DWCP_RES_FAULT_A_ACTIVE_NS])
+		/* Time left, to the millisecond in text (exact in JSON). */
 		print_unit("active_ns", "state", f->a[DWCP_RES_FAULT_A_ACTIVE_NS],
-			   units_fmt_duration(buf, f->a[DWCP_RES_FAULT_A_ACTIVE_NS]));
+			   units_fmt_duration(buf, f->a[DWCP_RES_FAULT_A_ACTIVE_NS] /
+						   1000000 * 1000000));
 	else if (!resctl_opts.json)
 		print_str("state", "state", "-");
 	print_u64("seed", "seed", f->a[DWCP_RES_FAULT_A_SEED]);
