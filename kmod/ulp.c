@@ -224,8 +224,9 @@ static void ulp_retry_end(struct ulp_retry *r)
  */
 static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
 		      const struct dwcp_res_call *call, int *err, bool chaos,
-		      bool moved, long timeo)
+		      bool moved, long *timeop)
 {
+	long timeo = *timeop;
 	u64 now, delay;
 
 	ulp_retry_end(r);
@@ -252,6 +253,12 @@ static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
 		ulp_retry_end(r);
 		*err = sock_intr_errno(timeo);
 		return false;
+	}
+	/* The retry's waits in the pipeline get what is left of the deadline. */
+	if (r->deadline != U64_MAX) {
+		now = ktime_get_ns();
+		*timeop = now < r->deadline ?
+			  max_t(long, 1, nsecs_to_jiffies(r->deadline - now)) : 1;
 	}
 	return true;
 }
@@ -283,7 +290,7 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		}
 		if ((msg->msg_flags & MSG_ZEROCOPY) ||
 		    !ulp_retry(ctx, DWCP_ULP_SEND, &r, &call, &ret, !p,
-			       msg_data_left(msg) != left, timeo))
+			       msg_data_left(msg) != left, &timeo))
 			break;
 	}
 	if (unlikely(r.p))
@@ -340,7 +347,7 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			break;		/* rejected, or a signal: never retried */
 		}
 		if (!ulp_retry(ctx, DWCP_ULP_RECV, &r, &call, &ret, !p,
-			       msg_data_left(msg) != left, timeo))
+			       msg_data_left(msg) != left, &timeo))
 			break;
 	}
 	if (unlikely(r.p))
