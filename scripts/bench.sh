@@ -5,7 +5,7 @@
 # only when it is absent.
 #
 # Instruction count per admit+complete, two independent methods:
-#   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit
+#   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit_peer
 #                    --toggle-collect=dwcp_pipe_complete: only instructions
 #                    executed inside those two calls (callees included) are
 #                    counted; total Ir / N.
@@ -55,7 +55,7 @@ cg() {	# cg <outfile> <ops> [valgrind args...]: prints the run's total Ir
 	awk '/^(summary|totals):/ { print $2; exit }' "$f"
 }
 
-toggle=(--toggle-collect=dwcp_pipe_admit --toggle-collect=dwcp_pipe_complete)
+toggle=(--toggle-collect=dwcp_pipe_admit_peer --toggle-collect=dwcp_pipe_complete)
 ir_calls=$(cg "$out/cg.toggle" "$irops" "${toggle[@]}")
 ir_whole=$(cg "$out/cg.whole" "$irops")
 ir_zero=$(cg "$out/cg.zero" 0)
