@@ -191,8 +191,9 @@ TEST_F(peers, error_hits_scoped_peer_only)
 
 /* ---- partitions ----------------------------------------------------------- */
 
-#define PART_MS		1000
-#define OPEN_MS		300
+/* Long enough for a slow guest (debug kernel, TCG, other guests beside). */
+#define PART_MS		2500
+#define OPEN_MS		1000
 
 /*
  * A partition toward the far peer: its sends fail with EHOSTUNREACH until
@@ -202,6 +203,7 @@ TEST_F(peers, error_hits_scoped_peer_only)
  */
 TEST_F_TIMEOUT(peers, partition_then_recovery, 60)
 {
+	long long active;
 	char st[32];
 	double t0;
 	int i, rc;
@@ -220,11 +222,14 @@ TEST_F_TIMEOUT(peers, partition_then_recovery, 60)
 	EXPECT_EQ(1, send1(self->near_tx, 0));
 	EXPECT_EQ(3, policy_stat("kst_ch_peer", "chaos"));
 	EXPECT_LE(3, policy_stat("kst_ch_peer", "failure"));
-	EXPECT_GT(chaos_stat("active_ns"), 0);
+	/* Read before the partition could have ended: time is left. */
+	active = chaos_stat("active_ns");
+	if (now_s() - t0 < PART_MS / 1000.0)
+		EXPECT_GT(active, 0);
 
 	/* Still partitioned after the breaker's open time: fails again. */
 	usleep(OPEN_MS * 1000 + 100000);
-	if (now_s() - t0 < PART_MS / 1000.0 - 0.1) {
+	if (now_s() - t0 < PART_MS / 1000.0 - 0.5) {
 		EXPECT_EQ(-EHOSTUNREACH, send1(self->far_tx, 0));
 		EXPECT_STREQ("open", breaker_state("kst_ch_peer", st, sizeof(st)));
 	}
