@@ -2,8 +2,9 @@
 /*
  * dwcp_res: the degradation level of a network namespace, and its effects.
  *
- * The level is decided by the pure controller of kmod/core/degrade.h (a
- * manual override for now; automatic inputs feed the same controller). It
+ * The level is decided by the pure controller of kmod/core/degrade.h: a
+ * manual override, or the inputs the engine (engine.c) feeds it every
+ * tick from the triggers, plus the EXTERNAL one of in-kernel users. It
  * lives in struct dwcp_net under the namespace's cfg_lock, and dn->level is
  * its published copy, which the fast path reads with READ_ONCE() at every
  * admit (the gate sheds by priority there, kmod/core/pipeline.c).
@@ -130,27 +131,36 @@ static void degrade_schedule_locked(struct dwcp_net *dn, u64 now)
 /* The controller moved from @from: publish, apply, tell. */
 static void degrade_changed_locked(struct dwcp_net *dn, u32 from)
 {
-	u32 to = dwcp_degrade_level(&dn->degrade);
+	const struct dwcp_degrade *d = &dn->degrade;
+	u32 to = dwcp_degrade_level(d);
 
 	if (to == from)
 		return;
 	WRITE_ONCE(dn->level, to);
 	degrade_apply_locked(dn, to);
-	dwcp_res_event_level(dn->net, from, to, dn->degrade.manual);
+	dwcp_res_event_level(dn->net, from, to, d->manual,
+			     d->manual ? 0 : dwcp_engine_cause(d, to));
+}
+
+/* Let the controller move on its inputs; the engine's tick calls this too. */
+void dwcp_res_degrade_tick_locked(struct dwcp_net *dn, u64 now)
+{
+	u32 from;
+
+	lockdep_assert_held(&dn->cfg_lock);
+	from = dwcp_degrade_level(&dn->degrade);
+	dwcp_degrade_tick(&dn->degrade, now);
+	degrade_changed_locked(dn, from);
+	degrade_schedule_locked(dn, now);
 }
 
 static void degrade_work_fn(struct work_struct *work)
 {
 	struct dwcp_net *dn = container_of(to_delayed_work(work),
 					   struct dwcp_net, degrade_work);
-	u64 now = ktime_get_ns();
-	u32 from;
 
 	mutex_lock(&dn->cfg_lock);
-	from = dwcp_degrade_level(&dn->degrade);
-	dwcp_degrade_tick(&dn->degrade, now);
-	degrade_changed_locked(dn, from);
-	degrade_schedule_locked(dn, now);
+	dwcp_res_degrade_tick_locked(dn, ktime_get_ns());
 	mutex_unlock(&dn->cfg_lock);
 }
 
@@ -191,6 +201,25 @@ int dwcp_res_degrade_auto(struct net *net, struct netlink_ext_ack *extack)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dwcp_res_degrade_auto);
+
+int dwcp_res_degrade_external(struct net *net, u32 level,
+			      struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+
+	if (level >= __DWCP_RES_LEVEL_MAX) {
+		NL_SET_ERR_MSG(extack, "no such degradation level");
+		return -EINVAL;
+	}
+	mutex_lock(&dn->cfg_lock);
+	if (!(dn->engine.cfg.triggers & DWCP_RES_TRIGGER_EXTERNAL))
+		level = DWCP_RES_LEVEL_NORMAL;
+	dwcp_degrade_set_input(&dn->degrade, DWCP_DEGRADE_IN_EXTERNAL, level);
+	dwcp_res_degrade_tick_locked(dn, ktime_get_ns());
+	mutex_unlock(&dn->cfg_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dwcp_res_degrade_external);
 
 void dwcp_res_degrade_get(struct net *net, struct dwcp_res_degrade_info *info)
 {

@@ -16,6 +16,8 @@
 #include <net/dwcp_res.h>
 
 #include "core/degrade.h"
+#include "core/engine.h"
+#include "core/health.h"
 
 /* Policies one namespace may hold (the four of the profile included). */
 #define DWCP_RES_MAX_POLICIES	64
@@ -75,6 +77,30 @@ struct dwcp_res_policy {
 	/* The reject event's rate limit (events.h), under @lock. */
 	unsigned long ev_reject_next;	/* jiffies: no reject event before */
 	u64 ev_rejects;			/* rejections since the last event */
+
+	atomic64_t transport_errors;	/* dwcp_res_transport_error() */
+	/* The engine's view (engine.c), under the namespace's cfg_lock. */
+	struct dwcp_engine_policy eng;
+	struct dwcp_hist *eng_hist;	/* lifetime latencies at the last tick */
+};
+
+/*
+ * A health check (engine.c): built-in or a user's threshold check. Lives
+ * on dwcp_net.checks; everything in it is under the namespace's cfg_lock.
+ */
+struct dwcp_res_check {
+	struct list_head node;
+	char name[DWCP_RES_NAME_MAX];
+	char policy[DWCP_RES_NAME_MAX];	/* "" = the whole namespace */
+	u32 metric;			/* enum dwcp_res_metric */
+	s64 min;			/* healthy while min <= value <= max */
+	s64 max;
+	u32 level;			/* asked for while unhealthy */
+	bool enabled;
+	bool builtin;			/* cannot be deleted */
+	s64 value;			/* last measured */
+	struct dwcp_health_config hcfg;
+	struct dwcp_health h;
 };
 
 /* Per network namespace state. */
@@ -92,6 +118,15 @@ struct dwcp_net {
 	 */
 	struct dwcp_degrade degrade;
 	struct delayed_work degrade_work;
+	/*
+	 * The engine (engine.c), under cfg_lock: system budget, error-rate
+	 * windows, health checks; its work ticks every engine.cfg.tick_ns.
+	 */
+	struct dwcp_engine engine;
+	struct delayed_work engine_work;
+	bool engine_stopping;		/* netns exit: do not re-arm */
+	struct list_head checks;	/* struct dwcp_res_check */
+	unsigned int nchecks;
 };
 
 /*
@@ -120,6 +155,11 @@ void dwcp_res_policy_exit(void);
 struct dwcp_net *dwcp_net(const struct net *net);
 
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
+bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *extack);
+/* Validate an add (@create) or a set of @name without applying it. */
+int dwcp_res_policy_check(struct net *net, const char *name,
+			  const struct dwcp_pipe_config *cfg, bool create,
+			  struct netlink_ext_ack *extack);
 
 /* degrade.c */
 void dwcp_res_degrade_net_init(struct dwcp_net *dn);
@@ -127,6 +167,26 @@ void dwcp_res_degrade_net_exit(struct dwcp_net *dn);
 int dwcp_res_policy_apply(struct dwcp_res_policy *p,
 			  const struct dwcp_pipe_config *cfg, u32 level,
 			  const char **why);
+void dwcp_res_degrade_tick_locked(struct dwcp_net *dn, u64 now);
+
+/* engine.c */
+int dwcp_res_engine_net_init(struct dwcp_net *dn);
+void dwcp_res_engine_net_start(struct dwcp_net *dn);
+void dwcp_res_engine_net_exit(struct dwcp_net *dn);
+int dwcp_res_engine_policy_init(struct dwcp_net *dn, struct dwcp_res_policy *p);
+int dwcp_res_engine_set(struct dwcp_net *dn, const struct dwcp_engine_config *ec,
+			const struct dwcp_degrade_config *dc,
+			struct netlink_ext_ack *extack);
+void dwcp_res_engine_get(struct dwcp_net *dn, struct dwcp_engine_config *ec,
+			 struct dwcp_degrade_config *dc);
+struct dwcp_res_check *dwcp_res_check_find(struct dwcp_net *dn, const char *name);
+void dwcp_res_check_template(struct dwcp_res_check *c, const char *name);
+int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
+		       struct netlink_ext_ack *extack);
+int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
+			  const struct dwcp_res_check *upd,
+			  struct netlink_ext_ack *extack);
+void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);

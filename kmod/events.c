@@ -17,6 +17,9 @@
 
 /* Room for the largest event: a name, three u32 or a u32 and a u64. */
 #define EV_SIZE	(nla_total_size(DWCP_RES_NAME_MAX) + 4 * nla_total_size_64bit(8))
+/* ... and a nest of a name and four values (health and alert events). */
+#define EV_NEST_SIZE	(nla_total_size(0) + nla_total_size(DWCP_RES_NAME_MAX) + \
+			 4 * nla_total_size_64bit(8))
 
 static bool ev_listened(struct net *net)
 {
@@ -25,7 +28,7 @@ static bool ev_listened(struct net *net)
 
 static struct sk_buff *ev_new(u8 cmd, gfp_t gfp, void **hdr)
 {
-	struct sk_buff *skb = genlmsg_new(EV_SIZE, gfp);
+	struct sk_buff *skb = genlmsg_new(EV_SIZE + EV_NEST_SIZE, gfp);
 
 	if (!skb)
 		return NULL;
@@ -126,12 +129,13 @@ void dwcp_res_event_chaos(struct net *net, bool enabled)
 		GFP_KERNEL);
 }
 
-void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual)
+void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual,
+			  u32 cause)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	trace_level_change(from, to);
+	trace_level_change(from, to, cause);
 	if (!ev_listened(net))
 		return;
 	skb = ev_new(DWCP_RES_CMD_EVENT_LEVEL, GFP_KERNEL, &hdr);
@@ -140,6 +144,68 @@ void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual)
 	ev_send(net, skb, hdr,
 		nla_put_u32(skb, DWCP_RES_A_LEVEL_FROM, from) ||
 		nla_put_u32(skb, DWCP_RES_A_LEVEL, to) ||
-		nla_put_u8(skb, DWCP_RES_A_DEGRADE_MANUAL, manual),
+		nla_put_u8(skb, DWCP_RES_A_DEGRADE_MANUAL, manual) ||
+		nla_put_u32(skb, DWCP_RES_A_LEVEL_CAUSE, cause),
 		GFP_KERNEL);
+}
+
+static int ev_put_alert(struct sk_buff *skb, const char *name, u32 from,
+			u32 to, u32 remaining_ppm)
+{
+	struct nlattr *nest;
+
+	if (nla_put_string(skb, DWCP_RES_A_POLICY_NAME, name))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, DWCP_RES_A_BUDGET);
+	if (!nest ||
+	    nla_put_u32(skb, DWCP_RES_B_ALERTS, to) ||
+	    nla_put_u32(skb, DWCP_RES_B_ALERTS_FROM, from) ||
+	    nla_put_u32(skb, DWCP_RES_B_REMAINING_PPM, remaining_ppm))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+void dwcp_res_event_alert(struct net *net, const char *name, u32 from,
+			  u32 to, u32 remaining_ppm)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	trace_budget_alert(name, from, to, remaining_ppm);
+	if (!ev_listened(net))
+		return;
+	skb = ev_new(DWCP_RES_CMD_EVENT_ALERT, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr, ev_put_alert(skb, name, from, to, remaining_ppm),
+		GFP_KERNEL);
+}
+
+static int ev_put_health(struct sk_buff *skb, const struct dwcp_res_check *c)
+{
+	struct nlattr *nest = nla_nest_start(skb, DWCP_RES_A_HEALTH);
+
+	if (!nest ||
+	    nla_put_string(skb, DWCP_RES_HC_NAME, c->name) ||
+	    nla_put_u8(skb, DWCP_RES_HC_HEALTHY, dwcp_health_healthy(&c->h)) ||
+	    nla_put_s64(skb, DWCP_RES_HC_VALUE, c->value, DWCP_RES_HC_PAD) ||
+	    nla_put_u32(skb, DWCP_RES_HC_LEVEL, c->level))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+void dwcp_res_event_health(struct net *net, const struct dwcp_res_check *c)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	trace_health_change(c->name, dwcp_health_healthy(&c->h), c->value);
+	if (!ev_listened(net))
+		return;
+	skb = ev_new(DWCP_RES_CMD_EVENT_HEALTH, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	ev_send(net, skb, hdr, ev_put_health(skb, c), GFP_KERNEL);
 }

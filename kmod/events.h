@@ -95,7 +95,13 @@ static inline void dwcp_res_ev_unlock(struct dwcp_res_policy *p, struct dwcp_res
 /* Process context, under the namespace's cfg_lock (keeps events in order). */
 void dwcp_res_event_policy(struct net *net, const char *name, u32 what);
 void dwcp_res_event_chaos(struct net *net, bool enabled);
-/* Also fires the dwcp_res:level_change tracepoint. */
-void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual);
+/* Also fires the dwcp_res:level_change tracepoint. @cause: trigger bits. */
+void dwcp_res_event_level(struct net *net, u32 from, u32 to, bool manual,
+			  u32 cause);
+/* Engine tick: a budget's alert bits changed (dwcp_res:budget_alert). */
+void dwcp_res_event_alert(struct net *net, const char *name, u32 from,
+			  u32 to, u32 remaining_ppm);
+/* Engine tick: a health check changed state (dwcp_res:health_change). */
+void dwcp_res_event_health(struct net *net, const struct dwcp_res_check *c);
 
 #endif /* _DWCP_RES_EVENTS_H */

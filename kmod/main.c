@@ -23,7 +23,7 @@ MODULE_PARM_DESC(chaos_allowed, "Allow chaos fault injection to be enabled (defa
 u64 dwcp_res_features(void)
 {
 	return DWCP_RES_F_INFO | DWCP_RES_F_CORE | DWCP_RES_F_POLICY | DWCP_RES_F_CHAOS |
-	       DWCP_RES_F_ULP | DWCP_RES_F_EVENTS;
+	       DWCP_RES_F_ULP | DWCP_RES_F_EVENTS | DWCP_RES_F_HEALTH;
 }
 
 static int __init dwcp_res_init(void)

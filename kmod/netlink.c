@@ -96,6 +96,89 @@ const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {
 	 */
 };
 
+static struct netlink_range_validation check_ns_range = {
+	.min = DWCP_HEALTH_MIN_INTERVAL_NS, .max = DWCP_HEALTH_MAX_INTERVAL_NS,
+};
+
+static struct netlink_range_validation threshold_range = {
+	.min = 1, .max = DWCP_HEALTH_MAX_THRESHOLD,
+};
+
+static struct netlink_range_validation tick_range = {
+	.min = DWCP_ENGINE_MIN_TICK_NS, .max = DWCP_ENGINE_MAX_TICK_NS,
+};
+
+static struct netlink_range_validation window_range = {
+	.min = DWCP_ENGINE_WINDOW_BUCKETS * DWCP_BUDGET_MIN_BUCKET_NS,
+	.max = DWCP_ENGINE_MAX_WINDOW_NS,
+};
+
+static struct netlink_range_validation slo_range = { .min = 1, .max = 999999 };
+
+static struct netlink_range_validation buckets_range = {
+	.min = 1, .max = DWCP_BUDGET_MAX_BUCKETS,
+};
+
+const struct nla_policy dwcp_res_health_attr_policy[DWCP_RES_HC_MAX + 1] = {
+	[DWCP_RES_HC_NAME]		= { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_HC_METRIC]		= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_METRIC_MAX - 1),
+	[DWCP_RES_HC_POLICY]		= { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_HC_VALUE_MIN]		= { .type = NLA_S64 },
+	[DWCP_RES_HC_VALUE_MAX]		= { .type = NLA_S64 },
+	[DWCP_RES_HC_INTERVAL_NS]	= U64_RANGE(check_ns_range),
+	[DWCP_RES_HC_TIMEOUT_NS]	= U64_RANGE(check_ns_range),
+	[DWCP_RES_HC_RISE]		= U32_RANGE(threshold_range),
+	[DWCP_RES_HC_FALL]		= U32_RANGE(threshold_range),
+	[DWCP_RES_HC_LEVEL]		= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_LEVEL_MAX - 1),
+	[DWCP_RES_HC_ENABLED]		= NLA_POLICY_MAX(NLA_U8, 1),
+	/* The state and counters are read-only: nl_health.c refuses them. */
+	[DWCP_RES_HC_BUILTIN]		= { .type = NLA_U8 },
+	[DWCP_RES_HC_HEALTHY]		= { .type = NLA_U8 },
+	[DWCP_RES_HC_VALUE]		= { .type = NLA_S64 },
+	[DWCP_RES_HC_CONSECUTIVE]	= { .type = NLA_U32 },
+	[DWCP_RES_HC_CHECKS]		= { .type = NLA_U64 },
+	[DWCP_RES_HC_FAILURES]		= { .type = NLA_U64 },
+	[DWCP_RES_HC_TIMEOUTS]		= { .type = NLA_U32 },
+	[DWCP_RES_HC_TRANSITIONS]	= { .type = NLA_U32 },
+	[DWCP_RES_HC_SINCE_NS]		= { .type = NLA_U64 },
+};
+
+const struct nla_policy dwcp_res_budget_attr_policy[DWCP_RES_B_MAX + 1] = {
+	[DWCP_RES_B_SLO_PPM]		= U32_RANGE(slo_range),
+	[DWCP_RES_B_WINDOW_NS]		= U64_RANGE(ns1_range),
+	[DWCP_RES_B_BUCKETS]		= U32_RANGE(buckets_range),
+	[DWCP_RES_B_MIN_EVENTS]		= U32_RANGE(queue_range),
+	/* The status is read-only: nl_health.c refuses it by name. */
+	[DWCP_RES_B_TOTAL]		= { .type = NLA_U64 },
+	[DWCP_RES_B_BAD]		= { .type = NLA_U64 },
+	[DWCP_RES_B_SUCCESS_PPM]	= { .type = NLA_U32 },
+	[DWCP_RES_B_REMAINING_PPM]	= { .type = NLA_U32 },
+	[DWCP_RES_B_EXHAUSTED]		= { .type = NLA_U8 },
+	[DWCP_RES_B_ALERTS]		= { .type = NLA_U32 },
+	[DWCP_RES_B_ALERTS_FROM]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_FAST_LONG]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_FAST_SHORT]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_SLOW_LONG]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_SLOW_SHORT]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_TICKET_LONG]	= { .type = NLA_U32 },
+	[DWCP_RES_B_BURN_TICKET_SHORT]	= { .type = NLA_U32 },
+	[DWCP_RES_B_ALERTS_FIRED]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LIFE_TOTAL]		= { .type = NLA_U64 },
+	[DWCP_RES_B_LIFE_BAD]		= { .type = NLA_U64 },
+};
+
+/* Only the settable trigger attributes; the IN_* ones are reply-only. */
+static const struct nla_policy dwcp_res_trigger_attr_policy[DWCP_RES_TRIG_MAX + 1] = {
+	[DWCP_RES_TRIG_ENABLED]		= NLA_POLICY_MASK(NLA_U32, DWCP_ENGINE_TRIGGERS_ALL),
+	[DWCP_RES_TRIG_ERROR_PPM]	= U32_RANGE(ppm1_range),
+	[DWCP_RES_TRIG_MIN_EVENTS]	= U32_RANGE(queue_range),
+	[DWCP_RES_TRIG_WINDOW_NS]	= U64_RANGE(window_range),
+	[DWCP_RES_TRIG_TICK_NS]		= U64_RANGE(tick_range),
+	[DWCP_RES_TRIG_UP_DWELL_NS]	= U64_RANGE(ns_range),
+	[DWCP_RES_TRIG_MIN_DWELL_NS]	= U64_RANGE(ns_range),
+	[DWCP_RES_TRIG_HYST_PERMILLE]	= U32_RANGE(permille_range),
+};
+
 /*
  * One policy table per command. With strict validation (resv_start_op 0)
  * an attribute a table does not list is refused ("Unsupported attribute"),
@@ -111,6 +194,7 @@ static const struct nla_policy dwcp_res_name_policy[DWCP_RES_A_MAX + 1] = {
 static const struct nla_policy dwcp_res_policy_cfg_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
 	[DWCP_RES_A_POLICY] = NLA_POLICY_NESTED(dwcp_res_policy_attr_policy),
+	[DWCP_RES_A_DRY_RUN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy dwcp_res_breaker_policy[DWCP_RES_A_MAX + 1] = {
@@ -131,6 +215,16 @@ static const struct nla_policy dwcp_res_degrade_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_LEVEL] = NLA_POLICY_MAX(NLA_U32, __DWCP_RES_LEVEL_MAX - 1),
 	[DWCP_RES_A_DEGRADE_HOLD_NS] = U64_RANGE(ns1_range),
 	[DWCP_RES_A_DEGRADE_AUTO] = NLA_POLICY_MAX(NLA_U8, 1),
+	[DWCP_RES_A_TRIGGER] = NLA_POLICY_NESTED(dwcp_res_trigger_attr_policy),
+};
+
+static const struct nla_policy dwcp_res_health_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_HEALTH] = NLA_POLICY_NESTED(dwcp_res_health_attr_policy),
+};
+
+static const struct nla_policy dwcp_res_budget_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
+	[DWCP_RES_A_BUDGET] = NLA_POLICY_NESTED(dwcp_res_budget_attr_policy),
 };
 
 static int dwcp_res_nl_get_info(struct sk_buff *skb, struct genl_info *info)
@@ -244,6 +338,50 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 		.cmd	= DWCP_RES_CMD_DEGRADE_SET,
 		.doit	= dwcp_res_nl_degrade_set,
 		.policy	= dwcp_res_degrade_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_HEALTH_GET,
+		.doit	= dwcp_res_nl_health_get,
+		.start	= dwcp_res_nl_health_dump_start,
+		.dumpit	= dwcp_res_nl_health_dump,
+		.policy	= dwcp_res_health_policy,
+		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_HEALTH_NEW,
+		.doit	= dwcp_res_nl_health_new,
+		.policy	= dwcp_res_health_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_HEALTH_SET,
+		.doit	= dwcp_res_nl_health_set,
+		.policy	= dwcp_res_health_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_HEALTH_DEL,
+		.doit	= dwcp_res_nl_health_del,
+		.policy	= dwcp_res_health_policy,
+		.maxattr = DWCP_RES_A_MAX,
+		.flags	= ADMIN,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_BUDGET_GET,
+		.doit	= dwcp_res_nl_budget_get,
+		.start	= dwcp_res_nl_budget_dump_start,
+		.dumpit	= dwcp_res_nl_budget_dump,
+		.policy	= dwcp_res_name_policy,
+		.maxattr = DWCP_RES_A_MAX,
+	},
+	{
+		.cmd	= DWCP_RES_CMD_BUDGET_SET,
+		.doit	= dwcp_res_nl_budget_set,
+		.policy	= dwcp_res_budget_policy,
 		.maxattr = DWCP_RES_A_MAX,
 		.flags	= ADMIN,
 	},

@@ -27,6 +27,8 @@ extern struct genl_family dwcp_res_genl_family;
 })
 extern const struct nla_policy dwcp_res_policy_attr_policy[DWCP_RES_P_MAX + 1];
 extern const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1];
+extern const struct nla_policy dwcp_res_health_attr_policy[DWCP_RES_HC_MAX + 1];
+extern const struct nla_policy dwcp_res_budget_attr_policy[DWCP_RES_B_MAX + 1];
 
 /* nl_policy.c */
 int dwcp_res_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
@@ -42,6 +44,18 @@ int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_chaos_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_fault_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_chaos_clear(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_health.c */
+int dwcp_res_nl_health_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_health_dump_start(struct netlink_callback *cb);
+int dwcp_res_nl_health_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int dwcp_res_nl_health_new(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_health_set(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_health_del(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_budget_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_budget_dump_start(struct netlink_callback *cb);
+int dwcp_res_nl_budget_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int dwcp_res_nl_budget_set(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_degrade.c */
 int dwcp_res_nl_degrade_get(struct sk_buff *skb, struct genl_info *info);

@@ -355,9 +355,14 @@ int dwcp_res_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	policy_from_attrs(cfg, tb);
-	err = dwcp_res_policy_add(genl_info_net(info),
-				  nla_data(info->attrs[DWCP_RES_A_POLICY_NAME]), cfg,
-				  info->extack);
+	if (nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]))
+		err = dwcp_res_policy_check(genl_info_net(info),
+					    nla_data(info->attrs[DWCP_RES_A_POLICY_NAME]),
+					    cfg, true, info->extack);
+	else
+		err = dwcp_res_policy_add(genl_info_net(info),
+					  nla_data(info->attrs[DWCP_RES_A_POLICY_NAME]),
+					  cfg, info->extack);
 out:
 	kfree(cfg);
 	return err;
@@ -392,7 +397,12 @@ int dwcp_res_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	*cfg = *rcu_dereference(p->cfg);
 	rcu_read_unlock();
 	policy_from_attrs(cfg, tb);
-	err = dwcp_res_policy_set(genl_info_net(info), p->name, cfg, info->extack);
+	if (nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]))
+		err = dwcp_res_policy_check(genl_info_net(info), p->name, cfg, false,
+					    info->extack);
+	else
+		err = dwcp_res_policy_set(genl_info_net(info), p->name, cfg,
+					  info->extack);
 	kfree(cfg);
 put:
 	dwcp_res_policy_put(p);

@@ -42,6 +42,7 @@ static void dwcp_res_policy_free_rcu(struct rcu_head *head)
 	struct dwcp_res_policy *p = container_of(head, struct dwcp_res_policy, rcu);
 
 	kfree(rcu_access_pointer(p->cfg));
+	kfree(p->eng_hist);
 	free_percpu(p->latency);
 	free_percpu(p->stats);
 	kvfree(p);
@@ -79,22 +80,42 @@ struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name)
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_get);
 
-static bool policy_name_valid(const char *name, struct netlink_ext_ack *extack)
+/* Names of policies and health checks (@check): 1..31 of [A-Za-z0-9_.-]. */
+bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *extack)
 {
 	size_t len = strnlen(name, DWCP_RES_NAME_MAX);
 	size_t i;
 
 	if (!len || len >= DWCP_RES_NAME_MAX) {
-		NL_SET_ERR_MSG(extack, "policy name must be 1..31 characters");
+		if (check)
+			NL_SET_ERR_MSG(extack, "health check name must be 1..31 characters");
+		else
+			NL_SET_ERR_MSG(extack, "policy name must be 1..31 characters");
 		return false;
 	}
 	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-' &&
-		    name[i] != '.') {
+		if (isalnum(name[i]) || name[i] == '_' || name[i] == '-' ||
+		    name[i] == '.')
+			continue;
+		if (check)
+			NL_SET_ERR_MSG(extack,
+				       "health check name may only hold letters, digits, '_', '-' and '.'");
+		else
 			NL_SET_ERR_MSG(extack,
 				       "policy name may only hold letters, digits, '_', '-' and '.'");
-			return false;
-		}
+		return false;
+	}
+	return true;
+}
+
+static bool policy_name_valid(const char *name, struct netlink_ext_ack *extack)
+{
+	if (!dwcp_res_name_valid(name, false, extack))
+		return false;
+	/* BUDGET_GET/SET and alert events name the system budget so. */
+	if (!strcmp(name, DWCP_RES_BUDGET_SYSTEM)) {
+		NL_SET_ERR_MSG(extack, "\"system\" is reserved for the system error budget");
+		return false;
 	}
 	return true;
 }
@@ -126,6 +147,9 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 		dwcp_res_extack(extack, why);
 		goto fail;
 	}
+	err = dwcp_res_engine_policy_init(dn, p);
+	if (err)
+		goto fail;
 	strscpy(p->name, name, sizeof(p->name));
 	refcount_set(&p->ref, 1);
 	spin_lock_init(&p->lock);
@@ -141,6 +165,7 @@ nomem:
 fail:
 	kfree(c);
 	if (p) {
+		kfree(p->eng_hist);
 		free_percpu(p->latency);
 		free_percpu(p->stats);
 	}
@@ -195,6 +220,40 @@ int dwcp_res_policy_add(struct net *net, const char *name,
 	return err;
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_add);
+
+/*
+ * The dry run of an add (@create) or a set: every check those make, in the
+ * same order and with the same extack, and nothing changed.
+ */
+int dwcp_res_policy_check(struct net *net, const char *name,
+			  const struct dwcp_pipe_config *cfg, bool create,
+			  struct netlink_ext_ack *extack)
+{
+	struct dwcp_net *dn = dwcp_net(net);
+	const char *why = NULL;
+	int err = 0;
+
+	mutex_lock(&dn->cfg_lock);
+	if (create && !policy_name_valid(name, extack)) {
+		err = -EINVAL;
+	} else if (create && policy_find(dn, name)) {
+		NL_SET_ERR_MSG(extack, "a policy with this name exists");
+		err = -EEXIST;
+	} else if (create && dn->npolicies >= DWCP_RES_MAX_POLICIES) {
+		NL_SET_ERR_MSG(extack, "too many policies in this namespace (64)");
+		err = -ENOSPC;
+	} else if (!create && !policy_find(dn, name)) {
+		NL_SET_ERR_MSG(extack, "no policy with this name");
+		err = -ENOENT;
+	}
+	mutex_unlock(&dn->cfg_lock);
+	if (err)
+		return err;
+	err = dwcp_pipe_config_check(cfg, &why);
+	if (err)
+		dwcp_res_extack(extack, why);
+	return err;
+}
 
 int dwcp_res_policy_set(struct net *net, const char *name,
 			const struct dwcp_pipe_config *cfg,
@@ -434,6 +493,8 @@ void dwcp_res_policy_inspect(struct dwcp_res_policy *p,
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_inspect);
 
+static void __net_exit dwcp_net_exit(struct net *net);
+
 static int __net_init dwcp_net_init(struct net *net)
 {
 	struct dwcp_net *dn = dwcp_net(net);
@@ -445,10 +506,15 @@ static int __net_init dwcp_net_init(struct net *net)
 	mutex_init(&dn->cfg_lock);
 	INIT_LIST_HEAD(&dn->policies);
 	dwcp_res_degrade_net_init(dn);
+	err = dwcp_res_engine_net_init(dn);
+	if (err)
+		goto fail;
 
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return -ENOMEM;
+	if (!cfg) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	mutex_lock(&dn->cfg_lock);
 	for (i = 0; i < ARRAY_SIZE(dwcp_profile_classes) && !err; i++) {
 		err = dwcp_pipe_config_profile(cfg, dwcp_profile_classes[i]);
@@ -457,8 +523,15 @@ static int __net_init dwcp_net_init(struct net *net)
 	}
 	mutex_unlock(&dn->cfg_lock);
 	kfree(cfg);
-	if (err)
+	if (err) {
 		pr_err("cannot load the DWCP profile: %d\n", err);
+		goto fail;
+	}
+	dwcp_res_engine_net_start(dn);
+	return 0;
+
+fail:
+	dwcp_net_exit(net);
 	return err;
 }
 
@@ -467,6 +540,7 @@ static void __net_exit dwcp_net_exit(struct net *net)
 	struct dwcp_net *dn = dwcp_net(net);
 	struct dwcp_res_policy *p, *tmp;
 
+	dwcp_res_engine_net_exit(dn);
 	dwcp_res_degrade_net_exit(dn);
 	mutex_lock(&dn->cfg_lock);
 	list_for_each_entry_safe(p, tmp, &dn->policies, node)

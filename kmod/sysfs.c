@@ -4,6 +4,8 @@
  * network namespace (Documentation/ABI/testing/sysfs-kernel-dwcp_res).
  *
  *	/sys/kernel/dwcp_res/{version,chaos_allowed,chaos_enabled,level}
+ *	/sys/kernel/dwcp_res/{healthy,unhealthy_checks}
+ *	/sys/kernel/dwcp_res/{budget_remaining_ppm,budget_alerts}	(system budget)
  *	/sys/kernel/dwcp_res/chaos_mem_held_bytes (module-wide)
  *	/sys/kernel/dwcp_res/policies/<name>/{breaker,priority,admitted,...}
  *
@@ -66,17 +68,79 @@ static ssize_t level_show(struct kobject *k, struct kobj_attribute *a, char *buf
 	return sysfs_emit(buf, "%s\n", level < __DWCP_RES_LEVEL_MAX ? level_names[level] : "?");
 }
 
+/* Enabled health checks that are unhealthy now; under cfg_lock. */
+static unsigned int unhealthy_checks(struct dwcp_net *dn)
+{
+	const struct dwcp_res_check *c;
+	unsigned int bad = 0;
+
+	list_for_each_entry(c, &dn->checks, node)
+		bad += c->enabled && !dwcp_health_healthy(&c->h);
+	return bad;
+}
+
+static ssize_t healthy_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	struct dwcp_net *dn = dwcp_net(&init_net);
+	unsigned int bad;
+
+	mutex_lock(&dn->cfg_lock);
+	bad = unhealthy_checks(dn);
+	mutex_unlock(&dn->cfg_lock);
+	return sysfs_emit(buf, "%d\n", !bad);
+}
+
+static ssize_t unhealthy_checks_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	struct dwcp_net *dn = dwcp_net(&init_net);
+	unsigned int bad;
+
+	mutex_lock(&dn->cfg_lock);
+	bad = unhealthy_checks(dn);
+	mutex_unlock(&dn->cfg_lock);
+	return sysfs_emit(buf, "%u\n", bad);
+}
+
+/* The system error budget as of the engine's last tick. */
+static ssize_t budget_remaining_ppm_show(struct kobject *k, struct kobj_attribute *a,
+					 char *buf)
+{
+	struct dwcp_net *dn = dwcp_net(&init_net);
+	u32 v;
+
+	mutex_lock(&dn->cfg_lock);
+	v = dn->engine.remaining_ppm;
+	mutex_unlock(&dn->cfg_lock);
+	return sysfs_emit(buf, "%u\n", v);
+}
+
+static ssize_t budget_alerts_show(struct kobject *k, struct kobj_attribute *a, char *buf)
+{
+	struct dwcp_net *dn = dwcp_net(&init_net);
+	u32 v;
+
+	mutex_lock(&dn->cfg_lock);
+	v = dn->engine.alerts;
+	mutex_unlock(&dn->cfg_lock);
+	return sysfs_emit(buf, "%#x\n", v);
+}
+
 static struct kobj_attribute top_attrs[] = {
 	__ATTR_RO(version),
 	__ATTR_RO(chaos_allowed),
 	__ATTR_RO(chaos_enabled),
 	__ATTR_RO(level),
+	__ATTR_RO(healthy),
+	__ATTR_RO(unhealthy_checks),
+	__ATTR_RO(budget_remaining_ppm),
+	__ATTR_RO(budget_alerts),
 	__ATTR_RO(chaos_mem_held_bytes),
 };
 
 static struct attribute *top_attr_ptrs[] = {
 	&top_attrs[0].attr, &top_attrs[1].attr, &top_attrs[2].attr, &top_attrs[3].attr,
-	&top_attrs[4].attr, NULL,
+	&top_attrs[4].attr, &top_attrs[5].attr, &top_attrs[6].attr, &top_attrs[7].attr,
+	&top_attrs[8].attr, NULL,
 };
 
 static const struct attribute_group top_group = {

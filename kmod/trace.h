@@ -65,6 +65,11 @@ TRACE_DEFINE_ENUM(DWCP_RES_FAULT_MEM_PRESSURE);
 			 { DWCP_RES_FAULT_CPU_SPIKE, "cpu-spike" },	\
 			 { DWCP_RES_FAULT_MEM_PRESSURE, "mem-pressure" })
 
+TRACE_DEFINE_ENUM(DWCP_RES_TRIGGER_BUDGET);
+TRACE_DEFINE_ENUM(DWCP_RES_TRIGGER_HEALTH);
+TRACE_DEFINE_ENUM(DWCP_RES_TRIGGER_ERROR_RATE);
+TRACE_DEFINE_ENUM(DWCP_RES_TRIGGER_LATENCY);
+TRACE_DEFINE_ENUM(DWCP_RES_TRIGGER_EXTERNAL);
 TRACE_DEFINE_ENUM(DWCP_RES_LEVEL_NORMAL);
 TRACE_DEFINE_ENUM(DWCP_RES_LEVEL_DEGRADED);
 TRACE_DEFINE_ENUM(DWCP_RES_LEVEL_SEVERELY_DEGRADED);
@@ -131,14 +136,52 @@ TRACE_EVENT(chaos_state,
 
 /* A namespace's degradation level changed (kmod/degrade.c). */
 TRACE_EVENT(level_change,
-	    TP_PROTO(u32 from, u32 to),
-	    TP_ARGS(from, to),
+	    TP_PROTO(u32 from, u32 to, u32 cause),
+	    TP_ARGS(from, to, cause),
 	    TP_STRUCT__entry(__field(u32, from)
-			     __field(u32, to)),
+			     __field(u32, to)
+			     __field(u32, cause)),
 	    TP_fast_assign(__entry->from = from;
-			   __entry->to = to;),
-	    TP_printk("from=%s to=%s", show_level(__entry->from),
-		      show_level(__entry->to))
+			   __entry->to = to;
+			   __entry->cause = cause;),
+	    TP_printk("from=%s to=%s cause=%s", show_level(__entry->from),
+		      show_level(__entry->to),
+		      __print_flags(__entry->cause, "|",
+				    { DWCP_RES_TRIGGER_BUDGET, "budget" },
+				    { DWCP_RES_TRIGGER_HEALTH, "health" },
+				    { DWCP_RES_TRIGGER_ERROR_RATE, "error-rate" },
+				    { DWCP_RES_TRIGGER_LATENCY, "latency" },
+				    { DWCP_RES_TRIGGER_EXTERNAL, "external" }))
+);
+
+TRACE_EVENT(budget_alert,
+	    TP_PROTO(const char *name, u32 from, u32 to, u32 remaining_ppm),
+	    TP_ARGS(name, from, to, remaining_ppm),
+	    TP_STRUCT__entry(__string(name, name)
+			     __field(u32, from)
+			     __field(u32, to)
+			     __field(u32, remaining_ppm)),
+	    TP_fast_assign(__assign_str(name, name);
+			   __entry->from = from;
+			   __entry->to = to;
+			   __entry->remaining_ppm = remaining_ppm;),
+	    TP_printk("budget=%s alerts=%#x from=%#x remaining_ppm=%u",
+		      __get_str(name), __entry->to, __entry->from,
+		      __entry->remaining_ppm)
+);
+
+TRACE_EVENT(health_change,
+	    TP_PROTO(const char *name, bool healthy, s64 value),
+	    TP_ARGS(name, healthy, value),
+	    TP_STRUCT__entry(__string(name, name)
+			     __field(bool, healthy)
+			     __field(s64, value)),
+	    TP_fast_assign(__assign_str(name, name);
+			   __entry->healthy = healthy;
+			   __entry->value = value;),
+	    TP_printk("check=%s %s value=%lld", __get_str(name),
+		      __entry->healthy ? "healthy" : "unhealthy",
+		      __entry->value)
 );
 
 #endif /* _DWCP_RES_TRACE_H */

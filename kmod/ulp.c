@@ -168,6 +168,7 @@ static void ulp_complete(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call
 		atomic64_add(ret, &st->bytes);
 	} else {
 		result = dwcp_classify_errno(ret, NULL);
+		dwcp_res_transport_error(p, ret);
 	}
 	atomic64_inc(&st->results[result]);
 	dwcp_res_complete(call, result, false);

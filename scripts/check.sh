@@ -64,6 +64,11 @@ payload() { # KIND
 	# iperf3 and the preload shim with their libraries (the guest has no libc).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
 		"$B/preload/libdwcp_res_preload.so"
+	# Third-party clients (third_party.sh): libnl-utils' genl-ctrl-list, and
+	# python3 with only the modules pyroute2_client.py loads (pyroute2 too).
+	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v genl-ctrl-list)"
+	bash "$DWCP_ROOT/selftests/vm/bundle-python.sh" "$p" \
+		"$DWCP_ROOT/selftests/kselftest/pyroute2_client.py"
 	echo "$p"
 }
 step=payload

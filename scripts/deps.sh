@@ -10,6 +10,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	qemu-system-x86 busybox-static
 	sparse valgrind groff-base iperf3
+	libnl-utils python3-pyroute2
 )
 
 missing=()

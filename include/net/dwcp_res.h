@@ -116,6 +116,21 @@ int dwcp_res_degrade_set(struct net *net, u32 level, u64 hold_ns,
 			 struct netlink_ext_ack *extack);
 int dwcp_res_degrade_auto(struct net *net, struct netlink_ext_ack *extack);
 void dwcp_res_degrade_get(struct net *net, struct dwcp_res_degrade_info *info);
+/*
+ * The level another component asks for (the Go SetComponentLevel): the
+ * EXTERNAL input of the automatic control, one of the levels it takes the
+ * highest of. DWCP_RES_LEVEL_NORMAL withdraws the request. Process context.
+ */
+int dwcp_res_degrade_external(struct net *net, u32 level,
+			      struct netlink_ext_ack *extack);
+
+/*
+ * Report a transport error seen on a protected connection: a failed
+ * connect, a reset, a refused or unreachable peer, a timeout or a broken
+ * pipe (@err, negative; other errnos are ignored). The ULP reports its
+ * sockets' errors itself; the "transport" health check counts them.
+ */
+void dwcp_res_transport_error(struct dwcp_res_policy *p, int err);
 
 /*
  * Upper bounds of the exported latency histogram (DWCP_RES_S_LATENCY_HIST),

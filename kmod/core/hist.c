@@ -43,6 +43,40 @@ void dwcp_hist_merge(struct dwcp_hist *dst, const struct dwcp_hist *src)
 	dst->sum = dwcp_hist_sat_add64(dst->sum, src->sum);
 }
 
+/*
+ * Counters only grow, so cur - prev is what was recorded in between; a
+ * counter that went down (a saturated one, or a histogram that was reset)
+ * counts from zero.
+ */
+static u64 dwcp_hist_since(u64 cur, u64 prev)
+{
+	return cur >= prev ? cur - prev : cur;
+}
+
+void dwcp_hist_delta(struct dwcp_hist *cur, struct dwcp_hist *prev)
+{
+	unsigned int i;
+	u64 v;
+
+	for (i = 0; i < DWCP_HIST_BUCKETS; i++) {
+		v = cur->bucket[i];
+		cur->bucket[i] = (u32)dwcp_hist_since(v, prev->bucket[i]);
+		prev->bucket[i] = (u32)v;
+	}
+	v = cur->under;
+	cur->under = (u32)dwcp_hist_since(v, prev->under);
+	prev->under = (u32)v;
+	v = cur->over;
+	cur->over = (u32)dwcp_hist_since(v, prev->over);
+	prev->over = (u32)v;
+	v = cur->count;
+	cur->count = dwcp_hist_since(v, prev->count);
+	prev->count = v;
+	v = cur->sum;
+	cur->sum = dwcp_hist_since(v, prev->sum);
+	prev->sum = v;
+}
+
 u64 dwcp_hist_mean(const struct dwcp_hist *h)
 {
 	if (!h->count)

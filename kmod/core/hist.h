@@ -74,6 +74,11 @@ struct dwcp_hist {
 void dwcp_hist_init(struct dwcp_hist *h);
 void dwcp_hist_reset(struct dwcp_hist *h);
 void dwcp_hist_merge(struct dwcp_hist *dst, const struct dwcp_hist *src);
+/*
+ * @cur is a later state of the same lifetime histogram as @prev: leave in
+ * @cur what was recorded in between, and in @prev the copy of @cur.
+ */
+void dwcp_hist_delta(struct dwcp_hist *cur, struct dwcp_hist *prev);
 
 u64 dwcp_hist_mean(const struct dwcp_hist *h);
 u64 dwcp_hist_percentile(const struct dwcp_hist *h, u32 ppm);

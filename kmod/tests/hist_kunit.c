@@ -255,6 +255,39 @@ static void hist_merge(struct kunit *test)
 			dwcp_hist_percentile(all, DWCP_HIST_P95));
 }
 
+/* A delta of a lifetime histogram is exactly what was recorded in between. */
+static void hist_delta(struct kunit *test)
+{
+	struct dwcp_hist *life = new_hist(test), *prev = new_hist(test);
+	struct dwcp_hist *cur = new_hist(test), *tick = new_hist(test);
+	unsigned int i;
+	u64 s = 11;
+
+	for (i = 0; i < 1000; i++)
+		dwcp_hist_record(life, rand_latency(&s));
+	*cur = *life;
+	dwcp_hist_delta(cur, prev);		/* first: everything so far */
+	KUNIT_EXPECT_EQ(test, memcmp(cur, life, sizeof(*cur)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(prev, life, sizeof(*prev)), 0);
+	for (i = 0; i < 500; i++) {
+		u64 v = rand_latency(&s);
+
+		dwcp_hist_record(life, v);
+		dwcp_hist_record(tick, v);
+	}
+	dwcp_hist_record(life, 1);
+	dwcp_hist_record(tick, 1);
+	*cur = *life;
+	dwcp_hist_delta(cur, prev);
+	KUNIT_EXPECT_EQ(test, memcmp(cur, tick, sizeof(*cur)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(prev, life, sizeof(*prev)), 0);
+	/* A histogram that went back (reset) counts from zero. */
+	dwcp_hist_init(cur);
+	dwcp_hist_record(cur, 5000);
+	dwcp_hist_delta(cur, prev);
+	KUNIT_EXPECT_EQ(test, dwcp_hist_count(cur), 1ULL);
+}
+
 static void hist_saturation(struct kunit *test)
 {
 	struct dwcp_hist *h = new_hist(test);
@@ -275,6 +308,7 @@ static struct kunit_case dwcp_hist_test_cases[] = {
 	KUNIT_CASE(defect_5_nearest_rank),
 	KUNIT_CASE(hist_basics),
 	KUNIT_CASE(hist_merge),
+	KUNIT_CASE(hist_delta),
 	KUNIT_CASE(hist_saturation),
 	KUNIT_CASE(hist_record_idx_matches_record),
 	{}

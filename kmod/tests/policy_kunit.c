@@ -24,6 +24,21 @@ static struct dwcp_pipe_config *test_config(struct kunit *test)
 	return cfg;
 }
 
+/*
+ * The cases fail calls on purpose in init_net: pin its level to normal so
+ * that automatic control, fed by those failures, never sheds or scales
+ * them halfway (degrade_engine_kunit.c and engine_kunit.c test it).
+ */
+static int policy_suite_init(struct kunit_suite *suite)
+{
+	return dwcp_res_degrade_set(&init_net, DWCP_RES_LEVEL_NORMAL, 0, NULL);
+}
+
+static void policy_suite_exit(struct kunit_suite *suite)
+{
+	dwcp_res_degrade_auto(&init_net, NULL);
+}
+
 static void policy_exit(struct kunit *test)
 {
 	dwcp_res_chaos_enable(&init_net, false, NULL);
@@ -586,6 +601,8 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 
 static struct kunit_suite dwcp_policy_test_suite = {
 	.name = "dwcp_policy",
+	.suite_init = policy_suite_init,
+	.suite_exit = policy_suite_exit,
 	.exit = policy_exit,
 	.test_cases = dwcp_policy_test_cases,
 };

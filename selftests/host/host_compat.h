@@ -56,6 +56,7 @@ typedef int64_t s64;
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 
 static inline u64 div64_u64(u64 a, u64 b) { return a / b; }
+static inline unsigned int hweight32(u32 w) { return __builtin_popcount(w); }
 static inline u64 div_u64(u64 a, u32 b) { return a / b; }
 static inline s64 div64_s64(s64 a, s64 b) { return a / b; }
 

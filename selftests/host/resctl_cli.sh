@@ -44,8 +44,8 @@ want_err='"policy" needs a command' check policy_alone_exits_2 2 policy
 want_err='unknown policy command "frob"' check policy_unknown_subcommand 2 policy frob
 want_err="usage: resctl policy show NAME" check policy_show_missing_name 2 policy show
 want_err="usage: resctl policy add NAME" check policy_add_missing_name 2 policy add
-want_err="usage: resctl policy del NAME" check policy_del_missing_name 2 policy del
-want_err="usage: resctl policy del NAME" check policy_del_extra_arg 2 policy del a b
+want_err="usage: resctl policy del [--force] NAME" check policy_del_missing_name 2 policy del
+want_err="usage: resctl policy del [--force] NAME" check policy_del_extra_arg 2 policy del a b
 want_err="needs at least one KEY VALUE" check policy_set_no_keys 2 policy set send
 want_err='unknown policy key "frobnicate"; keys are: priority' \
 	check policy_bad_key 2 policy set send frobnicate 1
@@ -97,5 +97,30 @@ want_err=$notloaded check chaos_inject_without_module 1 \
 	chaos inject send error value ECONNRESET probability 10% times unlimited
 want_err=$notloaded check chaos_clear_without_module 1 chaos clear
 want_err=$notloaded check json_policy_list_without_module 1 -j policy list
+
+# batch and apply check their whole file before anything is sent, so a bad
+# file exits 2 without the module, naming FILE:LINE (apply: LINE:COLUMN).
+tmpd=$(mktemp -d)
+printf '# ok\npolicy show send\npolicy add "x\n' >"$tmpd/quote.batch"
+want_err="$tmpd/quote.batch:3: unterminated double quote" \
+	check batch_syntax_error_exits_2 2 batch "$tmpd/quote.batch"
+printf 'policy show send\nfrob x\n' >"$tmpd/cmd.batch"
+want_err="$tmpd/cmd.batch:2: unknown command \"frob\"" \
+	check batch_unknown_command_exits_2 2 batch "$tmpd/cmd.batch"
+want_out='"errors":["unknown command \"frob\""]' \
+	check batch_json_reports_the_line 2 -j batch -force "$tmpd/cmd.batch"
+want_err="batch: unknown option \"-x\"" check batch_bad_option_exits_2 2 batch -x f
+want_err="usage: resctl batch" check batch_missing_file_arg 2 batch
+want_err=$notloaded check batch_good_file_without_module 1 batch - </dev/null
+printf '{"policies": [\n {"name": "x",, }]}' >"$tmpd/bad.json"
+want_err="$tmpd/bad.json:2:14: JSON error" check apply_json_error_line_col 2 apply "$tmpd/bad.json"
+printf '{"policies": [{"name": "x", "config": {"rate": {"rate_per_s": "1k/s", "brst": 1}}}]}' >"$tmpd/key.json"
+want_err="policies[0].config.rate.brst: unknown key" check apply_unknown_key_exits_2 2 apply --check "$tmpd/key.json"
+printf '{"policies": [{"name": "x"}]}' >"$tmpd/ok.json"
+want_err=$notloaded check apply_good_file_without_module 1 apply --check "$tmpd/ok.json"
+want_err='apply: unknown option "--force"' check apply_bad_option_exits_2 2 apply --force "$tmpd/ok.json"
+printf '{"policies": [], "chaos": {"enabled": true}}' >"$tmpd/chaos.json"
+want_err='"chaos": apply configures policies only' check apply_refuses_chaos 2 apply "$tmpd/chaos.json"
+rm -rf "$tmpd"
 echo "1..$n"
 [ $fails = 0 ]

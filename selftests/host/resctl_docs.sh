@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # resctl's documentation and shell completion against the binary: every
 # command of "resctl help", every KEY of "resctl help keys" and every KIND of
-# "resctl help kinds" is in the man page (Documentation/resctl.8), the man
-# page renders cleanly, its examples parse, and the bash completion
-# (tools/resctl/resctl.bash) completes commands, KEYs, words and KINDs.
-# Policy names are completed from the running module: that part is skipped
-# when dwcp_res is not loaded, and checked against a stub resctl instead.
+# "resctl help kinds" is in the man page (Documentation/resctl.8), and so
+# is every check METRIC of "resctl help health" and every key of "slo set",
+# "health add" and "degrade triggers" (as their usage errors list them); the
+# man page renders cleanly, its examples parse, and the bash completion
+# (tools/resctl/resctl.bash) completes commands, KEYs, words, KINDs,
+# METRICs, levels and triggers. Policy and check names are completed from
+# the running module: that part is skipped when dwcp_res is not loaded, and
+# checked against a stub resctl instead.
 # Prints TAP; exits 1 if anything failed.
 R=${1:?usage: resctl_docs.sh PATH-TO-RESCTL}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -109,6 +112,19 @@ for w in $(sed -n 's/.*\[\([a-z][a-z-]*\) .*/\1/p' "$tmp/commands" | sort -u) \
 done
 if [ -z "$missing" ]; then ok man_has_every_command_option; else not_ok man_has_every_command_option "missing:$missing"; fi
 
+# The check METRICs of "help health", and the keys of the commands that take
+# KEY VALUE pairs other than the policy KEYs, from their usage errors
+# ("unknown key ...; keys are a, b, c"): each has a tag line in COMMANDS.
+"$R" help health | awk '/^health check METRICs/ { on = 1; next } on && /^    [a-z]/ { print $1 } on && /^$/ { exit }' >"$tmp/metrics"
+missing=""
+while read -r m; do has_tag "$m" "$tmp/man_cmds" || missing="$missing $m"; done <"$tmp/metrics"
+if [ "$(wc -l <"$tmp/metrics")" -ge 9 ] && [ -z "$missing" ]; then ok man_has_every_health_metric; else not_ok man_has_every_health_metric "missing:$missing"; fi
+usage_keys() { "$R" "$@" 2>&1 >/dev/null | sed -n 's/.*keys are //p' | tr -s ', ' '\n'; }
+{ usage_keys slo set system _ 1; usage_keys health add _ _ 1; usage_keys degrade triggers _ 1; } >"$tmp/cmd_keys"
+missing=""
+while read -r k; do has_tag "$k" "$tmp/man_cmds" || missing="$missing $k"; done <"$tmp/cmd_keys"
+if [ "$(wc -l <"$tmp/cmd_keys")" -ge 20 ] && [ -z "$missing" ]; then ok man_has_every_command_key; else not_ok man_has_every_command_key "$(wc -l <"$tmp/cmd_keys") keys, missing:$missing"; fi
+
 missing=""
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS "POLICY KEYS" UNITS "EXIT STATUS" FILES EXAMPLES "SEE ALSO"; do
 	grep -qE "^\.SH \"?$s\"?$" "$tmp/man.txt" || missing="$missing [$s]"
@@ -185,7 +201,7 @@ else
 	not_ok completion_registers_for_resctl
 fi
 expect completes_command "policy" "$R" po
-expect completes_all_sections "breaker chaos degrade exec help metrics monitor policy status version" "$R" ""
+expect completes_all_sections "apply batch breaker chaos degrade exec health help metrics monitor policy slo status version" "$R" ""
 expect completes_options "--json" "$R" --j
 expect completes_after_options "policy" "$R" -j -p po
 expect completes_policy_subcommands "list show add set del" "$R" policy ""
@@ -204,13 +220,39 @@ expect completes_no_words_for_durations "" "$R" policy set send open ""
 expect completes_fault_kinds "$(tr '\n' ' ' <"$tmp/kinds")" "$R" chaos inject send ""
 expect completes_inject_options "probability interval times min max value seed peer" "$R" chaos inject send error ""
 expect completes_times_words "unlimited" "$R" chaos inject send latency times ""
+expect completes_degrade_subcommands "show set auto triggers" "$R" degrade ""
+expect completes_slo_subcommands "show set" "$R" slo ""
+expect completes_health_subcommands "list show add set del" "$R" health ""
+expect completes_degrade_set_levels "normal degraded severely_degraded emergency" "$R" degrade set ""
+expect completes_degrade_set_hold "--hold" "$R" degrade set emergency ""
+expect completes_trigger_keys "enabled error-rate min-events window tick up-dwell dwell hysteresis" "$R" degrade triggers ""
+expect completes_trigger_key_after_pair "dwell" "$R" degrade triggers tick 2s dw
+expect completes_trigger_words "budget health error-rate latency external all none" "$R" degrade triggers enabled ""
+expect completes_slo_keys "target window buckets min-events" "$R" slo set system ""
+expect completes_slo_key_after_pair "min-events" "$R" slo set send target 99.9% mi
+expect completes_health_add_keys "metric policy min max interval timeout rise fall level enabled" "$R" health add web ""
+expect completes_health_set_keys "min max interval timeout rise fall level enabled" "$R" health set transport ""
+expect completes_health_metrics "$(tr '\n' ' ' <"$tmp/metrics")" "$R" health add web metric ""
+expect completes_health_level_words "normal degraded severely_degraded emergency" "$R" health set transport level ""
+expect completes_health_enabled_words "on off" "$R" health set transport enabled ""
+: >"$tmp/ops.batch"
+: >"$tmp/ops.json"
+expect completes_batch_file "$tmp/ops.batch" "$R" batch "$tmp/ops.b"
+expect completes_batch_force "-force" "$R" batch -f
+expect completes_apply_file "$tmp/ops.json" "$R" apply --check "$tmp/ops.j"
+expect completes_apply_options "--check --prune" "$R" apply "$tmp/ops.json" --
+expect completes_del_force "--force" "$R" policy del --f
 
 # Policy names: from a stub that answers "-j policy list" as resctl does
 # (the plain JSON of print.c), and from the module when it is loaded.
 cat >"$tmp/resctl" <<EOF
 #!/bin/sh
 if [ "\$*" = "-j policy list" ]; then
-	echo '{"policies":[{"name":"send","priority":"normal","breaker":"closed","admitted":0,"rejected":0,"inflight":0},{"name":"web.v2","priority":"low","breaker":"open","admitted":1,"rejected":2,"inflight":0}]}'
+	echo '{"policies":[{"name":"send","priority":"normal","breaker":"closed","admitted":0,"rejected":0,"inflight":0,"config":{"general":{"priority":"normal"}}},{"name":"web.v2","priority":"low","breaker":"open","admitted":1,"rejected":2,"inflight":0,"config":{"bulkhead":{"concurrent":8}}}]}'
+	exit 0
+fi
+if [ "\$*" = "-j health list" ]; then
+	echo '{"healthy":false,"unhealthy_checks":1,"checks":[{"name":"transport","state":"healthy","metric":"transport-errors","policy":"all","value":0,"max":0,"level":"degraded"},{"name":"web-p95","state":"UNHEALTHY","metric":"latency-p95","policy":"web.v2","value":80000000,"max":50000000,"level":"severely_degraded"}]}'
 	exit 0
 fi
 exec "$R" "\$@"
@@ -221,6 +263,15 @@ expect completes_policy_names_set_stub "web.v2" "$tmp/resctl" policy set w
 expect completes_policy_names_breaker_stub "send web.v2" "$tmp/resctl" breaker force-open ""
 expect completes_policy_names_inject_stub "send web.v2" "$tmp/resctl" chaos inject ""
 expect completes_no_name_for_add_stub "" "$tmp/resctl" policy add ""
+expect completes_budget_names_stub "send web.v2 system" "$tmp/resctl" slo show ""
+expect completes_budget_names_set_stub "system" "$tmp/resctl" slo set sy
+expect completes_check_names_stub "transport web-p95" "$tmp/resctl" health show ""
+expect completes_check_names_set_stub "web-p95" "$tmp/resctl" health set w
+expect completes_check_names_del_stub "transport web-p95" "$tmp/resctl" health del ""
+expect completes_no_name_for_health_add_stub "" "$tmp/resctl" health add ""
+expect completes_health_policy_stub "send web.v2" "$tmp/resctl" health add web metric calls policy ""
+expect completes_policy_names_del_stub "send web.v2" "$tmp/resctl" policy del ""
+expect completes_policy_names_del_force_stub "send web.v2" "$tmp/resctl" policy del --force ""
 if [ $loaded = 1 ]; then
 	expect completes_policy_names_module "$("$R" policy list | awk 'NR > 1 { print $1 }' | tr '\n' ' ')" \
 		"$R" policy show ""

@@ -4,7 +4,8 @@
 
 Reads Documentation/netlink/dwcp_res.yaml (PyYAML, Debian python3-yaml),
 include/uapi/linux/dwcp_res.h and the genetlink code in kmod/ (netlink.c,
-nl_*.c), and prints TAP:
+nl_*.c; the object-like #defines of kmod/core/*.h resolve the constants its
+policies use), and prints TAP:
 
   - every definition, attribute set and command of the spec exists in the
     header with the same numeric (or string) value, and every enum member
@@ -108,9 +109,16 @@ class CEvalError(Exception):
     pass
 
 
+# Integer casts such as (u64)NSEC_PER_SEC: the value is what matters here.
+CAST_RE = re.compile(r"\(\s*(?:const\s+)?(?:__)?(?:[us](?:8|16|32|64)|"
+                     r"(?:unsigned\s+|signed\s+)?(?:char|short|int|long(?:\s+long)?)|"
+                     r"unsigned|size_t)\s*\)")
+
+
 def c_eval(expr, symbols):
-    """Evaluate an integer C constant expression (no casts, no sizeof)."""
-    expr = expr.strip()
+    """Evaluate an integer C constant expression (integer casts ignored,
+    no sizeof)."""
+    expr = CAST_RE.sub(" ", expr.strip()).strip()
     expr = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU]?)\b",
                   r"\1", expr)
     try:
@@ -271,6 +279,10 @@ class Kernel:
             else:
                 self.omacros[m.group(1)] = m.group(4).strip()
         self.syms = header.symbols()
+        # Constants of the core (kmod/core/*.h) that the policies use, e.g.
+        # DWCP_HEALTH_MAX_INTERVAL_NS; netlink.c's own macros win.
+        for name, body in self.core_defines(os.path.join(kdir, "core")).items():
+            self.syms.setdefault(name, (lambda b=body: c_eval(b, self.syms)))
         for name, body in self.omacros.items():
             self.syms[name] = (lambda b=body: c_eval(b, self.syms))
         self.ranges = {}
@@ -287,6 +299,23 @@ class Kernel:
             self.tables[m.group(1)] = self.parse_table(m.group(1), body)
         self.ops = self.parse_ops()
         self.family, self.mcgrps = self.parse_family()
+
+    @staticmethod
+    def core_defines(cdir):
+        """Object-like #defines of cdir/*.h, name -> body (evaluated lazily,
+        so one that is no integer expression only fails where it is used)."""
+        out = {}
+        if not os.path.isdir(cdir):
+            return out
+        for f in sorted(os.listdir(cdir)):
+            if not f.endswith(".h") or f.startswith("."):
+                continue
+            text = join_continuations(strip_comments(open(os.path.join(cdir, f)).read()))
+            for m in re.finditer(r"^\s*#\s*define\s+(\w+)[ \t]+(.*)$", text, re.M):
+                body = m.group(2).strip()
+                if body:
+                    out.setdefault(m.group(1), body)
+        return out
 
     @staticmethod
     def fields(body):

@@ -10,7 +10,9 @@
  *   rejected R
  *   ERRNO-NAME COUNT      (one line per errno seen, e.g. ECONNREFUSED 5)
  *
- * usage: dwcp_drive [-6] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]
+ * usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]
+ * -w sends blocking (no MSG_DONTWAIT): a call may then wait in the
+ * pipeline (bulkhead queue, chaos latency) and be seen in flight.
  * -a: the local address the pair connects over (127.0.0.1 or ::1 by
  * default; e.g. 127.0.0.2 to play a second peer).
  * Exit status: 0 when the calls were made (whatever the pipeline said),
@@ -55,7 +57,7 @@ static const struct {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: dwcp_drive [-6] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]\n");
+	fprintf(stderr, "usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]\n");
 	return 2;
 }
 
@@ -113,17 +115,20 @@ int main(int argc, char **argv)
 	unsigned long counts[NERR] = { 0 }, other = 0, sent = 0, rejected = 0;
 	const char *class = DWCP_RES_CLASS_SEND, *addr = NULL;
 	unsigned long n = 1, size = 1, i;
-	int family = AF_INET, opt, tx, rx;
+	int family = AF_INET, opt, tx, rx, wait_flag = MSG_DONTWAIT;
 	static char buf[65536], sink[65536];
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "6a:c:n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "6wa:c:n:s:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
 			break;
 		case 'a':
 			addr = optarg;
+			break;
+		case 'w':
+			wait_flag = 0;
 			break;
 		case 'c':
 			class = optarg;
@@ -155,7 +160,7 @@ int main(int argc, char **argv)
 	}
 	memset(buf, 'd', size);
 	for (i = 0; i < n; i++) {
-		ssize_t r = send(tx, buf, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t r = send(tx, buf, size, wait_flag | MSG_NOSIGNAL);
 
 		if (r >= 0) {
 			sent++;

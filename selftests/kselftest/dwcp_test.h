@@ -67,6 +67,15 @@ static inline int dwcp_module_load(const char *params)
 	if (dwcp_module_unload())
 		return -1;
 	snprintf(cmd, sizeof(cmd), "insmod %s/dwcp_res.ko %s", dwcp_dir(), params);
+	if (system(cmd))
+		return -1;
+	/*
+	 * Pin the degradation level to normal (a manual level, held until
+	 * "degrade auto"): the C tests fail calls on purpose, and automatic
+	 * control, fed by those failures, would otherwise scale or shed their
+	 * policies halfway through. engine.sh and degrade.sh test it.
+	 */
+	snprintf(cmd, sizeof(cmd), "%s/bin/resctl degrade set normal", dwcp_dir());
 	return system(cmd);
 }
 

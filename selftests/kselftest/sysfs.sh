@@ -21,6 +21,10 @@ check version "$S/version" "0.1.0"
 check chaos_allowed "$S/chaos_allowed" "0"
 check chaos_enabled "$S/chaos_enabled" "0"
 check level "$S/level" "normal"
+check healthy "$S/healthy" "1"
+check unhealthy_checks "$S/unhealthy_checks" "0"
+check budget_remaining_ppm "$S/budget_remaining_ppm" "1000000"
+check budget_alerts "$S/budget_alerts" "0x0"
 for p in send receive sync consensus; do
 	check "profile_${p}_breaker" "$S/policies/$p/breaker" "closed"
 done

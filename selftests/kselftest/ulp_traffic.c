@@ -344,7 +344,7 @@ TEST_F_TIMEOUT(traffic, bulkhead_limit_and_fifo, 120)
 		close(peer[i]);
 		close(w[i].fd);
 	}
-	EXPECT_EQ(0, dwcp_resctl("policy del kst_tr_bh"));
+	EXPECT_EQ(0, dwcp_resctl("policy del --force kst_tr_bh"));
 }
 
 /* ---- concurrency: close, class changes, rmmod under traffic -------------- */
@@ -413,8 +413,11 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 120)
 	/* rmmod while traffic flows: refused, everything keeps going. */
 	EXPECT_EQ(-1, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
-	/* The class goes away under the sockets bound to it. */
-	EXPECT_EQ(0, dwcp_resctl("policy del kst_tr_cc"));
+	/*
+	 * The class goes away under the sockets bound to it (--force: resctl
+	 * refuses a policy with calls in flight otherwise; the kernel allows it).
+	 */
+	EXPECT_EQ(0, dwcp_resctl("policy del --force kst_tr_cc"));
 	/* Close the pairs one by one while the others still stream. */
 	for (i = 0; i < CC_PAIRS; i++) {
 		usleep(200 * 1000);

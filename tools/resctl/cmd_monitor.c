@@ -26,11 +26,13 @@
 #include <linux/dwcp_res.h>
 #include <netlink/genl/ctrl.h>
 
+#include "names.h"
 #include "nl.h"
 #include "policy.h"
 #include "print.h"
 #include "prom.h"
 #include "resctl.h"
+#include "units.h"
 
 struct monitor {
 	int family;
@@ -182,15 +184,66 @@ static int on_event(struct nl_msg *msg, void *arg)
 		const char *from = prom_level_name(attr_u(tb, DWCP_RES_A_LEVEL_FROM));
 		const char *to = prom_level_name(attr_u(tb, DWCP_RES_A_LEVEL));
 		bool manual = attr_u(tb, DWCP_RES_A_DEGRADE_MANUAL);
+		char cause[80];
 
 		from = from ? from : "unknown";
 		to = to ? to : "unknown";
+		resctl_trigger_names(attr_u(tb, DWCP_RES_A_LEVEL_CAUSE), cause, sizeof(cause));
 		j_str("event", "level");
 		j_str("from", from);
 		j_str("to", to);
 		j_str("mode", manual ? "manual" : "auto");
-		snprintf(line, sizeof(line), "level %s -> %s (%s)", from, to,
-			 manual ? "manual" : "auto");
+		j_str("cause", cause);
+		snprintf(line, sizeof(line), "level %s -> %s (%s%s%s)", from, to,
+			 manual ? "manual" : "auto", cause[0] ? ": " : "", cause);
+		break;
+	}
+	case DWCP_RES_CMD_EVENT_ALERT: {
+		struct nlattr *b[DWCP_RES_B_MAX + 1] = { NULL };
+		uint64_t to = 0, from = 0, left = 0;
+		char a1[64], a2[64];
+
+		if (tb[DWCP_RES_A_BUDGET])
+			nla_parse_nested(b, DWCP_RES_B_MAX, tb[DWCP_RES_A_BUDGET], NULL);
+		resctl_attr_uint(b[DWCP_RES_B_ALERTS], &to);
+		resctl_attr_uint(b[DWCP_RES_B_ALERTS_FROM], &from);
+		resctl_attr_uint(b[DWCP_RES_B_REMAINING_PPM], &left);
+		resctl_alert_names(from, a1, sizeof(a1));
+		resctl_alert_names(to, a2, sizeof(a2));
+		j_str("event", "alert");
+		j_str("budget", policy);
+		j_u64("alerts", to);
+		j_u64("alerts_from", from);
+		j_u64("remaining_ppm", left);
+		snprintf(line, sizeof(line), "alert %s %s -> %s remaining %s", policy, a1, a2,
+			 units_fmt_ppm(b1, left));
+		break;
+	}
+	case DWCP_RES_CMD_EVENT_HEALTH: {
+		struct nlattr *h[DWCP_RES_HC_MAX + 1] = { NULL };
+		char check[DWCP_RES_NAME_MAX] = "";
+		const char *lvl;
+		uint64_t healthy = 0, level = 0;
+		int64_t value = 0;
+
+		if (tb[DWCP_RES_A_HEALTH])
+			nla_parse_nested(h, DWCP_RES_HC_MAX, tb[DWCP_RES_A_HEALTH], NULL);
+		if (h[DWCP_RES_HC_NAME])
+			nla_strlcpy(check, h[DWCP_RES_HC_NAME], sizeof(check));
+		resctl_attr_uint(h[DWCP_RES_HC_HEALTHY], &healthy);
+		resctl_attr_uint(h[DWCP_RES_HC_LEVEL], &level);
+		if (h[DWCP_RES_HC_VALUE])
+			value = nla_get_s64(h[DWCP_RES_HC_VALUE]);
+		lvl = prom_level_name((unsigned int)level);
+		j_str("event", "health");
+		j_str("check", check);
+		if (resctl_opts.json) {
+			print_bool("healthy", "healthy", healthy);
+			print_s64("value", "value", value);
+		}
+		j_str("level", lvl ? lvl : "unknown");
+		snprintf(line, sizeof(line), "health %s %s value %lld", check,
+			 healthy ? "healthy" : "unhealthy", (long long)value);
 		break;
 	}
 	default:

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/dwcp_res.h>
+#include <json-c/json.h>
 
 #include "nl.h"
 #include "policy.h"
@@ -314,17 +315,6 @@ uint64_t resctl_policy_rejected(const struct resctl_policy *p)
 
 /* ---- arguments ---- */
 
-/* What "add" or "set" asks for. */
-struct pset {
-	const char *name;
-	const char *base;
-	uint64_t val[DWCP_RES_P_MAX + 1];
-	bool has[DWCP_RES_P_MAX + 1];
-	uint32_t fset, fclear;		/* flag bits to turn on, off */
-	bool send_flags;		/* put DWCP_RES_P_FLAGS = flags */
-	uint32_t flags;
-	bool omit_values;		/* send the name (and flags) only */
-};
 
 void policy_print_keys(FILE *out)
 {
@@ -453,7 +443,7 @@ static int parse_value(const struct pkey *k, const char *s, uint64_t *v)
 }
 
 /* KEY VALUE pairs (and "base PROFILE" if @add). */
-static int parse_pairs(int argc, char **argv, bool add, struct pset *ps)
+static int parse_pairs(int argc, char **argv, bool add, struct resctl_pset *ps)
 {
 	bool seen[N(pkeys)] = { false };
 	int i;
@@ -508,14 +498,16 @@ static int fill_name(struct nl_msg *msg, void *arg)
 	return nla_put_string(msg, DWCP_RES_A_POLICY_NAME, arg);
 }
 
-static int fill_pset(struct nl_msg *msg, void *arg)
+int resctl_pset_fill(struct nl_msg *msg, void *arg)
 {
-	const struct pset *ps = arg;
+	const struct resctl_pset *ps = arg;
 	struct nlattr *nest;
 	bool any = ps->base || ps->send_flags;
 	size_t i;
 
 	if (nla_put_string(msg, DWCP_RES_A_POLICY_NAME, ps->name) < 0)
+		return -EMSGSIZE;
+	if (ps->dry_run && nla_put_flag(msg, DWCP_RES_A_DRY_RUN) < 0)
 		return -EMSGSIZE;
 	for (i = 0; i <= DWCP_RES_P_MAX && !ps->omit_values; i++)
 		any |= ps->has[i];
@@ -618,6 +610,68 @@ int resctl_policy_fetch(const char *name, struct resctl_policy **out, size_t *n)
 	return RESCTL_EXIT_OK;
 }
 
+/* The values of @group, in table order; only those the kernel sent. */
+static void print_group(const struct pkey *keys, size_t n, const char *group,
+			const uint64_t *vals, const bool *has)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct pkey *k = &keys[i];
+
+		if (strcmp(k->group, group) || !has[k->attr])
+			continue;
+		if (k->type == V_FLAG)
+			print_value(k, !!(vals[k->attr] & k->flag));
+		else
+			print_value(k, vals[k->attr]);
+	}
+}
+
+/*
+ * Text: "policy NAME", then one heading per group with its values under it
+ * (labels are the KEYs, so a line can be pasted into "policy set").
+ * JSON: {"name", "config": {group: {...}}, "stats": {group: {...}}}.
+ */
+static const char * const cgroups[] = {
+	"general", "breaker", "rate", "bulkhead", "retry", "timeout", "slo",
+};
+
+/* JSON: {"config": {group: {...}}}, as "policy show" prints it. */
+static void print_config(const struct resctl_policy *p)
+{
+	size_t i;
+
+	print_open("config", NULL);
+	for (i = 0; i < N(cgroups); i++) {
+		print_open(cgroups[i], cgroups[i]);
+		print_group(pkeys, N(pkeys), cgroups[i], p->cfg, p->has_cfg);
+		print_close();
+	}
+	print_close();
+}
+
+static void print_policy(const struct resctl_policy *p)
+{
+	static const char * const sgroups[] = {
+		"calls", "results", "rejected", "state", "latency",
+	};
+	size_t i;
+
+	print_open(NULL, NULL);
+	print_str("name", "policy", p->name);
+	print_config(p);
+	print_open("stats", NULL);
+	for (i = 0; i < N(sgroups); i++) {
+		print_open(sgroups[i], sgroups[i]);
+		if (!strcmp(sgroups[i], "rejected"))
+			print_u64("total", "total", resctl_policy_rejected(p));
+		print_group(skeys, N(skeys), sgroups[i], p->st, p->has_st);
+		print_close();
+	}
+	print_close();
+}
+
 int cmd_policy_list(int argc, char **argv)
 {
 	static const struct print_col cols[] = {
@@ -653,65 +707,15 @@ int cmd_policy_list(int argc, char **argv)
 		print_u64("admitted", "admitted", p->st[DWCP_RES_S_ADMITTED]);
 		print_u64("rejected", "rejected", resctl_policy_rejected(p));
 		print_u64("inflight", "inflight", p->st[DWCP_RES_S_INFLIGHT]);
+		/* JSON only: the whole configuration, what "apply" reads back. */
+		if (resctl_opts.json)
+			print_config(p);
 		print_row_close();
 	}
 	print_table_close();
 	print_flush();
 	free(v);
 	return RESCTL_EXIT_OK;
-}
-
-/* The values of @group, in table order; only those the kernel sent. */
-static void print_group(const struct pkey *keys, size_t n, const char *group,
-			const uint64_t *vals, const bool *has)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct pkey *k = &keys[i];
-
-		if (strcmp(k->group, group) || !has[k->attr])
-			continue;
-		if (k->type == V_FLAG)
-			print_value(k, !!(vals[k->attr] & k->flag));
-		else
-			print_value(k, vals[k->attr]);
-	}
-}
-
-/*
- * Text: "policy NAME", then one heading per group with its values under it
- * (labels are the KEYs, so a line can be pasted into "policy set").
- * JSON: {"name", "config": {group: {...}}, "stats": {group: {...}}}.
- */
-static void print_policy(const struct resctl_policy *p)
-{
-	static const char * const cgroups[] = {
-		"general", "breaker", "rate", "bulkhead", "retry", "timeout", "slo",
-	};
-	static const char * const sgroups[] = {
-		"calls", "results", "rejected", "state", "latency",
-	};
-	size_t i;
-
-	print_open(NULL, NULL);
-	print_str("name", "policy", p->name);
-	print_open("config", NULL);
-	for (i = 0; i < N(cgroups); i++) {
-		print_open(cgroups[i], cgroups[i]);
-		print_group(pkeys, N(pkeys), cgroups[i], p->cfg, p->has_cfg);
-		print_close();
-	}
-	print_close();
-	print_open("stats", NULL);
-	for (i = 0; i < N(sgroups); i++) {
-		print_open(sgroups[i], sgroups[i]);
-		if (!strcmp(sgroups[i], "rejected"))
-			print_u64("total", "total", resctl_policy_rejected(p));
-		print_group(skeys, N(skeys), sgroups[i], p->st, p->has_st);
-		print_close();
-	}
-	print_close();
 }
 
 int cmd_policy_show(int argc, char **argv)
@@ -735,7 +739,7 @@ int cmd_policy_show(int argc, char **argv)
 
 int cmd_policy_add(int argc, char **argv)
 {
-	struct pset ps = { 0 };
+	struct resctl_pset ps = { 0 };
 	bool flags;
 	int rc;
 
@@ -754,7 +758,7 @@ int cmd_policy_add(int argc, char **argv)
 	 * bits given. If that fails the policy is deleted again.
 	 */
 	flags = ps.fset || ps.fclear;
-	rc = resctl_nl_call(DWCP_RES_CMD_POLICY_NEW, 0, fill_pset, &ps, NULL, NULL);
+	rc = resctl_nl_call(DWCP_RES_CMD_POLICY_NEW, 0, resctl_pset_fill, &ps, NULL, NULL);
 	if (rc || !flags)
 		return rc;
 	rc = current_flags(ps.name, &ps.flags);
@@ -763,7 +767,7 @@ int cmd_policy_add(int argc, char **argv)
 		ps.send_flags = true;
 		ps.omit_values = true;
 		ps.base = NULL;
-		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, fill_pset, &ps, NULL, NULL);
+		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &ps, NULL, NULL);
 	}
 	if (rc) {
 		resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_name, (void *)ps.name,
@@ -775,7 +779,7 @@ int cmd_policy_add(int argc, char **argv)
 
 int cmd_policy_set(int argc, char **argv)
 {
-	struct pset ps = { 0 };
+	struct resctl_pset ps = { 0 };
 	int rc;
 
 	if (argc < 1)
@@ -796,14 +800,160 @@ int cmd_policy_set(int argc, char **argv)
 		ps.flags = (ps.flags & ~ps.fclear) | ps.fset;
 		ps.send_flags = true;
 	}
-	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, fill_pset, &ps, NULL, NULL);
+	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &ps, NULL, NULL);
 }
 
+/*
+ * A policy with calls in flight (admitted, or waiting in its bulkhead) is
+ * in use: "policy del" refuses it unless --force is given. The kernel
+ * itself lets a policy go while in use (its users keep their reference,
+ * see resctl(8)); the check is resctl's, to keep an operator from pulling
+ * a policy out from under live traffic by mistake.
+ */
 int cmd_policy_del(int argc, char **argv)
 {
+	struct resctl_policy *v;
+	bool force = false;
+	uint64_t busy;
+	size_t n;
+	int rc;
+
+	if (argc == 2 && (!strcmp(argv[0], "--force") || !strcmp(argv[0], "-force"))) {
+		force = true;
+		argc--;
+		argv++;
+	}
 	if (argc != 1)
 		return resctl_usage_of("policy", "del");
 	if (!resctl_name_ok(argv[0]))
 		return RESCTL_EXIT_USAGE;
+	if (!force) {
+		rc = resctl_policy_fetch(argv[0], &v, &n);
+		if (rc)
+			return rc;
+		busy = v->st[DWCP_RES_S_INFLIGHT] + v->st[DWCP_RES_S_BULKHEAD_QUEUED];
+		free(v);
+		if (busy) {
+			fprintf(stderr, "resctl: policy \"%s\" is in use: %llu calls in flight or queued; nothing deleted (--force deletes it anyway, its users keep it until they let go)\n",
+				argv[0], (unsigned long long)busy);
+			return RESCTL_EXIT_FAIL;
+		}
+	}
 	return resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_name, argv[0], NULL, NULL);
+}
+
+/* ---- "apply": the JSON of "policy show -j" ---- */
+
+int resctl_priority_of(const char *s)
+{
+	uint64_t v;
+
+	return match_name(prio_names, N(prio_names), s, &v) ? -1 : (int)v;
+}
+
+static const struct pkey *find_json_key(const char *group, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < N(pkeys); i++)
+		if (!strcmp(pkeys[i].group, group) && !strcmp(pkeys[i].json, key))
+			return &pkeys[i];
+	return NULL;
+}
+
+static bool known_group(const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < N(cgroups); i++)
+		if (!strcmp(cgroups[i], group))
+			return true;
+	return false;
+}
+
+/* One value of the config object: raw as printed, or in resctl's units. */
+static int json_value(const struct pkey *k, struct json_object *val, const char *at,
+		      uint64_t *v)
+{
+	enum json_type t = json_object_get_type(val);
+	int64_t i;
+
+	if (k->type == V_FLAG) {
+		if (t != json_type_boolean)
+			return resctl_usage_err("%s: expected true or false", at);
+		*v = json_object_get_boolean(val);
+		return 0;
+	}
+	if (t == json_type_string) {
+		if (parse_value(k, json_object_get_string(val), v)) {
+			fprintf(stderr, "resctl: (at %s)\n", at);
+			return RESCTL_EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (k->type == V_PRIORITY || k->type == V_MODE)
+		return resctl_usage_err("%s: expected one of %s", at, vtype_help(k->type));
+	if (t != json_type_int)
+		return resctl_usage_err("%s: expected an integer (or a string such as \"%s\")",
+					at, vtype_short(k->type));
+	errno = 0;
+	i = json_object_get_int64(val);
+	if (i < 0 || errno)
+		return resctl_usage_err("%s: out of range, must be 0 or more", at);
+	if (!vtype_u64(k->type) && (uint64_t)i > UINT32_MAX)
+		return resctl_usage_err("%s: out of range, at most %u", at, UINT32_MAX);
+	*v = (uint64_t)i;
+	return 0;
+}
+
+int resctl_pset_from_json(struct resctl_pset *ps, struct json_object *config,
+			  const char *where)
+{
+	char at[256];
+
+	if (!json_object_is_type(config, json_type_object))
+		return resctl_usage_err("%s.config: expected an object of groups", where);
+	json_object_object_foreach(config, group, keys) {
+		if (!known_group(group))
+			return resctl_usage_err("%s.config: unknown group \"%s\" (groups: general breaker rate bulkhead retry timeout slo)",
+						where, group);
+		if (!json_object_is_type(keys, json_type_object))
+			return resctl_usage_err("%s.config.%s: expected an object", where, group);
+		json_object_object_foreach(keys, key, val) {
+			const struct pkey *k = find_json_key(group, key);
+			uint64_t v;
+			int err;
+
+			snprintf(at, sizeof(at), "%s.config.%s.%s", where, group, key);
+			if (!k)
+				return resctl_usage_err("%s: unknown key (\"resctl -j policy show send\" shows them all)",
+							at);
+			err = json_value(k, val, at, &v);
+			if (err)
+				return err;
+			if (k->type == V_FLAG) {
+				ps->fset &= ~k->flag;
+				ps->fclear &= ~k->flag;
+				if (v)
+					ps->fset |= k->flag;
+				else
+					ps->fclear |= k->flag;
+			} else {
+				ps->val[k->attr] = v;
+				ps->has[k->attr] = true;
+			}
+		}
+	}
+	return 0;
+}
+
+bool resctl_pset_same(const struct resctl_pset *ps, const struct resctl_policy *cur)
+{
+	uint32_t flags = (uint32_t)cur->cfg[DWCP_RES_P_FLAGS];
+	int i;
+
+	for (i = 0; i <= DWCP_RES_P_MAX; i++)
+		if (ps->has[i] && (!cur->has_cfg[i] || cur->cfg[i] != ps->val[i]))
+			return false;
+	return ((flags & ~ps->fclear) | ps->fset) == flags;
 }

@@ -27,10 +27,22 @@ struct request_ctx {
 	const struct nlmsghdr *sent;	/* the request, to resolve the offset */
 };
 
+/*
+ * The socket every command shares while a batch or an apply runs; counted,
+ * so that an apply inside a batch keeps the batch's socket.
+ */
+static struct resctl_nl shared;
+static int shared_users;
+
 int resctl_nl_open(struct resctl_nl *nl)
 {
 	int one = 1;
 	int err;
+
+	if (shared.sk) {
+		*nl = shared;
+		return 0;
+	}
 
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
@@ -63,8 +75,40 @@ fail:
 
 void resctl_nl_close(struct resctl_nl *nl)
 {
-	nl_socket_free(nl->sk);
+	if (nl->sk != shared.sk)
+		nl_socket_free(nl->sk);
 	nl->sk = NULL;
+}
+
+int resctl_nl_share(void)
+{
+	struct resctl_nl nl;
+
+	if (!shared.sk) {
+		if (resctl_nl_open(&nl))
+			return -1;
+		shared = nl;
+	}
+	shared_users++;
+	return 0;
+}
+
+void resctl_nl_unshare(void)
+{
+	if (!shared.sk || --shared_users > 0)
+		return;
+	nl_socket_free(shared.sk);
+	shared.sk = NULL;
+}
+
+void resctl_nl_drain(void)
+{
+	char buf[8192];
+
+	if (!shared.sk)
+		return;
+	while (recv(nl_socket_get_fd(shared.sk), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
 }
 
 struct nl_msg *resctl_nl_msg(struct resctl_nl *nl, int cmd, int flags)

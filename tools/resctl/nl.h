@@ -35,6 +35,18 @@ int resctl_nl_open(struct resctl_nl *nl);
 void resctl_nl_close(struct resctl_nl *nl);
 
 /*
+ * One socket for many commands (batch, apply): after resctl_nl_share(),
+ * resctl_nl_open() hands out that socket and resctl_nl_close() leaves it
+ * open, until resctl_nl_unshare() (calls nest: the last unshare closes
+ * it). resctl_nl_drain() throws away whatever
+ * a failed request left unread on it. resctl_nl_share() prints why and
+ * returns -1 when the family cannot be reached.
+ */
+int resctl_nl_share(void);
+void resctl_nl_unshare(void);
+void resctl_nl_drain(void);
+
+/*
  * A name for attribute @type, nested in @parent (0: top level), as the
  * user wrote it (policy KEYs, fault options); NULL when there is none.
  */

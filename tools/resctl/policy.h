@@ -36,4 +36,40 @@ uint64_t resctl_policy_rejected(const struct resctl_policy *p);
 const char *resctl_breaker_state_name(uint64_t state, char *buf, size_t len);
 const char *resctl_breaker_mode_name(uint64_t mode, char *buf, size_t len);
 
+/*
+ * What "policy add/set" (and "apply") asks the kernel for: the values
+ * given (has[]), the flag bits to turn on and off, and how to send them.
+ */
+struct resctl_pset {
+	const char *name;
+	const char *base;
+	uint64_t val[DWCP_RES_P_MAX + 1];
+	bool has[DWCP_RES_P_MAX + 1];
+	uint32_t fset, fclear;		/* flag bits to turn on, off */
+	bool send_flags;		/* put DWCP_RES_P_FLAGS = flags */
+	uint32_t flags;
+	bool omit_values;		/* send the name (and flags) only */
+	bool dry_run;			/* DWCP_RES_A_DRY_RUN: validate only */
+};
+
+/* resctl_fill_fn for POLICY_NEW/SET from a struct resctl_pset. */
+int resctl_pset_fill(struct nl_msg *msg, void *arg);
+
+struct json_object;
+/*
+ * The "config" object of "policy show -j" (or of a "policy list -j" row)
+ * into @ps: {group: {json_key: value}}, integers raw as printed, or strings
+ * in resctl's units ("100ms"), enums by name, flags as booleans. Prints
+ * "resctl: @where.GROUP.KEY: why" and returns RESCTL_EXIT_USAGE on an
+ * unknown group or key, a wrong type or a bad value.
+ */
+int resctl_pset_from_json(struct resctl_pset *ps, struct json_object *config,
+			  const char *where);
+
+/* True if @ps asks for nothing different from @cur's configuration. */
+bool resctl_pset_same(const struct resctl_pset *ps, const struct resctl_policy *cur);
+
+/* The priority named @s, or -1. */
+int resctl_priority_of(const char *s);
+
 #endif /* RESCTL_POLICY_H */

@@ -221,3 +221,15 @@ void print_flush(void)
 	}
 	fflush(stdout);
 }
+
+void print_reset(void)
+{
+	if (depth >= 0)
+		json_object_put(stack[0]);
+	depth = -1;
+	indent = 0;
+	tcols = NULL;
+	tncols = 0;
+	tcol = 0;
+	in_row = false;
+}

@@ -50,4 +50,7 @@ void print_table_close(void);
 /* Emit everything collected (JSON) and reset; text output is streamed already. */
 void print_flush(void);
 
+/* Drop whatever a failed command left half-built (batch: between lines). */
+void print_reset(void);
+
 #endif /* RESCTL_PRINT_H */

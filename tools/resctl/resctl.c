@@ -13,6 +13,9 @@
 
 struct resctl_opts resctl_opts;
 
+/* cmd_batch.c, cmd_apply.c */
+int cmd_batch(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 /* cmd_metrics.c, cmd_status.c, cmd_exec.c */
 int cmd_metrics(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -36,7 +39,8 @@ const struct resctl_cmd resctl_cmds[] = {
 	  "add a policy: PROFILE's values (default send), then the KEYs", cmd_policy_add },
 	{ "policy", "set", "NAME KEY VALUE...",
 	  "change some values; the policy keeps its state", cmd_policy_set },
-	{ "policy", "del", "NAME", "delete a policy", cmd_policy_del },
+	{ "policy", "del", "[--force] NAME",
+	  "delete a policy (--force: even with calls in flight)", cmd_policy_del },
 	{ "breaker", "show", "[NAME]", "circuit breaker state of each policy (or one)",
 	  cmd_breaker_show },
 	{ "breaker", "reset", "NAME", "close the breaker and clear its window",
@@ -59,8 +63,25 @@ const struct resctl_cmd resctl_cmds[] = {
 	{ "degrade", "set", "LEVEL [--hold DURATION]",
 	  "hold a level (normal degraded severely_degraded emergency)", cmd_degrade_set },
 	{ "degrade", "auto", "", "hand the level back to automatic control", cmd_degrade_auto },
+	{ "degrade", "triggers", "KEY VALUE...",
+	  "tune automatic control: enabled, error-rate, min-events, window, tick, dwell...",
+	  cmd_degrade_triggers },
+	{ "slo", "show", "[NAME]", "error budgets: SLO, success, budget left, burn rates, alerts",
+	  cmd_slo_show },
+	{ "slo", "set", "NAME [target P%] [window DUR] [buckets N] [min-events N]",
+	  "change a policy's SLO, or the system one (NAME system)", cmd_slo_set },
+	{ "health", "list", "", "health checks: state, metric, value, threshold, level",
+	  cmd_health_list },
+	{ "health", "show", "NAME", "one health check in full, with its counters",
+	  cmd_health_show },
+	{ "health", "add", "NAME metric M [policy P] [min V] [max V] [interval DUR] ...",
+	  "add a threshold check over a metric (see help health)", cmd_health_add },
+	{ "health", "set", "NAME KEY VALUE...",
+	  "change a check (built-in ones too): min max interval timeout rise fall level enabled",
+	  cmd_health_set },
+	{ "health", "del", "NAME", "delete a user's check", cmd_health_del },
 	{ "monitor", NULL, "[--count N]",
-	  "print events (breaker, reject, chaos, policy, level) as they happen", cmd_monitor },
+	  "print events (breaker, reject, chaos, policy, level, alert, health)", cmd_monitor },
 	{ "metrics", NULL, "[POLICY] [--format FMT] [--interval DUR] [--output FILE]",
 	  "per-policy counters, rates, latency; FMT text|json|prometheus",
 	  cmd_metrics },
@@ -68,6 +89,10 @@ const struct resctl_cmd resctl_cmds[] = {
 	  cmd_status },
 	{ "exec", NULL, "[--class C | --send-class S --recv-class R] [--debug] -- CMD [ARG]...",
 	  "run CMD with its TCP sockets under dwcp_res (LD_PRELOAD shim)", cmd_exec },
+	{ "batch", NULL, "[-force] FILE",
+	  "run the commands of FILE (- for stdin), one a line, on one socket", cmd_batch },
+	{ "apply", NULL, "CONFIG [--check] [--prune]",
+	  "make the policies match CONFIG (policy list -j's JSON)", cmd_apply },
 	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -95,7 +120,7 @@ static void print_cmd(FILE *out, const char *lead, const struct resctl_cmd *c)
 			c->help);
 }
 
-static bool has_section(const char *section)
+bool resctl_section_exists(const char *section)
 {
 	const struct resctl_cmd *c;
 
@@ -110,11 +135,14 @@ static void print_section_extra(FILE *out, const char *section)
 {
 	if (!section)
 		fprintf(out, "\n\"resctl help policy\" lists the policy KEYs, "
-			"\"resctl help chaos\" the fault KINDs.\n");
+			"\"resctl help chaos\" the fault KINDs, "
+			"\"resctl help health\" the check METRICs.\n");
 	else if (!strcmp(section, "policy"))
 		policy_print_keys(out);
 	else if (!strcmp(section, "chaos"))
 		chaos_print_kinds(out);
+	else if (!strcmp(section, "health"))
+		health_print_metrics(out);
 }
 
 /*
@@ -265,7 +293,20 @@ bool resctl_name_ok(const char *name)
 	return true;
 }
 
-static int dispatch(int argc, char **argv)
+const struct resctl_cmd *resctl_cmd_find(int argc, char **argv)
+{
+	const struct resctl_cmd *c;
+
+	for (c = resctl_cmds; c->section; c++) {
+		if (!c->handler || strcmp(c->section, argv[0]))
+			continue;
+		if (!c->name || (argc >= 2 && !strcmp(c->name, argv[1])))
+			return c;
+	}
+	return NULL;
+}
+
+int resctl_dispatch(int argc, char **argv)
 {
 	const char *section = argv[0];
 	const struct resctl_cmd *c;
@@ -278,7 +319,7 @@ static int dispatch(int argc, char **argv)
 		if (argc >= 2 && !strcmp(c->name, argv[1]))
 			return c->handler(argc - 2, argv + 2);
 	}
-	if (!has_section(section)) {
+	if (!resctl_section_exists(section)) {
 		fprintf(stderr, "resctl: unknown command \"%s\" (try \"resctl help\")\n",
 			section);
 		return RESCTL_EXIT_USAGE;
@@ -287,6 +328,11 @@ static int dispatch(int argc, char **argv)
 		usage(stdout, section);
 		return RESCTL_EXIT_OK;
 	}
+	/* "resctl health" and "resctl slo" alone show, like "ip link". */
+	if (argc < 2 && !strcmp(section, "health"))
+		return cmd_health_list(0, argv + 1);
+	if (argc < 2 && !strcmp(section, "slo"))
+		return cmd_slo_show(0, argv + 1);
 	if (argc < 2)
 		fprintf(stderr, "resctl: \"%s\" needs a command\n", section);
 	else
@@ -336,10 +382,10 @@ int main(int argc, char **argv)
 
 		if (rc >= 0)
 			return rc;
-		if (argc > 2 || (argc == 2 && !has_section(argv[1])))
+		if (argc > 2 || (argc == 2 && !resctl_section_exists(argv[1])))
 			return resctl_usage_of("help", NULL);
 		usage(stdout, argc == 2 ? argv[1] : NULL);
 		return RESCTL_EXIT_OK;
 	}
-	return dispatch(argc, argv);
+	return resctl_dispatch(argc, argv);
 }

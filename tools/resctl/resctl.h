@@ -3,6 +3,7 @@
 #define RESCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -38,6 +39,12 @@ struct resctl_cmd {
 };
 
 extern const struct resctl_cmd resctl_cmds[];
+
+/* Run the command of argv[0] (argv[1]); what main() does after the options. */
+int resctl_dispatch(int argc, char **argv);
+/* The table entry that resctl_dispatch() would run, or NULL. */
+const struct resctl_cmd *resctl_cmd_find(int argc, char **argv);
+bool resctl_section_exists(const char *section);
 
 /*
  * Print "resctl: usage: resctl SECTION NAME ARGS" to stderr (every command
@@ -76,6 +83,21 @@ int cmd_chaos_disable(int argc, char **argv);
 int cmd_chaos_inject(int argc, char **argv);
 int cmd_chaos_clear(int argc, char **argv);
 void chaos_print_kinds(FILE *out);
+
+/* "normal", "degraded", "severely_degraded" (or -degraded), "emergency". */
+int resctl_parse_level(const char *s, uint32_t *level);
+
+int cmd_health_list(int argc, char **argv);
+int cmd_health_show(int argc, char **argv);
+int cmd_health_add(int argc, char **argv);
+int cmd_health_set(int argc, char **argv);
+int cmd_health_del(int argc, char **argv);
+void health_print_metrics(FILE *out);
+
+int cmd_slo_show(int argc, char **argv);
+int cmd_slo_set(int argc, char **argv);
+
+int cmd_degrade_triggers(int argc, char **argv);
 
 /* Until SIGINT/SIGTERM (exit 0) or --count N events. */
 int cmd_monitor(int argc, char **argv);

@@ -42,6 +42,10 @@
  *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_POLICY (both required); the
  *            attributes given replace the current values, the others stay.
  *            The policy keeps its state (breaker, counters, windows).
+ *   POLICY_NEW and POLICY_SET also take DWCP_RES_A_DRY_RUN (flag): the
+ *   kernel validates the request in full (attributes, name, whether the
+ *   policy exists, the configuration's cross-field rules, with the same
+ *   extack) and acks it without changing anything and without an event.
  * DWCP_RES_CMD_POLICY_DEL (do, CAP_NET_ADMIN)
  *   Request: DWCP_RES_A_POLICY_NAME. Sockets and kernel users that hold the
  *            policy keep using it until they let go.
@@ -90,6 +94,39 @@
  *            steps down one level per dwell time, 30 s, while nothing asks
  *            for a higher level). When a hold ends, automatic control
  *            resumes the same way.
+ *            DWCP_RES_A_TRIGGER (optional nest, enum dwcp_res_trigger_attr)
+ *            changes the automatic control: which triggers act, their
+ *            thresholds, the dwell times, and the evaluation period. It may
+ *            come alone or with either of the above.
+ * DWCP_RES_CMD_HEALTH_GET (do, dump)
+ *   Request: DWCP_RES_A_HEALTH with DWCP_RES_HC_NAME (do only)
+ *   Reply:   one DWCP_RES_A_HEALTH nest per check: its configuration, its
+ *            state (HC_HEALTHY, HC_VALUE, HC_CONSECUTIVE) and counters.
+ * DWCP_RES_CMD_HEALTH_NEW (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_HEALTH: HC_NAME and HC_METRIC required; HC_POLICY
+ *            (a policy name, or none for the namespace-wide value), HC_VALUE_MIN,
+ *            HC_VALUE_MAX, HC_INTERVAL_NS, HC_TIMEOUT_NS, HC_RISE, HC_FALL,
+ *            HC_LEVEL, HC_ENABLED optional. A threshold check: healthy while
+ *            HC_VALUE_MIN <= the metric <= HC_VALUE_MAX. At most DWCP_RES_MAX_CHECKS.
+ * DWCP_RES_CMD_HEALTH_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_HEALTH with HC_NAME and any of the optional
+ *            attributes of HEALTH_NEW (built-in checks too; their metric and
+ *            policy are fixed). Counters and state are kept.
+ * DWCP_RES_CMD_HEALTH_DEL (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_HEALTH with HC_NAME. Built-in checks cannot be
+ *            deleted (-EPERM); disable them with HEALTH_SET HC_ENABLED 0.
+ * DWCP_RES_CMD_BUDGET_GET (do, dump)
+ *   Request: DWCP_RES_A_POLICY_NAME (do only): a policy, or
+ *            DWCP_RES_BUDGET_SYSTEM for the namespace's system budget
+ *   Reply:   DWCP_RES_A_POLICY_NAME and DWCP_RES_A_BUDGET (nest, enum
+ *            dwcp_res_budget_attr): the SLO and the window's status; the
+ *            dump lists every policy, then "system".
+ * DWCP_RES_CMD_BUDGET_SET (do, CAP_NET_ADMIN)
+ *   Request: DWCP_RES_A_POLICY_NAME (a policy or "system"), DWCP_RES_A_BUDGET
+ *            with any of B_SLO_PPM, B_WINDOW_NS, B_BUCKETS, B_MIN_EVENTS
+ *            (the rest of the SLO is kept; the window keeps its events
+ *            where the geometry allows, see kmod/core/budget.h). For a policy
+ *            this is POLICY_SET of its DWCP_RES_P_SLO_* attributes.
  *
  * Durations are u64 nanoseconds, ratios u32 parts per million (ppm) or per
  * thousand (permille), rates u64 calls per second (milli-calls per second,
@@ -128,7 +165,15 @@
  * DWCP_RES_CMD_EVENT_LEVEL
  *   The namespace's degradation level changed (DEGRADE_SET, or automatic
  *   control). DWCP_RES_A_LEVEL_FROM, DWCP_RES_A_LEVEL,
- *   DWCP_RES_A_DEGRADE_MANUAL
+ *   DWCP_RES_A_DEGRADE_MANUAL, DWCP_RES_A_LEVEL_CAUSE (automatic control:
+ *   enum dwcp_res_trigger bits of the inputs at the new level)
+ * DWCP_RES_CMD_EVENT_HEALTH
+ *   A health check changed state (after its rise or fall threshold).
+ *   DWCP_RES_A_HEALTH with HC_NAME, HC_HEALTHY, HC_VALUE, HC_LEVEL
+ * DWCP_RES_CMD_EVENT_ALERT
+ *   The burn-rate alert bits of an error budget changed. DWCP_RES_A_POLICY_NAME
+ *   (or DWCP_RES_BUDGET_SYSTEM), DWCP_RES_A_BUDGET with B_ALERTS,
+ *   B_ALERTS_FROM and B_REMAINING_PPM
  */
 #ifndef _UAPI_LINUX_DWCP_RES_H
 #define _UAPI_LINUX_DWCP_RES_H
@@ -161,6 +206,14 @@ enum dwcp_res_cmd {
 	DWCP_RES_CMD_DEGRADE_GET,
 	DWCP_RES_CMD_DEGRADE_SET,
 	DWCP_RES_CMD_EVENT_LEVEL,	/* events group only, never requested */
+	DWCP_RES_CMD_HEALTH_GET,
+	DWCP_RES_CMD_HEALTH_NEW,
+	DWCP_RES_CMD_HEALTH_SET,
+	DWCP_RES_CMD_HEALTH_DEL,
+	DWCP_RES_CMD_BUDGET_GET,
+	DWCP_RES_CMD_BUDGET_SET,
+	DWCP_RES_CMD_EVENT_HEALTH,	/* events group only, never requested */
+	DWCP_RES_CMD_EVENT_ALERT,	/* events group only, never requested */
 
 	__DWCP_RES_CMD_MAX
 };
@@ -195,6 +248,11 @@ enum dwcp_res_attr {
 	DWCP_RES_A_DEGRADE_TIME_DEGRADED_NS,	/* u64 */
 	DWCP_RES_A_DEGRADE_TIME_SEVERELY_NS,	/* u64 */
 	DWCP_RES_A_DEGRADE_TIME_EMERGENCY_NS,	/* u64 */
+	DWCP_RES_A_TRIGGER,		/* nest, enum dwcp_res_trigger_attr */
+	DWCP_RES_A_HEALTH,		/* nest, enum dwcp_res_health_attr */
+	DWCP_RES_A_BUDGET,		/* nest, enum dwcp_res_budget_attr */
+	DWCP_RES_A_LEVEL_CAUSE,		/* u32, enum dwcp_res_trigger bits */
+	DWCP_RES_A_DRY_RUN,		/* flag: validate only (POLICY_NEW/SET) */
 
 	__DWCP_RES_A_MAX
 };
@@ -386,6 +444,7 @@ enum dwcp_res_feature {
 	DWCP_RES_F_ULP		= 1ULL << 3,	/* TCP ULP "dwcp" */
 	DWCP_RES_F_CHAOS	= 1ULL << 4,	/* chaos fault injection */
 	DWCP_RES_F_EVENTS	= 1ULL << 5,	/* events multicast group */
+	DWCP_RES_F_HEALTH	= 1ULL << 6,	/* health checks, budgets, triggers */
 };
 
 /*
@@ -458,6 +517,141 @@ enum dwcp_res_alert {
 	DWCP_RES_ALERT_TICKET		= 1U << 2,	/* 3 d / 6 h, burn >= 1 */
 	DWCP_RES_ALERT_EXHAUSTED	= 1U << 3,	/* remaining budget is 0 */
 };
+
+/* The name under which BUDGET_GET/SET and alert events show the system budget. */
+#define DWCP_RES_BUDGET_SYSTEM	"system"
+
+/* An error budget (DWCP_RES_A_BUDGET); the status attributes are read-only. */
+enum dwcp_res_budget_attr {
+	DWCP_RES_B_UNSPEC,
+	DWCP_RES_B_PAD,
+	DWCP_RES_B_SLO_PPM,		/* u32, target success ratio, 1..999999 */
+	DWCP_RES_B_WINDOW_NS,		/* u64, rolling window (SLO period) */
+	DWCP_RES_B_BUCKETS,		/* u32, buckets in the window, 1..256 */
+	DWCP_RES_B_MIN_EVENTS,		/* u32, low-traffic guard */
+	DWCP_RES_B_TOTAL,		/* u64, events in the window */
+	DWCP_RES_B_BAD,			/* u64, failures in the window */
+	DWCP_RES_B_SUCCESS_PPM,		/* u32, success ratio in the window */
+	DWCP_RES_B_REMAINING_PPM,	/* u32, budget left, 0..1000000 */
+	DWCP_RES_B_EXHAUSTED,		/* u8 */
+	DWCP_RES_B_ALERTS,		/* u32, enum dwcp_res_alert bits */
+	DWCP_RES_B_ALERTS_FROM,		/* u32, alert bits before (events) */
+	DWCP_RES_B_BURN_FAST_LONG,	/* u32, burn rate x1000 per window: */
+	DWCP_RES_B_BURN_FAST_SHORT,	/*   page-fast pair (14.4) */
+	DWCP_RES_B_BURN_SLOW_LONG,	/*   page-slow pair (6) */
+	DWCP_RES_B_BURN_SLOW_SHORT,
+	DWCP_RES_B_BURN_TICKET_LONG,	/*   ticket pair (1) */
+	DWCP_RES_B_BURN_TICKET_SHORT,
+	DWCP_RES_B_ALERTS_FIRED,	/* u64, alert bits raised so far */
+	DWCP_RES_B_LIFE_TOTAL,		/* u64, events ever */
+	DWCP_RES_B_LIFE_BAD,		/* u64, failures ever */
+
+	__DWCP_RES_B_MAX
+};
+
+#define DWCP_RES_B_MAX (__DWCP_RES_B_MAX - 1)
+
+/*
+ * Automatic degradation triggers (DWCP_RES_TRIG_ENABLED bits, and the cause
+ * of a level event). Each one holds a level; the target level is the
+ * highest of them, and the controller moves toward it with an up dwell,
+ * one level down per min dwell, and a hysteresis margin on the ratios.
+ */
+enum dwcp_res_trigger {
+	DWCP_RES_TRIGGER_BUDGET		= 1U << 0,	/* burn-rate alerts */
+	DWCP_RES_TRIGGER_HEALTH		= 1U << 1,	/* failing health checks */
+	DWCP_RES_TRIGGER_ERROR_RATE	= 1U << 2,	/* system error rate */
+	DWCP_RES_TRIGGER_LATENCY	= 1U << 3,	/* P95 over the target */
+	DWCP_RES_TRIGGER_EXTERNAL	= 1U << 4,	/* in-kernel API users */
+};
+
+/* Automatic control (DWCP_RES_A_TRIGGER); the IN_* values are read-only. */
+enum dwcp_res_trigger_attr {
+	DWCP_RES_TRIG_UNSPEC,
+	DWCP_RES_TRIG_PAD,
+	DWCP_RES_TRIG_ENABLED,		/* u32, enum dwcp_res_trigger bits */
+	DWCP_RES_TRIG_ERROR_PPM,	/* u32, error-rate threshold (> 1x:
+					 * degraded, 1.5x severely, 2x emergency)
+					 */
+	DWCP_RES_TRIG_MIN_EVENTS,	/* u32, low-traffic guard of the
+					 * error-rate window
+					 */
+	DWCP_RES_TRIG_WINDOW_NS,	/* u64, error-rate window */
+	DWCP_RES_TRIG_TICK_NS,		/* u64, evaluation period */
+	DWCP_RES_TRIG_UP_DWELL_NS,	/* u64, target above level this long */
+	DWCP_RES_TRIG_MIN_DWELL_NS,	/* u64, per step down */
+	DWCP_RES_TRIG_HYST_PERMILLE,	/* u32, down margin of the ratios */
+	DWCP_RES_TRIG_IN_BUDGET,	/* u32, enum dwcp_res_level, per input */
+	DWCP_RES_TRIG_IN_HEALTH,	/* u32 */
+	DWCP_RES_TRIG_IN_ERROR_RATE,	/* u32 */
+	DWCP_RES_TRIG_IN_LATENCY,	/* u32 */
+	DWCP_RES_TRIG_IN_EXTERNAL,	/* u32 */
+	DWCP_RES_TRIG_ERROR_NOW_PPM,	/* u32, error rate over the window */
+	DWCP_RES_TRIG_WINDOW_EVENTS,	/* u64, events in the window */
+	DWCP_RES_TRIG_LATENCY_PERMILLE,	/* u32, worst P95 / target */
+
+	__DWCP_RES_TRIG_MAX
+};
+
+#define DWCP_RES_TRIG_MAX (__DWCP_RES_TRIG_MAX - 1)
+
+/* Health checks one namespace may hold (built-in ones included). */
+#define DWCP_RES_MAX_CHECKS	32
+
+/*
+ * What a health check measures (DWCP_RES_HC_METRIC). "Window" is the
+ * error-rate window of the automatic control (DWCP_RES_TRIG_WINDOW_NS);
+ * "tick" its evaluation period. With DWCP_RES_HC_POLICY the value is the
+ * policy's, without it the namespace's (all policies).
+ */
+enum dwcp_res_metric {
+	DWCP_RES_METRIC_ERROR_RATE_PPM,	/* failures / calls, window */
+	DWCP_RES_METRIC_CALLS,		/* completed calls, window */
+	DWCP_RES_METRIC_LATENCY_P95_NS,	/* policy: P95 over the last tick */
+	DWCP_RES_METRIC_LATENCY_OVER,	/* policies over their P95 target
+					 * (policy: 1 if it is)
+					 */
+	DWCP_RES_METRIC_BUDGET_REMAINING_PPM,	/* error budget left */
+	DWCP_RES_METRIC_BURN_RATE,	/* x1000, page-fast long window */
+	DWCP_RES_METRIC_BREAKERS_OPEN,	/* open or forced open breakers */
+	DWCP_RES_METRIC_TRANSPORT_ERRORS,	/* window: resets, refused,
+						 * unreachable, timeouts, broken
+						 * pipes on protected sockets
+						 */
+	DWCP_RES_METRIC_INFLIGHT,	/* calls admitted, not completed */
+
+	__DWCP_RES_METRIC_MAX
+};
+
+/* A health check (DWCP_RES_A_HEALTH); state and counters are read-only. */
+enum dwcp_res_health_attr {
+	DWCP_RES_HC_UNSPEC,
+	DWCP_RES_HC_PAD,
+	DWCP_RES_HC_NAME,		/* string, 1..31 of [A-Za-z0-9_.-] */
+	DWCP_RES_HC_METRIC,		/* u32, enum dwcp_res_metric */
+	DWCP_RES_HC_POLICY,		/* string, policy measured; none = all */
+	DWCP_RES_HC_VALUE_MIN,		/* s64, healthy while min <= value */
+	DWCP_RES_HC_VALUE_MAX,		/* s64, ... and value <= max */
+	DWCP_RES_HC_INTERVAL_NS,	/* u64, start to start */
+	DWCP_RES_HC_TIMEOUT_NS,		/* u64, a run later than this fails */
+	DWCP_RES_HC_RISE,		/* u32, successes to become healthy */
+	DWCP_RES_HC_FALL,		/* u32, failures to become unhealthy */
+	DWCP_RES_HC_LEVEL,		/* u32, level asked for while unhealthy */
+	DWCP_RES_HC_ENABLED,		/* u8 */
+	DWCP_RES_HC_BUILTIN,		/* u8, read-only */
+	DWCP_RES_HC_HEALTHY,		/* u8, read-only */
+	DWCP_RES_HC_VALUE,		/* s64, last value measured */
+	DWCP_RES_HC_CONSECUTIVE,	/* u32, current run of equal results */
+	DWCP_RES_HC_CHECKS,		/* u64, results counted */
+	DWCP_RES_HC_FAILURES,		/* u64, timeouts included */
+	DWCP_RES_HC_TIMEOUTS,		/* u32 */
+	DWCP_RES_HC_TRANSITIONS,	/* u32 */
+	DWCP_RES_HC_SINCE_NS,		/* u64, time since the last transition */
+
+	__DWCP_RES_HC_MAX
+};
+
+#define DWCP_RES_HC_MAX (__DWCP_RES_HC_MAX - 1)
 
 /*
  * Chaos fault kinds. Each fault has one probability (no second draw inside

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resctl apply CONFIG [--check] [--prune]: make the namespace's policies
+ * match a JSON file, declaratively.
+ *
+ * CONFIG ("-" for standard input) is what "resctl -j policy list" prints,
+ * {"policies": [{"name", "config": {group: {key: value}}}, ...]}, or one
+ * policy as "resctl -j policy show NAME" prints it, so
+ *
+ *	resctl -j policy list > f.json && resctl apply f.json
+ *
+ * changes nothing. In a policy, "name" is required; "config" holds the
+ * values to set (the keys of "policy show -j": integers as printed, or
+ * strings in resctl's units such as "100ms"; enums by name; rate_limit and
+ * adaptive as booleans), "base" the profile a new policy starts from
+ * (default send), "priority" is the same as config.general.priority; the
+ * read-only fields the listing also prints (breaker, admitted, rejected,
+ * inflight, stats) are ignored. Any other key is an error.
+ *
+ * A policy of the file that does not exist is added; one that exists gets
+ * the values given (the others stay; nothing is sent if none differs).
+ * Policies absent from the file are left alone, unless --prune is given:
+ * then they are deleted, except the DWCP profile (send, receive, sync,
+ * consensus), which is never deleted.
+ *
+ * All or nothing, as far as it goes: the whole file is parsed and checked
+ * first (JSON syntax with line and column, keys, types, units, names,
+ * duplicates), then every add and change is sent to the kernel as a dry
+ * run (DWCP_RES_A_DRY_RUN: its full validation, nothing applied). Only if
+ * all of that passes does anything change. A failure while applying (a
+ * concurrent change by someone else) stops there; resctl says what was
+ * already applied. --check stops after the dry run.
+ *
+ * Chaos and the degradation level are not part of CONFIG: they are state
+ * an operator switches rather than configuration (and the kernel has no
+ * dry run for them); a batch file sets them.
+ *
+ * Exit status: 0 applied (or, with --check, valid); 1 the kernel refused
+ * a policy or something failed; 2 the file is not valid (nothing sent).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <linux/dwcp_res.h>
+
+#include "nl.h"
+#include "policy.h"
+#include "print.h"
+#include "resctl.h"
+
+#define BOTH_FLAGS (DWCP_RES_POLICY_F_RATE | DWCP_RES_POLICY_F_ADAPTIVE)
+
+enum action { A_ADD, A_CHANGE, A_SAME, A_DELETE };
+
+struct item {
+	struct resctl_pset ps;
+	char where[64];			/* "policies[3]" */
+	enum action act;
+	const struct resctl_policy *cur;	/* the live policy, if any */
+};
+
+static const char * const profile[] = {
+	DWCP_RES_CLASS_SEND, DWCP_RES_CLASS_RECEIVE, DWCP_RES_CLASS_SYNC,
+	DWCP_RES_CLASS_CONSENSUS,
+};
+
+static bool is_profile(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(profile) / sizeof(profile[0]); i++)
+		if (!strcmp(profile[i], name))
+			return true;
+	return false;
+}
+
+/* The whole of @f into a NUL-terminated buffer. */
+static char *slurp(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap), *nb;
+
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (ferror(f)) {
+			free(buf);
+			return NULL;
+		}
+		if (feof(f))
+			break;
+		cap *= 2;
+		nb = realloc(buf, cap);
+		if (!nb)
+			free(buf);
+		buf = nb;
+	}
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+/* Line and column (from 1) of byte @off of @buf. */
+static void line_col(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+static struct json_object *parse_file(const char *name, const char *buf, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+	enum json_tokener_error jerr;
+	size_t end;
+	int line, col;
+
+	if (!tok) {
+		fprintf(stderr, "resctl: out of memory\n");
+		return NULL;
+	}
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (!o && jerr == json_tokener_continue) {
+		line_col(buf, len, &line, &col);
+		fprintf(stderr, "resctl: %s:%d:%d: JSON error: unexpected end of file\n",
+			name, line, col);
+	} else if (!o) {
+		line_col(buf, end ? end - 1 : 0, &line, &col);
+		fprintf(stderr, "resctl: %s:%d:%d: JSON error: %s\n", name, line, col,
+			json_tokener_error_desc(jerr));
+	} else {
+		while (end < len && strchr(" \t\r\n", buf[end]))
+			end++;
+		if (end < len) {
+			line_col(buf, end, &line, &col);
+			fprintf(stderr, "resctl: %s:%d:%d: JSON error: more after the end of the document\n",
+				name, line, col);
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static const struct resctl_policy *find_live(const struct resctl_policy *v, size_t n,
+					     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+/* One element of "policies" (or the whole file, a "policy show" object). */
+static int parse_policy(struct json_object *o, struct item *it, const char *file)
+{
+	static const char * const ignored[] = {
+		"breaker", "admitted", "rejected", "inflight", "stats",
+	};
+	struct json_object *prio = NULL;
+	const char *where = it->where;
+	size_t i;
+	int rc;
+
+	if (!json_object_is_type(o, json_type_object))
+		return resctl_usage_err("%s: %s: expected an object", file, where);
+	json_object_object_foreach(o, key, val) {
+		bool skip = false;
+
+		for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+			skip |= !strcmp(key, ignored[i]);
+		if (skip)
+			continue;
+		if (!strcmp(key, "name")) {
+			if (!json_object_is_type(val, json_type_string))
+				return resctl_usage_err("%s: %s.name: expected a string", file, where);
+			it->ps.name = json_object_get_string(val);
+		} else if (!strcmp(key, "base")) {
+			if (!json_object_is_type(val, json_type_string))
+				return resctl_usage_err("%s: %s.base: expected a string", file, where);
+			it->ps.base = json_object_get_string(val);
+		} else if (!strcmp(key, "priority")) {
+			prio = val;
+		} else if (!strcmp(key, "config")) {
+			char at[128];
+
+			snprintf(at, sizeof(at), "%s: %s", file, where);
+			rc = resctl_pset_from_json(&it->ps, val, at);
+			if (rc)
+				return rc;
+		} else {
+			return resctl_usage_err("%s: %s: unknown key \"%s\" (keys: name config base priority)",
+						file, where, key);
+		}
+	}
+	if (!it->ps.name)
+		return resctl_usage_err("%s: %s: missing \"name\"", file, where);
+	if (!resctl_name_ok(it->ps.name))
+		return resctl_usage_err("%s: %s.name: not a valid policy name", file, where);
+	if (it->ps.base && !is_profile(it->ps.base))
+		return resctl_usage_err("%s: %s.base: \"%s\" is not send, receive, sync or consensus",
+					file, where, it->ps.base);
+	if (prio) {
+		int p = json_object_is_type(prio, json_type_string) ?
+			resctl_priority_of(json_object_get_string(prio)) : -1;
+
+		if (p < 0)
+			return resctl_usage_err("%s: %s.priority: expected low, normal, high or critical",
+						file, where);
+		if (it->ps.has[DWCP_RES_P_PRIORITY] &&
+		    it->ps.val[DWCP_RES_P_PRIORITY] != (uint64_t)p)
+			return resctl_usage_err("%s: %s: priority and config.general.priority differ",
+						file, where);
+		it->ps.val[DWCP_RES_P_PRIORITY] = p;
+		it->ps.has[DWCP_RES_P_PRIORITY] = true;
+	}
+	return 0;
+}
+
+/* The whole file into @items; RESCTL_EXIT_USAGE (printed) if it is bad. */
+static int parse_config(struct json_object *root, const char *file,
+			struct item **items, size_t *nitems)
+{
+	struct json_object *list = NULL;
+	struct item *v;
+	size_t n, i, j;
+	int rc;
+
+	if (!json_object_is_type(root, json_type_object))
+		return resctl_usage_err("%s: expected a JSON object (\"resctl -j policy list\" prints one)",
+					file);
+	if (json_object_object_get_ex(root, "name", NULL)) {
+		n = 1;			/* one policy, as "policy show -j" prints it */
+	} else {
+		json_object_object_foreach(root, key, val) {
+			if (!strcmp(key, "chaos") || !strcmp(key, "degrade"))
+				return resctl_usage_err("%s: \"%s\": apply configures policies only; set %s with resctl %s (or a resctl batch file)",
+							file, key, key, key);
+			if (strcmp(key, "policies"))
+				return resctl_usage_err("%s: unknown key \"%s\" at the top (expected \"policies\")",
+							file, key);
+			list = val;
+		}
+		if (!list)
+			return resctl_usage_err("%s: missing \"policies\"", file);
+		if (!json_object_is_type(list, json_type_array))
+			return resctl_usage_err("%s: \"policies\" must be an array", file);
+		n = json_object_array_length(list);
+	}
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
+		fprintf(stderr, "resctl: out of memory\n");
+		return RESCTL_EXIT_FAIL;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *o = list ? json_object_array_get_idx(list, i) : root;
+
+		if (list)
+			snprintf(v[i].where, sizeof(v[i].where), "policies[%zu]", i);
+		else
+			snprintf(v[i].where, sizeof(v[i].where), "policy");
+		rc = parse_policy(o, &v[i], file);
+		if (rc) {
+			free(v);
+			return rc;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(v[j].ps.name, v[i].ps.name)) {
+				resctl_usage_err("%s: policy \"%s\" is there twice (%s and %s)",
+						 file, v[i].ps.name, v[j].where, v[i].where);
+				free(v);
+				return RESCTL_EXIT_USAGE;
+			}
+		}
+	}
+	*items = v;
+	*nitems = n;
+	return 0;
+}
+
+/*
+ * What to send for @it against the live policies: the action, and the
+ * flags as one u32 when they are known in full (a change reads the live
+ * flags; an add only when both flags are given, else a second request).
+ */
+static void plan(struct item *it, const struct resctl_policy *live, size_t nlive)
+{
+	struct resctl_pset *ps = &it->ps;
+
+	it->cur = find_live(live, nlive, ps->name);
+	if (!it->cur) {
+		it->act = A_ADD;
+		if (((ps->fset | ps->fclear) & BOTH_FLAGS) == BOTH_FLAGS) {
+			ps->send_flags = true;
+			ps->flags = ps->fset;
+		}
+		return;
+	}
+	if (ps->base) {
+		/* base only applies to an add: the live policy keeps its values. */
+		ps->base = NULL;
+	}
+	it->act = resctl_pset_same(ps, it->cur) ? A_SAME : A_CHANGE;
+	if (ps->fset || ps->fclear) {
+		ps->flags = ((uint32_t)it->cur->cfg[DWCP_RES_P_FLAGS] & ~ps->fclear) | ps->fset;
+		ps->send_flags = true;
+	}
+}
+
+static int send_item(struct item *it, bool dry)
+{
+	struct resctl_pset *ps = &it->ps;
+	struct resctl_pset flags_only;
+	int cmd = it->act == A_ADD ? DWCP_RES_CMD_POLICY_NEW : DWCP_RES_CMD_POLICY_SET;
+	uint32_t cur;
+	int rc;
+
+	ps->dry_run = dry;
+	rc = resctl_nl_call(cmd, 0, resctl_pset_fill, ps, NULL, NULL);
+	if (rc || dry || it->act != A_ADD || ps->send_flags || !(ps->fset | ps->fclear))
+		return rc;
+	/* An add with one flag given: the base's flags, that bit changed. */
+	{
+		struct resctl_policy *v;
+		size_t n;
+
+		rc = resctl_policy_fetch(ps->name, &v, &n);
+		if (rc)
+			return rc;
+		cur = (uint32_t)v->cfg[DWCP_RES_P_FLAGS];
+		free(v);
+	}
+	memset(&flags_only, 0, sizeof(flags_only));
+	flags_only.name = ps->name;
+	flags_only.send_flags = true;
+	flags_only.omit_values = true;
+	flags_only.flags = (cur & ~ps->fclear) | ps->fset;
+	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &flags_only,
+			      NULL, NULL);
+}
+
+static int fill_del(struct nl_msg *msg, void *arg)
+{
+	return nla_put_string(msg, DWCP_RES_A_POLICY_NAME, arg);
+}
+
+static const char *act_name(enum action a)
+{
+	switch (a) {
+	case A_ADD:	return "add";
+	case A_CHANGE:	return "change";
+	case A_SAME:	return "unchanged";
+	case A_DELETE:	return "delete";
+	}
+	return "?";
+}
+
+/* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
+static void report(const struct item *v, size_t n, const struct resctl_policy *live,
+		   const bool *prune, size_t nlive, bool check)
+{
+	static const struct print_col cols[] = {
+		{ "POLICY", 16, false },
+		{ "ACTION", 9, false },
+	};
+	size_t i;
+
+	print_open(NULL, NULL);
+	if (resctl_opts.json)
+		print_bool("check", NULL, check);
+	print_table_open("policies", cols, 2);
+	for (i = 0; i < n; i++) {
+		print_row_open();
+		print_str("name", NULL, v[i].ps.name);
+		print_str("action", NULL, act_name(v[i].act));
+		print_row_close();
+	}
+	for (i = 0; i < nlive; i++) {
+		if (!prune[i])
+			continue;
+		print_row_open();
+		print_str("name", NULL, live[i].name);
+		print_str("action", NULL, act_name(A_DELETE));
+		print_row_close();
+	}
+	print_table_close();
+	print_flush();
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	const char *path = NULL, *file;
+	bool check = false, do_prune = false, shared = false;
+	struct resctl_policy *live = NULL;
+	struct json_object *root = NULL;
+	struct item *items = NULL;
+	size_t nitems = 0, nlive = 0, len, i;
+	bool *prune = NULL;
+	char *buf;
+	FILE *f;
+	int rc;
+
+	for (i = 0; i < (size_t)argc; i++) {
+		if (!strcmp(argv[i], "--check") || !strcmp(argv[i], "-check"))
+			check = true;
+		else if (!strcmp(argv[i], "--prune") || !strcmp(argv[i], "-prune"))
+			do_prune = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return resctl_usage_err("apply: unknown option \"%s\"", argv[i]);
+		else if (path)
+			return resctl_usage_of("apply", NULL);
+		else
+			path = argv[i];
+	}
+	if (!path)
+		return resctl_usage_of("apply", NULL);
+	file = strcmp(path, "-") ? path : "stdin";
+	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "resctl: %s: %s\n", path, strerror(errno));
+		return RESCTL_EXIT_FAIL;
+	}
+	buf = slurp(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		fprintf(stderr, "resctl: %s: cannot read it\n", file);
+		return RESCTL_EXIT_FAIL;
+	}
+	if (strlen(buf) != len) {
+		fprintf(stderr, "resctl: %s: a NUL byte: not a JSON text file\n", file);
+		free(buf);
+		return RESCTL_EXIT_USAGE;
+	}
+	root = parse_file(file, buf, len);
+	if (!root) {
+		free(buf);
+		return RESCTL_EXIT_USAGE;
+	}
+	rc = parse_config(root, file, &items, &nitems);
+	if (rc)
+		goto out;
+
+	/* One socket for the listing, the dry run and the changes. */
+	if (resctl_nl_share()) {
+		rc = RESCTL_EXIT_FAIL;
+		goto out;
+	}
+	shared = true;
+	rc = resctl_policy_fetch(NULL, &live, &nlive);
+	if (rc)
+		goto out;
+	prune = calloc(nlive ? nlive : 1, sizeof(*prune));
+	if (!prune) {
+		rc = RESCTL_EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < nitems; i++)
+		plan(&items[i], live, nlive);
+	for (i = 0; do_prune && i < nlive; i++) {
+		size_t j;
+
+		prune[i] = !is_profile(live[i].name);
+		for (j = 0; j < nitems && prune[i]; j++)
+			if (!strcmp(items[j].ps.name, live[i].name))
+				prune[i] = false;
+	}
+
+	/* The dry run: the kernel's whole validation, nothing applied. */
+	for (i = 0; i < nitems; i++) {
+		if (items[i].act == A_SAME)
+			continue;
+		rc = send_item(&items[i], true);
+		if (rc) {
+			fprintf(stderr, "resctl: %s: %s (\"%s\"): refused by the kernel; nothing was changed\n",
+				file, items[i].where, items[i].ps.name);
+			goto out;
+		}
+	}
+	if (check) {
+		report(items, nitems, live, prune, nlive, true);
+		goto out;
+	}
+
+	for (i = 0; i < nitems; i++) {
+		if (items[i].act == A_SAME)
+			continue;
+		rc = send_item(&items[i], false);
+		if (rc) {
+			fprintf(stderr, "resctl: %s: applying %s (\"%s\") failed; the policies before it in the file were applied\n",
+				file, items[i].where, items[i].ps.name);
+			goto out;
+		}
+	}
+	for (i = 0; i < nlive; i++) {
+		if (!prune[i])
+			continue;
+		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_del, live[i].name,
+				    NULL, NULL);
+		if (rc) {
+			fprintf(stderr, "resctl: %s: deleting \"%s\" failed; every policy of the file was applied\n",
+				file, live[i].name);
+			goto out;
+		}
+	}
+	report(items, nitems, live, prune, nlive, false);
+out:
+	if (shared)
+		resctl_nl_unshare();
+	free(prune);
+	free(live);
+	free(items);
+	json_object_put(root);
+	free(buf);
+	return rc;
+}
