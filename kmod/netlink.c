@@ -304,6 +304,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_CHAOS_GET,
 		.doit	= dwcp_res_nl_chaos_get,
+		.dumpit	= dwcp_res_nl_chaos_dump,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
 	},
@@ -331,6 +332,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_DEGRADE_GET,
 		.doit	= dwcp_res_nl_degrade_get,
+		.dumpit	= dwcp_res_nl_degrade_dump,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
 	},

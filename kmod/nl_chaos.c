@@ -5,6 +5,7 @@
 #include <linux/ktime.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 
 #include "dwcp_res.h"
 #include "netlink.h"
@@ -102,6 +103,70 @@ int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/*
+ * A dump is one message per armed fault (each with the namespace's chaos
+ * switches, so a lone fault still says whether it can fire), walking the
+ * policies with cb->args[0] and their faults with cb->args[1]; the
+ * generation counter flags a dump that raced with an add or a delete.
+ */
+int dwcp_res_nl_chaos_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dwcp_net *dn = dwcp_net(sock_net(skb->sk));
+	struct dwcp_res_policy *p;
+	long idx = 0, fi;
+	int err = 0;
+
+	mutex_lock(&dn->cfg_lock);
+	cb->seq = dn->generation;
+	list_for_each_entry(p, &dn->policies, node) {
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		for (fi = cb->args[1]; fi < DWCP_PIPE_NR_FAULTS; fi++) {
+			struct fault_snap f;
+			u64 now = ktime_get_ns();
+			void *hdr;
+
+			spin_lock_bh(&p->lock);
+			f.c = p->pipe.chaos[fi];
+			f.active_ns = p->pipe.partition_until > now ?
+				      p->pipe.partition_until - now : 0;
+			spin_unlock_bh(&p->lock);
+			f.held = p->mem.bytes;	/* cfg_lock */
+			if (!f.c.cfg.probability_ppm)
+				continue;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &dwcp_res_genl_family,
+					  NLM_F_MULTI, DWCP_RES_CMD_CHAOS_GET);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (nla_put_u8(skb, DWCP_RES_A_CHAOS_ENABLED,
+				       READ_ONCE(dn->chaos_enabled)) ||
+			    nla_put_u8(skb, DWCP_RES_A_INFO_CHAOS_ALLOWED,
+				       dwcp_res_chaos_allowed) ||
+			    fault_to_attrs(skb, p->name, &f)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				break;
+			}
+			genlmsg_end(skb, hdr);
+		}
+		if (err) {
+			cb->args[1] = fi;
+			break;
+		}
+		cb->args[1] = 0;
+		idx++;
+	}
+	mutex_unlock(&dn->cfg_lock);
+	cb->args[0] = idx;
+	return err == -EMSGSIZE ? skb->len : err ?: skb->len;
 }
 
 int dwcp_res_nl_chaos_set(struct sk_buff *skb, struct genl_info *info)
