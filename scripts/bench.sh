@@ -98,6 +98,14 @@ END {
 # (selftests/kselftest/ulp_bench.c says what each figure means). BENCH_VM=0
 # skips it. The guest is TCG-emulated: compare the ratios, not the MB/s,
 # with anything measured elsewhere.
+#
+# The guest reads its clock from the TSC (clocksource=tsc tsc=reliable), as
+# DWCP hosts and KVM guests do. Left alone, a TCG guest distrusts the TSC
+# and falls back to the HPET, whose every read is an emulated MMIO access
+# costing microseconds: the pipeline's two clock reads per call (admit and
+# completion times, for latency and rates) then weigh more than the whole
+# TCP send path of a 100-byte write, which says nothing about a real host.
+# Both sides of every ratio run in that same guest with the same clock.
 [ "${BENCH_VM:-1}" = 0 ] && exit 0
 kver=$(stock_kver)
 stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
@@ -116,6 +124,7 @@ cp "$vm/resctl/resctl.static" "$vm/payload/bin/resctl"
 cp "$vm/ksft/ulp_bench" "$vm/payload/tests/"
 echo "ulp_bench /dwcp/tests/ulp_bench" >"$vm/jobs"
 bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name bench-stock \
+	--append "clocksource=tsc tsc=reliable" \
 	--kernel "$stock/boot/vmlinuz-$kver" --payload "$vm/payload" --jobs "$vm/jobs" \
 	--out "$vm" --timeout "${BENCH_VM_TIMEOUT:-300}"
 grep -E '^(BENCH|# round)' "$vm/bench-stock.results" | tr -d '\r' | tee -a "$out/bench.txt" |
