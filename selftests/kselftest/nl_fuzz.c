@@ -243,9 +243,15 @@ static void put_one(struct msgbuf *m, int set, int t)
 		m->depth--;
 		((struct nlattr *)(m->b + start))->nla_len = m->len - start;
 		break;
+	case FZ_BINARY:	/* e.g. an address: 4 or 16 bytes, or the bound +- 1 */
+		for (v = 0; v < sizeof(raw); v++)
+			raw[v] = pct(50) ? 0 : rnd();
+		w = (int[]){ 4, 16, 4, 16, 0, 1, d->max_len, d->max_len + 1,
+			     (int)rn(sizeof(raw)) }[rn(9)];
+		put_attr(m, type, raw, w < (int)sizeof(raw) ? w : (int)sizeof(raw));
+		break;
 	case FZ_PAD:
 	case FZ_UNUSED:
-	case FZ_BINARY:
 		for (v = 0; v < 8; v++)
 			raw[v] = rnd();
 		put_attr(m, type, raw, rn(9));

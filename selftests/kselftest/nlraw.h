@@ -296,6 +296,10 @@ static inline int fz_verify(int set, const struct nlattr *head, int len, char *w
 				snprintf(why, wlen, "%s.%s: bad string", s->name, d->name);
 				return -1;
 			}
+		} else if (d->type == FZ_BINARY && d->max_len && l > d->max_len) {
+			snprintf(why, wlen, "%s.%s: %d bytes, more than %d", s->name, d->name,
+				 l, d->max_len);
+			return -1;
 		} else if (d->type == FZ_NEST) {
 			if (fz_verify(d->nest, nlr_data(a), l, why, wlen, depth + 1))
 				return -1;
