@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <linux/dwcp_res.h>
 
@@ -277,6 +278,13 @@ static void put_set(struct msgbuf *m, int set, const int *only, int nonly)
 			if (pct(75) || mutate(m, 50))
 				put_one(m, set, only[i]);
 	} else {
+		/*
+		 * The spec lists each set's key attribute first (policy base,
+		 * fault kind, check name, SLO, enabled triggers): give it often,
+		 * or most nests would be refused before their handler runs.
+		 */
+		if (s->max >= 2 && s->attrs[2].present && !s->attrs[2].reply_only && pct(70))
+			put_one(m, set, 2);
 		n = rn(6);
 		for (i = 0; i < n; i++) {
 			t = rn(s->max + 1);
@@ -304,6 +312,9 @@ static void put_set(struct msgbuf *m, int set, const int *only, int nonly)
 struct fz_stats {
 	unsigned long sent, ok, timeouts, by_errno[140], raw, mutated, valid;
 	unsigned long priv_violations;
+	unsigned long long held_max, held_cap;	/* chaos memory pressure */
+	unsigned long held_over, clears;
+	unsigned long ok_cmd[256];	/* accepted, per command */
 };
 
 static struct nlr nl;
@@ -430,6 +441,54 @@ static int exchange(struct msgbuf *m, int *verdict)
 	}
 }
 
+static int held_cb(const struct nlmsghdr *h, void *arg)
+{
+	const struct nlattr *a, *b, *head;
+	int rem, brem, len;
+
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return 0;
+	head = nlr_attrs(h, &len);
+	nlr_for_each(a, head, len, rem)
+		if ((a->nla_type & NLA_TYPE_MASK) == DWCP_RES_A_FAULT)
+			nlr_for_each(b, (const struct nlattr *)nlr_data(a), nlr_len(a), brem)
+				if ((b->nla_type & NLA_TYPE_MASK) == DWCP_RES_FAULT_A_HELD_BYTES)
+					*(unsigned long long *)arg += nlr_uint(b);
+	return 0;
+}
+
+/*
+ * Every 1000 messages as root: the memory that chaos memory pressure holds
+ * must stay within the module's cap (a quarter of RAM), and then every
+ * fault is disarmed, so no pressure the fuzzer armed lasts long; chaos is
+ * switched on for every other stretch of 1000.
+ */
+static void chaos_checkpoint(struct fz_stats *st)
+{
+	unsigned long long held = 0;
+	struct sysinfo si;
+
+	if (!sysinfo(&si))
+		st->held_cap = ((unsigned long long)si.totalram * si.mem_unit) >>
+			       DWCP_RES_MEM_PRESSURE_MAX_SHIFT;
+	nlr_simple(&nl, DWCP_RES_CMD_CHAOS_GET, 0, held_cb, &held);
+	if (held > st->held_max)
+		st->held_max = held;
+	if (held > st->held_cap)
+		st->held_over++;
+	nlr_simple(&nl, DWCP_RES_CMD_CHAOS_CLEAR, 0, NULL, NULL);
+	/* Chaos on for every other stretch, so that armed faults take effect. */
+	{
+		unsigned char buf[64];
+		uint8_t on = st->clears & 1;
+
+		nlr_hdr(&nl, buf, DWCP_RES_CMD_CHAOS_SET, 0);
+		nlr_put(buf, sizeof(buf), DWCP_RES_A_CHAOS_ENABLED, &on, 1);
+		nlr_call(&nl, buf, NULL, NULL);
+	}
+	st->clears++;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -443,7 +502,7 @@ static int fuzz(unsigned long count, double deadline, int unpriv, struct fz_stat
 {
 	static struct msgbuf m;
 	unsigned long i;
-	int verdict, cmd, err;
+	int verdict, cmd, err, seen;
 
 	err = nlr_open(&nl, 5000);
 	if (err) {
@@ -454,6 +513,8 @@ static int fuzz(unsigned long count, double deadline, int unpriv, struct fz_stat
 		struct nlmsghdr *h = (void *)m.b;
 		struct genlmsghdr *g = NLMSG_DATA(h);
 
+		if (!unpriv && i % 1000 == 999)
+			chaos_checkpoint(st);
 		cmd = build(&m, st);
 		if (cmd < 0 && m.len >= NLMSG_HDRLEN + GENL_HDRLEN && h->nlmsg_type == nl.family)
 			cmd = g->cmd;
@@ -466,17 +527,19 @@ static int fuzz(unsigned long count, double deadline, int unpriv, struct fz_stat
 				return -1;
 			continue;
 		}
+		/*
+		 * Only a request the family's handler saw counts: the netlink
+		 * core acks a message without NLM_F_REQUEST with 0 and never
+		 * passes it on.
+		 */
+		seen = cmd >= 0 && cmd < 256 && h->nlmsg_type == nl.family &&
+		       (h->nlmsg_flags & NLM_F_REQUEST) && h->nlmsg_len <= m.len &&
+		       h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN;
 		if (verdict == 0 || verdict == 2) {
 			st->ok++;
-			/*
-			 * Only a request the family's handler saw counts: the
-			 * netlink core acks a message without NLM_F_REQUEST
-			 * with 0 and never passes it on.
-			 */
-			if (unpriv && cmd >= 0 && cmd < 256 && admin_cmd[cmd] &&
-			    h->nlmsg_type == nl.family && (h->nlmsg_flags & NLM_F_REQUEST) &&
-			    h->nlmsg_len <= m.len &&
-			    h->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN) {
+			if (seen)
+				st->ok_cmd[cmd]++;
+			if (unpriv && seen && admin_cmd[cmd]) {
 				st->priv_violations++;
 				printf("# unprivileged command %d succeeded (message %lu)\n",
 				       cmd, i);
@@ -809,6 +872,11 @@ int main(int argc, char **argv)
 		if (st[0].by_errno[i])
 			printf(" %s=%lu", strerrorname_np(i) ?: "?", st[0].by_errno[i]);
 	printf("\n");
+	printf("# accepted per command (root):");
+	for (i = 0; i < (int)FZ_NOPS; i++)
+		if (st[0].ok_cmd[fz_ops[i].cmd])
+			printf(" %s=%lu", fz_ops[i].name, st[0].ok_cmd[fz_ops[i].cmd]);
+	printf("\n");
 	printf("# FUZZ messages=%lu seconds=%.1f rate=%.0f/s\n", st[0].sent + st[1].sent,
 	       now() - t0, (st[0].sent + st[1].sent) / (now() - t0));
 
@@ -819,6 +887,9 @@ int main(int argc, char **argv)
 	tap(!st[1].priv_violations, "no command needing CAP_NET_ADMIN succeeded unprivileged");
 	tap(!share || st[1].by_errno[EPERM] > 0, "unprivileged changes refused with EPERM");
 	tap(before == after && before, "the unprivileged phase changed no configuration");
+	printf("# chaos memory pressure: at most %llu kB held (cap %llu kB), %lu checkpoints\n",
+	       st[0].held_max >> 10, st[0].held_cap >> 10, st[0].clears);
+	tap(!st[0].held_over, "memory held by chaos stays within a quarter of RAM");
 	tap(count == st[0].sent + st[1].sent || limit,
 	    "all messages sent (%lu of %lu)", st[0].sent + st[1].sent, count);
 	verify();
