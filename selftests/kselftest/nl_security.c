@@ -661,11 +661,11 @@ static long meminfo_kb(const char *key)
 
 /*
  * 10000 add/delete cycles of a policy (and every fifth one of a check).
- * The debug kernel does about 36 cycles a second under TCG, so the
+ * The debug kernel does 16 to 36 cycles a second under TCG, so the
  * cycles stop after DWCP_SEC_SECONDS (default 15: the short run of make
  * check); make fuzz gives them the time to do all 10000.
  */
-TEST_F_TIMEOUT(sec, no_growth_over_10000_cycles, 900)
+TEST_F_TIMEOUT(sec, no_growth_over_10000_cycles, 1800)
 {
 	const char *env = getenv("DWCP_SEC_SECONDS");
 	time_t end = time(NULL) + (env ? atoi(env) : 15);
@@ -691,11 +691,17 @@ TEST_F_TIMEOUT(sec, no_growth_over_10000_cycles, 900)
 	after = meminfo_kb("Slab:");
 	EXPECT_EQ(0, fails);
 	ASSERT_LT(0, before);
-	EXPECT_LE(300, i);
+	EXPECT_LE(100, i);
 	TH_LOG("Slab: %ld kB before, %ld kB after %d policy and %d check cycles",
 	       before, after, i, (i + 4) / 5);
-	/* A leak of one policy per cycle would be megabytes. */
-	EXPECT_GT(before + 1024, after);
+	/*
+	 * A policy is several kB (its pipeline, histograms, sysfs kobject):
+	 * one leaked per cycle would be tens of MB. The margin, 1 MiB and
+	 * 128 bytes a cycle, absorbs KASAN's quarantine of freed objects on
+	 * the debug kernel (seen: 0.6 to 1.4 MB over 10000 cycles); kmemleak
+	 * is what finds small leaks there.
+	 */
+	EXPECT_GT(before + 1024 + i / 8, after);
 }
 
 TEST_HARNESS_MAIN
