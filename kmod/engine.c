@@ -46,11 +46,31 @@ static unsigned long engine_delay(const struct dwcp_net *dn)
 	return max_t(unsigned long, nsecs_to_jiffies(dn->engine.cfg.tick_ns), 1);
 }
 
+/* Completed calls of @p so far, summed over CPUs. */
+static u64 engine_completed(struct dwcp_res_policy *p)
+{
+	unsigned int start;
+	u64 sum = 0, v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct dwcp_res_pcpu_stats *c = per_cpu_ptr(p->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			v = u64_stats_read(&c->completed);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
 /* Read one policy for the tick; @h is scratch for the merged histogram. */
 static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 			  u64 now, struct dwcp_engine_sample *s)
 {
 	struct dwcp_budget_status st;
+	u64 completed;
 	int cpu;
 
 	memset(s, 0, sizeof(*s));
@@ -66,7 +86,16 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 	spin_unlock_bh(&p->lock);
 	s->transport_errors = atomic64_read(&p->transport_errors);
 
-	/* Latency over the tick: lifetime histogram minus the last one's. */
+	/*
+	 * Latency over the tick: lifetime histogram minus the last one's.
+	 * Every completion records one latency, so when the completion count
+	 * has not moved there is nothing new: skip merging the per-CPU
+	 * histograms (1 KiB each) of an idle policy.
+	 */
+	completed = engine_completed(p);
+	if (completed == p->eng_completed)
+		return;
+	p->eng_completed = completed;
 	dwcp_hist_init(h);
 	for_each_possible_cpu(cpu) {
 		spin_lock_bh(&p->lock);
