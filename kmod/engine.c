@@ -125,7 +125,8 @@ static struct dwcp_res_policy *engine_policy(struct dwcp_net *dn, const char *na
  * (a starved workqueue) counts against the check's timeout and fails it as
  * a timeout when it is later than the timeout. An error-rate check with
  * fewer calls in the window than the low-traffic guard passes: too little
- * traffic is no evidence. A check of a policy that does not exist fails.
+ * traffic is no evidence. A user's check of a policy that was deleted
+ * fails (delete the check with it); a built-in one passes.
  */
 static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 {
@@ -144,8 +145,9 @@ static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 
 		ep = p ? &p->eng : NULL;
 		if (!p) {
+			/* A built-in check of a deleted profile policy has nothing to check. */
 			c->value = 0;
-			ok = false;
+			ok = c->builtin;
 			goto report;
 		}
 	}
@@ -298,6 +300,10 @@ int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
 	if (tmpl->min > tmpl->max) {
 		NL_SET_ERR_MSG(extack, "health check min is above its max");
 		return -EINVAL;
+	}
+	if (tmpl->policy[0] && !tmpl->builtin && !engine_policy(dn, tmpl->policy)) {
+		NL_SET_ERR_MSG(extack, "no policy with this name to check");
+		return -ENOENT;
 	}
 	c = kmemdup(tmpl, sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)

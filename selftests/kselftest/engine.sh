@@ -141,6 +141,8 @@ t_health_bad() {
 	run health add bad/name metric calls && rc_is 2 &&
 	run health add x metric calls rise 0 && rc_is 1 &&
 	run health add x metric latency-p95 max soon && rc_is 2 &&
+	run health add x metric calls policy nosuch && rc_is 1 &&
+	err_has "no policy with this name to check" &&
 	run health del transport && rc_is 1 && err_has "cannot be deleted" &&
 	run health set x max 1 && rc_is 1 && err_has "no health check" &&
 	run health show x && rc_is 1 &&
