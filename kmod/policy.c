@@ -94,8 +94,12 @@ bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *e
 		return false;
 	}
 	for (i = 0; i < len; i++) {
-		if (isalnum(name[i]) || name[i] == '_' || name[i] == '-' ||
-		    name[i] == '.')
+		/*
+		 * isascii() first: the kernel's ctype table is Latin-1, where
+		 * isalnum() is true for 0xc0..0xff (found by nl_fuzz).
+		 */
+		if ((isascii(name[i]) && isalnum(name[i])) || name[i] == '_' ||
+		    name[i] == '-' || name[i] == '.')
 			continue;
 		if (check)
 			NL_SET_ERR_MSG(extack,

@@ -611,6 +611,14 @@ TEST_F(sec, names_and_counts_bounded)
 	EXPECT_EQ(-EINVAL, call_policy(&self->n, DWCP_RES_CMD_POLICY_NEW, name, 0));
 	EXPECT_EQ(-EINVAL, call_policy(&self->n, DWCP_RES_CMD_POLICY_NEW, "", 0));
 	EXPECT_EQ(-EINVAL, call_policy(&self->n, DWCP_RES_CMD_POLICY_NEW, "a b", 0));
+	/*
+	 * Regression (found by nl_fuzz): Latin-1 letters passed the kernel's
+	 * isalnum(), so names with bytes 0xc0..0xff were accepted.
+	 */
+	EXPECT_EQ(-EINVAL, call_policy(&self->n, DWCP_RES_CMD_POLICY_NEW, "caf\xe9", 0));
+	EXPECT_EQ(-EINVAL, call_policy(&self->n, DWCP_RES_CMD_POLICY_NEW, "\xc0\xff", 0));
+	EXPECT_EQ(-EINVAL, call_health(&self->n, DWCP_RES_CMD_HEALTH_NEW, "caf\xe9"));
+	EXPECT_EQ(-ENOENT, call_policy(&self->n, DWCP_RES_CMD_POLICY_GET, "caf\xe9", 0));
 
 	/* Policies: up to DWCP_RES_MAX_POLICIES, then refused. */
 	base = count(&self->n, DWCP_RES_CMD_POLICY_GET);
