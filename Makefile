@@ -5,6 +5,7 @@
 #   make                 build dwcp_res.ko for the running kernel, resctl and the preload shim
 #   make install         install both (modules_install + /usr/local/sbin/resctl)
 #   make check           the whole test suite, in VMs (see README.md)
+#   make stress          the long reliability runs, in VMs (Documentation/reliability.rst)
 #   make demo            boot a VM with the module loaded and show it working
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make clean
@@ -37,6 +38,9 @@ install: all
 check:
 	@bash scripts/check.sh
 
+stress:
+	@bash scripts/stress.sh
+
 demo:
 	@bash scripts/demo.sh
 
@@ -50,4 +54,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf build
 
-.PHONY: all module resctl preload install check demo lint bench clean
+.PHONY: all module resctl preload install check stress demo lint bench clean
