@@ -68,7 +68,8 @@ static void result(bool ok, const char *name)
 	if (!ok)
 		fails++;
 	printf("%sok %d %s\n", ok ? "" : "not ", nt, name);
-	printf("# module refcount %d\n", dwcp_module_refcnt());
+	if (dwcp_module_loaded())
+		printf("# module refcount %d\n", dwcp_module_refcnt());
 	fflush(stdout);
 }
 
