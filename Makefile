@@ -6,6 +6,7 @@
 #   make install         install both (modules_install + /usr/local/sbin/resctl)
 #   make check           the whole test suite, in VMs (see README.md)
 #   make fuzz            the long netlink fuzzing run on the debug kernel
+#   make stress          the long reliability runs, in VMs (Documentation/reliability.rst)
 #   make demo            boot a VM with the module loaded and show it working
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make clean
@@ -41,6 +42,9 @@ check:
 fuzz:
 	@bash scripts/fuzz.sh
 
+stress:
+	@bash scripts/stress.sh
+
 demo:
 	@bash scripts/demo.sh
 
@@ -54,4 +58,4 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf build
 
-.PHONY: all module resctl preload install check fuzz demo lint bench clean
+.PHONY: all module resctl preload install check fuzz stress demo lint bench clean

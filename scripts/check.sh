@@ -58,6 +58,8 @@ payload() { # KIND
 	mkdir -p "$p/bin" "$p/tests"
 	cp "$B/$1/dwcp_res.ko" "$p/"
 	[ -e "$B/$1/dwcp_res_kunit.ko" ] && cp "$B/$1/dwcp_res_kunit.ko" "$p/"
+	# peer.c's veth pair: built in on the debug kernel, a module of Debian's.
+	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/drivers/net/veth.ko" "$p/"
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
