@@ -61,6 +61,7 @@ payload() { # KIND
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
+	cp "$DWCP_ROOT/contrib/dwcp_res.conf" "$p/tests/"	# config.sh applies it
 	# iperf3 and the preload shim with their libraries (the guest has no libc).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
 		"$B/preload/libdwcp_res_preload.so"

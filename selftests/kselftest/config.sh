@@ -175,6 +175,20 @@ t_prune_checks() {
 }
 check apply_prune_deletes_user_checks t_prune_checks
 
+# The example make install puts in /etc/dwcp_res.conf (check.sh copies it
+# into the payload): valid, applies, and round-trips.
+t_example() {
+	run apply --check "$D/tests/dwcp_res.conf" && rc_is 0 &&
+	run apply "$D/tests/dwcp_res.conf" && rc_is 0 && out_re '^bulk  *add$' &&
+	run apply "$D/tests/dwcp_res.conf" && rc_is 0 && all_unchanged &&
+	"$R" dump-config >"$T/ex.conf" && run apply "$T/ex.conf" && rc_is 0 && all_unchanged
+}
+if [ -f "$D/tests/dwcp_res.conf" ]; then
+	check example_config_applies t_example
+else
+	skip example_config_applies "no $D/tests/dwcp_res.conf"
+fi
+
 t_old_input() {
 	"$R" -j policy list >"$T/old.json" &&
 	run apply "$T/old.json" && rc_is 0 && all_unchanged && out_lacks "slo "
