@@ -22,8 +22,9 @@ DOCDIR	?= $(DATADIR)/doc/dwcp_res
 MANDIR	?= $(DATADIR)/man
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
-# The module is built out of the source tree, one directory per kernel.
-MODDIR	?= $(CURDIR)/build/module-$(KVER)
+# Everything is built under BUILD; the module one directory per kernel.
+BUILD	?= $(CURDIR)/build
+MODDIR	?= $(BUILD)/module-$(KVER)
 
 all: module resctl preload
 
@@ -31,23 +32,23 @@ module:
 	bash scripts/build-module.sh $(KDIR) $(MODDIR)
 
 resctl:
-	$(MAKE) -C tools/resctl OUT=$(CURDIR)/build/resctl PREFIX=$(PREFIX)
+	$(MAKE) -C tools/resctl OUT=$(BUILD)/resctl PREFIX=$(PREFIX)
 
 preload:
-	$(MAKE) -C tools/preload OUT=$(CURDIR)/build/preload
+	$(MAKE) -C tools/preload OUT=$(BUILD)/preload
 
 # Packagers: DESTDIR=... (no depmod then: run it when the package is installed).
 install: all
 	install -D -m 0644 $(MODDIR)/dwcp_res.ko $(DESTDIR)/lib/modules/$(KVER)/extra/dwcp_res.ko
 	if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
-	install -D -m 0755 build/resctl/resctl $(DESTDIR)$(SBINDIR)/resctl
+	install -D -m 0755 $(BUILD)/resctl/resctl $(DESTDIR)$(SBINDIR)/resctl
 	install -D -m 0644 Documentation/resctl.8 $(DESTDIR)$(MANDIR)/man8/resctl.8
 	install -D -m 0644 tools/resctl/resctl.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/resctl
-	$(MAKE) -C tools/preload OUT=$(CURDIR)/build/preload install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C tools/preload OUT=$(BUILD)/preload install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	for u in dwcp-res.service dwcp-res-metrics.service dwcp-res-metrics.timer; do \
 		sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-			-e 's|@DOCDIR@|$(DOCDIR)|g' contrib/systemd/$$u.in >build/$$u && \
-		install -D -m 0644 build/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+			-e 's|@DOCDIR@|$(DOCDIR)|g' contrib/systemd/$$u.in >$(BUILD)/$$u && \
+		install -D -m 0644 $(BUILD)/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
 	install -D -m 0644 contrib/dwcp_res.conf $(DESTDIR)$(DOCDIR)/dwcp_res.conf.example
 	# The example becomes the config only where there is none: never overwritten.
