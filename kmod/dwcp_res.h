@@ -29,7 +29,19 @@ struct dwcp_res_pcpu_stats {
 	u64_stats_t waited;
 	u64_stats_t results[__DWCP_RES_RESULT_MAX];
 	u64_stats_t rejected[__DWCP_RES_REJECT_MAX];
+	u64_stats_t retries;
 	struct u64_stats_sync syncp;
+};
+
+/*
+ * Memory held by a policy's memory-pressure fault: chunks of pages linked
+ * through page->lru, each chunk's order in page_private(). Under the
+ * namespace's cfg_lock; @bytes is also read locklessly (READ_ONCE).
+ */
+struct dwcp_res_mem_hold {
+	struct list_head chunks;
+	u64 bytes;
+	bool dead;			/* policy unlinked: never hold again */
 };
 
 /*
@@ -57,6 +69,7 @@ struct dwcp_res_policy {
 	struct dwcp_hist __percpu *latency;	/* lifetime latencies */
 	struct dwcp_net *dn;
 	struct kobject *sysfs;		/* initial namespace only; cfg_lock */
+	struct dwcp_res_mem_hold mem;	/* chaos memory pressure; cfg_lock */
 
 	spinlock_t lock;		/* fast path: @waiters and @pipe */
 	struct list_head waiters;	/* struct dwcp_res_waiter, FIFO */
@@ -129,6 +142,11 @@ static inline void dwcp_res_extack(struct netlink_ext_ack *extack,
 
 /* main.c */
 extern bool dwcp_res_chaos_allowed;
+
+/* chaos.c */
+void dwcp_res_chaos_policy_init(struct dwcp_res_policy *p);
+void dwcp_res_chaos_policy_unlink(struct dwcp_res_policy *p);
+u64 dwcp_res_chaos_mem_held(void);
 u64 dwcp_res_features(void);
 
 /* policy.c */
@@ -172,6 +190,19 @@ void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);
+/*
+ * Retries of a failed attempt (the ULP and dwcp_res_call): grant one if
+ * @attempt attempts so far leave one under the policy's retry config, the
+ * backoff fits before @deadline (when the caller may sleep) and the retry
+ * budget allows; counts it. The grant holds budget until
+ * dwcp_res_retry_release(), after the retry's attempt. A caller that may
+ * not sleep gets *@delay 0. dwcp_res_backoff() sleeps until @until
+ * (CLOCK_MONOTONIC ns), 0 or -EINTR on a signal.
+ */
+bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
+			  u64 deadline, bool may_sleep, u64 *delay);
+void dwcp_res_retry_release(struct dwcp_res_policy *p);
+int dwcp_res_backoff(u64 until);
 
 /* sysfs.c */
 int dwcp_res_sysfs_init(void);

@@ -88,7 +88,12 @@ const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {
 	[DWCP_RES_FAULT_A_VALUE_MIN]		= { .type = NLA_U64 },
 	[DWCP_RES_FAULT_A_VALUE_MAX]		= { .type = NLA_U64 },
 	[DWCP_RES_FAULT_A_SEED]		= { .type = NLA_U64 },
-	/* FAULT_A_POLICY and FAULT_A_INJECTIONS only appear in replies. */
+	[DWCP_RES_FAULT_A_PEER]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[DWCP_RES_FAULT_A_PEER_PREFIX]	= NLA_POLICY_MAX(NLA_U8, 128),
+	/*
+	 * FAULT_A_POLICY, _INJECTIONS, _HELD_BYTES and _ACTIVE_NS only appear
+	 * in replies.
+	 */
 };
 
 static struct netlink_range_validation check_ns_range = {
@@ -307,6 +312,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_CHAOS_GET,
 		.doit	= dwcp_res_nl_chaos_get,
+		.dumpit	= dwcp_res_nl_chaos_dump,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
 	},
@@ -334,6 +340,7 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_DEGRADE_GET,
 		.doit	= dwcp_res_nl_degrade_get,
+		.dumpit	= dwcp_res_nl_degrade_dump,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
 	},

@@ -41,6 +41,7 @@ int dwcp_res_nl_breaker_set(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_chaos.c */
 int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_chaos_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int dwcp_res_nl_chaos_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_fault_set(struct sk_buff *skb, struct genl_info *info);
 int dwcp_res_nl_chaos_clear(struct sk_buff *skb, struct genl_info *info);
@@ -59,6 +60,7 @@ int dwcp_res_nl_budget_set(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_degrade.c */
 int dwcp_res_nl_degrade_get(struct sk_buff *skb, struct genl_info *info);
+int dwcp_res_nl_degrade_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int dwcp_res_nl_degrade_set(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _DWCP_RES_NETLINK_H */

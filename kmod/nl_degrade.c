@@ -3,6 +3,7 @@
  * dwcp_res: the DEGRADE_GET and DEGRADE_SET commands of the netlink family.
  */
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "dwcp_res.h"
 #include "netlink.h"
@@ -60,40 +61,69 @@ out:
 	return err;
 }
 
-int dwcp_res_nl_degrade_get(struct sk_buff *skb, struct genl_info *info)
+/* The degradation state as one message (DEGRADE_GET's do and dump). */
+static int degrade_fill(struct sk_buff *msg, struct net *net, u32 portid, u32 seq,
+			int flags)
 {
-	struct dwcp_net *dn = dwcp_net(genl_info_net(info));
 	struct dwcp_res_degrade_info di;
-	struct sk_buff *msg;
 	void *hdr;
 	int i;
 
-	dwcp_res_degrade_get(genl_info_net(info), &di);
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &dwcp_res_genl_family, 0,
-				DWCP_RES_CMD_DEGRADE_GET);
-	if (!hdr ||
-	    nla_put_u32(msg, DWCP_RES_A_LEVEL, di.level) ||
+	dwcp_res_degrade_get(net, &di);
+	hdr = genlmsg_put(msg, portid, seq, &dwcp_res_genl_family, flags,
+			  DWCP_RES_CMD_DEGRADE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, DWCP_RES_A_LEVEL, di.level) ||
 	    nla_put_u8(msg, DWCP_RES_A_DEGRADE_MANUAL, di.manual) ||
 	    nla_put_u64_64bit(msg, DWCP_RES_A_DEGRADE_HOLD_NS, di.hold_left_ns,
 			      DWCP_RES_A_PAD) ||
 	    nla_put_u64_64bit(msg, DWCP_RES_A_DEGRADE_CHANGES, di.changes,
 			      DWCP_RES_A_PAD))
-		goto nla_put_failure;
+		goto cancel;
 	for (i = 0; i < __DWCP_RES_LEVEL_MAX; i++)
 		if (nla_put_u64_64bit(msg, degrade_time_attr[i], di.time_in_ns[i],
 				      DWCP_RES_A_PAD))
-			goto nla_put_failure;
-	if (degrade_trigger_fill(msg, dn))
-		goto nla_put_failure;
+			goto cancel;
+	if (degrade_trigger_fill(msg, dwcp_net(net)))
+		goto cancel;
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-nla_put_failure:
-	nlmsg_free(msg);
+	return 0;
+cancel:
+	genlmsg_cancel(msg, hdr);
 	return -EMSGSIZE;
+}
+
+int dwcp_res_nl_degrade_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = degrade_fill(msg, genl_info_net(info), info->snd_portid,
+			   info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* The namespace has one degradation state: a dump is that one message. */
+int dwcp_res_nl_degrade_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	int err;
+
+	if (cb->args[0])
+		return 0;
+	err = degrade_fill(skb, sock_net(skb->sk), NETLINK_CB(cb->skb).portid,
+			   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+	if (err)
+		return err;
+	cb->args[0] = 1;
+	return skb->len;
 }
 
 /* DWCP_RES_A_TRIGGER: change the automatic control, keeping what is not given. */

@@ -190,6 +190,7 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 			      DWCP_RES_S_PAD) ||
 	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_COUNT, st->latency_count,
 			      DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRIES, st->retries, DWCP_RES_S_PAD) ||
 	    latency_hist_to_attrs(skb, st))
 		goto cancel;
 	nla_nest_end(skb, nest);

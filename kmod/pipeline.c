@@ -94,14 +94,34 @@ static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 }
 
 /*
+ * A CPU spike: busy-loop for @ns (at most DWCP_RES_CPU_SPIKE_MAX_NS) in the
+ * caller's context. Only called without any spinlock held, from a task that
+ * may be preempted (might_sleep() checks it on debug kernels); it offers to
+ * reschedule on every turn, and a fatal signal ends it early.
+ */
+static void cpu_spike(u64 ns)
+{
+	u64 end;
+
+	might_sleep();
+	end = ktime_get_ns() + min_t(u64, ns, DWCP_RES_CPU_SPIKE_MAX_NS);
+	while (ktime_get_ns() < end && !fatal_signal_pending(current)) {
+		cond_resched();
+		cpu_relax();
+	}
+}
+
+/*
  * Carry out the chaos fault the dice picked for an admitted call. Latency
- * delays the call (only for callers that may sleep) and lets it run; an
- * error or a timeout fails it as the dependency would have, so breaker and
- * budget see it. A timeout hangs for its value first, when the caller may
- * sleep, never past the caller's deadline.
+ * delays the call (only for callers that may sleep) and lets it run; so
+ * does a CPU spike (for callers in task context: DWCP_PIPE_MAY_WAIT or
+ * DWCP_RES_ADMIT_TASK). An error, a timeout or a partition fails the call
+ * as the dependency would have, so breaker and budget see it. A timeout
+ * hangs for its value first, when the caller may sleep, never past the
+ * caller's deadline.
  */
 static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
-		       u32 pflags)
+		       u32 pflags, unsigned int flags)
 {
 	u64 until = ktime_get_ns() + call->t.fault_value;
 	struct dwcp_res_ev ev;
@@ -118,11 +138,18 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 			return -EINTR;
 		}
 		return 0;
+	case DWCP_RES_FAULT_CPU_SPIKE:
+		if ((pflags & DWCP_PIPE_MAY_WAIT) || (flags & DWCP_RES_ADMIT_TASK))
+			cpu_spike(call->t.fault_value);
+		return 0;
 	case DWCP_RES_FAULT_TIMEOUT:
 		if (pflags & DWCP_PIPE_MAY_WAIT)
 			sleep_until(until, NULL);
 		err = -ETIMEDOUT;
 		timed_out = true;
+		break;
+	case DWCP_RES_FAULT_PARTITION:
+		err = -DWCP_RES_PARTITION_ERRNO;
 		break;
 	default: /* DWCP_RES_FAULT_ERROR */
 		err = -(int)clamp_t(u64, call->t.fault_value, 1, MAX_ERRNO);
@@ -136,8 +163,9 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 	return err;
 }
 
-int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
-		   u32 len, long timeo, unsigned int flags)
+int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+			u32 len, long timeo, unsigned int flags,
+			const struct dwcp_chaos_peer *peer)
 {
 	struct dwcp_res_waiter w = { .task = current };
 	struct dwcp_net *dn = p->dn;
@@ -158,15 +186,15 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 	call->policy = p;
 
 	dwcp_res_ev_lock(p, &ev);
-	v = dwcp_pipe_admit(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
-			    pflags, deadline);
+	v = dwcp_pipe_admit_peer(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
+				 pflags, deadline, peer);
 	for (;;) {
 		switch (v) {
 		case DWCP_PIPE_ADMIT:
 			STAT_INC(p, admitted);
 			dwcp_res_ev_unlock(p, &ev);
 			if (unlikely(call->t.fault != DWCP_PIPE_FAULT_NONE))
-				return admit_fault(p, call, pflags);
+				return admit_fault(p, call, pflags, flags);
 			return 0;
 		case DWCP_PIPE_REJECT:
 			err = admit_rejected(p, call, &ev);
@@ -206,7 +234,45 @@ int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		}
 	}
 }
+EXPORT_SYMBOL_GPL(dwcp_res_admit_peer);
+
+int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+		   u32 len, long timeo, unsigned int flags)
+{
+	return dwcp_res_admit_peer(p, call, len, timeo, flags, NULL);
+}
 EXPORT_SYMBOL_GPL(dwcp_res_admit);
+
+bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
+			  u64 deadline, bool may_sleep, u64 *delay)
+{
+	bool ok;
+
+	spin_lock_bh(&p->lock);
+	/* A caller that may not sleep retries at once: no backoff to cross. */
+	ok = dwcp_retry_next_delay(&p->pipe.retry, attempt, now,
+				   may_sleep ? deadline : U64_MAX,
+				   get_random_u32(), delay) &&
+	     dwcp_retry_budget_acquire(&p->pipe.retry_budget, p->pipe.inflight);
+	if (ok)
+		STAT_INC(p, retries);
+	spin_unlock_bh(&p->lock);
+	if (!may_sleep)
+		*delay = 0;
+	return ok;
+}
+
+void dwcp_res_retry_release(struct dwcp_res_policy *p)
+{
+	spin_lock_bh(&p->lock);
+	dwcp_retry_budget_release(&p->pipe.retry_budget);
+	spin_unlock_bh(&p->lock);
+}
+
+int dwcp_res_backoff(u64 until)
+{
+	return sleep_until(until, NULL);
+}
 
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 {
@@ -237,12 +303,6 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 	dwcp_res_ev_unlock(p, &ev);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
-
-/* Sleep until @until unless a signal comes first: 0 or -EINTR. */
-static int backoff_sleep(u64 until)
-{
-	return sleep_until(until, NULL);
-}
 
 int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns),
 		  void *arg, long timeo)
@@ -283,31 +343,23 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 			dwcp_res_complete(&call, result, false);
 		}
 
-		spin_lock_bh(&p->lock);
 		if (budget)
-			dwcp_retry_budget_release(&p->pipe.retry_budget);
+			dwcp_res_retry_release(p);
 		budget = false;
 		again = err && retryable &&
-			dwcp_retry_next_delay(&p->pipe.retry, attempt + 1, now,
-					      deadline, get_random_u32(), &delay) &&
-			dwcp_retry_budget_acquire(&p->pipe.retry_budget,
-						  p->pipe.inflight);
-		spin_unlock_bh(&p->lock);
+			dwcp_res_retry_grant(p, attempt + 1, now, deadline, true, &delay);
 		if (!again)
 			break;
 		/* The retry holds its budget through the backoff (Envoy #30205). */
 		budget = true;
 		attempt++;
-		if (backoff_sleep(now + delay)) {
+		if (dwcp_res_backoff(now + delay)) {
 			err = -EINTR;
 			break;
 		}
 	}
-	if (budget) {
-		spin_lock_bh(&p->lock);
-		dwcp_retry_budget_release(&p->pipe.retry_budget);
-		spin_unlock_bh(&p->lock);
-	}
+	if (budget)
+		dwcp_res_retry_release(p);
 	return err;
 }
 EXPORT_SYMBOL_GPL(dwcp_res_call);

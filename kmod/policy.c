@@ -154,6 +154,7 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 	refcount_set(&p->ref, 1);
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->waiters);
+	dwcp_res_chaos_policy_init(p);
 	p->dn = dn;
 	p->ev_reject_next = jiffies;
 	RCU_INIT_POINTER(p->cfg, c);
@@ -302,6 +303,7 @@ EXPORT_SYMBOL_GPL(dwcp_res_policy_set);
 
 static void policy_unlink_locked(struct dwcp_net *dn, struct dwcp_res_policy *p)
 {
+	dwcp_res_chaos_policy_unlink(p);
 	dwcp_res_sysfs_policy_del(p);
 	list_del_rcu(&p->node);
 	dn->npolicies--;
@@ -404,6 +406,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			c.admitted = u64_stats_read(&s->admitted);
 			c.completed = u64_stats_read(&s->completed);
 			c.waited = u64_stats_read(&s->waited);
+			c.retries = u64_stats_read(&s->retries);
 			for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 				c.results[i] = u64_stats_read(&s->results[i]);
 			for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
@@ -413,6 +416,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		st->admitted += c.admitted;
 		st->completed += c.completed;
 		st->waited += c.waited;
+		st->retries += c.retries;
 		for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 			st->results[i] += c.results[i];
 		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)

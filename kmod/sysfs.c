@@ -6,6 +6,7 @@
  *	/sys/kernel/dwcp_res/{version,chaos_allowed,chaos_enabled,level}
  *	/sys/kernel/dwcp_res/{healthy,unhealthy_checks}
  *	/sys/kernel/dwcp_res/{budget_remaining_ppm,budget_alerts}	(system budget)
+ *	/sys/kernel/dwcp_res/chaos_mem_held_bytes (module-wide)
  *	/sys/kernel/dwcp_res/policies/<name>/{breaker,priority,admitted,...}
  *
  * Each policy directory is a small kobject that holds a reference on its
@@ -52,6 +53,12 @@ static ssize_t chaos_allowed_show(struct kobject *k, struct kobj_attribute *a, c
 static ssize_t chaos_enabled_show(struct kobject *k, struct kobj_attribute *a, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", READ_ONCE(dwcp_net(&init_net)->chaos_enabled));
+}
+
+static ssize_t chaos_mem_held_bytes_show(struct kobject *k, struct kobj_attribute *a,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", dwcp_res_chaos_mem_held());
 }
 
 static ssize_t level_show(struct kobject *k, struct kobj_attribute *a, char *buf)
@@ -127,12 +134,13 @@ static struct kobj_attribute top_attrs[] = {
 	__ATTR_RO(unhealthy_checks),
 	__ATTR_RO(budget_remaining_ppm),
 	__ATTR_RO(budget_alerts),
+	__ATTR_RO(chaos_mem_held_bytes),
 };
 
 static struct attribute *top_attr_ptrs[] = {
 	&top_attrs[0].attr, &top_attrs[1].attr, &top_attrs[2].attr, &top_attrs[3].attr,
 	&top_attrs[4].attr, &top_attrs[5].attr, &top_attrs[6].attr, &top_attrs[7].attr,
-	NULL,
+	&top_attrs[8].attr, NULL,
 };
 
 static const struct attribute_group top_group = {

@@ -34,6 +34,8 @@
 #include <linux/sockptr.h>
 #include <linux/uaccess.h>
 #include <net/inet_connection_sock.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -44,6 +46,7 @@ enum { DWCP_ULP_V4, DWCP_ULP_V6, DWCP_ULP_NUM_IP };
 enum { DWCP_ULP_SEND, DWCP_ULP_RECV, DWCP_ULP_NUM_DIR };
 
 struct dwcp_ulp_dir_stats {
+	atomic64_t retries;
 	atomic64_t admitted;
 	atomic64_t bytes;
 	atomic64_t interrupted;
@@ -60,6 +63,7 @@ struct dwcp_ulp_ctx {
 	struct proto *sk_proto;		/* the base: what we wrap */
 	struct dwcp_res_policy __rcu *cls[DWCP_ULP_NUM_DIR];
 	struct dwcp_ulp_dir_stats st[DWCP_ULP_NUM_DIR];
+	struct dwcp_chaos_peer peer;	/* remote address, for chaos scopes */
 	struct rcu_head rcu;
 };
 
@@ -126,7 +130,8 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 	p = class_get(ctx, dir);
 	if (!p)
 		return 0;
-	err = dwcp_res_admit(p, call, min_t(size_t, len, U32_MAX), timeo, 0);
+	err = dwcp_res_admit_peer(p, call, min_t(size_t, len, U32_MAX), timeo,
+				  DWCP_RES_ADMIT_TASK, &ctx->peer);
 	if (!err) {
 		atomic64_inc(&st->admitted);
 		*pp = p;
@@ -134,7 +139,8 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 	}
 	dwcp_res_policy_put(p);
 	if (call->t.fault == DWCP_RES_FAULT_ERROR ||
-	    call->t.fault == DWCP_RES_FAULT_TIMEOUT) {
+	    call->t.fault == DWCP_RES_FAULT_TIMEOUT ||
+	    call->t.fault == DWCP_RES_FAULT_PARTITION) {
 		atomic64_inc(&st->rejected[DWCP_RES_REJECT_CHAOS]);
 	} else if (call->t.reason != DWCP_RES_REJECT_NONE &&
 		   call->t.reason < __DWCP_RES_REJECT_MAX) {
@@ -169,22 +175,127 @@ static void ulp_complete(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call
 	dwcp_res_policy_put(p);
 }
 
+/*
+ * Data-path retries (Documentation/ulp.rst, "Retries"). A failed attempt
+ * is tried again only when it moved nothing (@moved false: the base proto
+ * returned an error and left the message's iterator where it was, or the
+ * pipeline's chaos failed it before the base proto ran), only for the
+ * transient errors below, within the call's one deadline (the socket
+ * timeout, from the first attempt's admission), drawing on the policy's
+ * retry budget, after the policy's full-jitter backoff - slept,
+ * interruptibly, by a blocking socket; a non-blocking socket retries at
+ * once or not at all. Rejections by the pipeline are never retried.
+ */
+struct ulp_retry {
+	u64 deadline;		/* 0 until the first failure */
+	u32 attempt;		/* attempts so far */
+	bool budget;		/* holds a grant of the retry budget */
+	struct dwcp_res_policy *p;	/* the grant's policy (a reference) */
+};
+
+/*
+ * Is @err, as the attempt of @call ended, a transient error? @chaos: the
+ * error came from an injected fault (the pipeline failed the admitted call
+ * before the base proto ran).
+ */
+static bool ulp_transient(int err, const struct dwcp_res_call *call, bool chaos)
+{
+	if (chaos && call->t.fault == DWCP_RES_FAULT_TIMEOUT)
+		return true;
+	if (chaos && call->t.fault != DWCP_RES_FAULT_ERROR)
+		return false;	/* a partition lasts: no retry into it */
+	return err == -ENOBUFS || err == -ENOMEM;
+}
+
+/* The attempt is over: let go of its budget grant. */
+static void ulp_retry_end(struct ulp_retry *r)
+{
+	if (r->budget)
+		dwcp_res_retry_release(r->p);
+	r->budget = false;
+	dwcp_res_policy_put(r->p);
+	r->p = NULL;
+}
+
+/*
+ * After a failed attempt of direction @dir (error @err, @call as admitted,
+ * @chaos as for ulp_transient): true to try again (the backoff is slept),
+ * false to return @err. *@err becomes -ERESTARTSYS/-EINTR when a signal
+ * ends the backoff.
+ */
+static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
+		      const struct dwcp_res_call *call, int *err, bool chaos,
+		      bool moved, long *timeop)
+{
+	long timeo = *timeop;
+	u64 now, delay;
+
+	ulp_retry_end(r);
+	if (moved || !ulp_transient(*err, call, chaos))
+		return false;
+	r->p = class_get(ctx, dir);
+	if (!r->p)
+		return false;
+	now = ktime_get_ns();
+	if (!r->deadline) {
+		r->deadline = U64_MAX;
+		if (timeo > 0 && timeo != MAX_SCHEDULE_TIMEOUT)
+			r->deadline = min_t(u64, now, call->t.start) + jiffies_to_nsecs(timeo);
+	}
+	if (!dwcp_res_retry_grant(r->p, ++r->attempt, now, r->deadline, timeo > 0,
+				  &delay)) {
+		dwcp_res_policy_put(r->p);
+		r->p = NULL;
+		return false;
+	}
+	r->budget = true;
+	atomic64_inc(&ctx->st[dir].retries);
+	if (delay && dwcp_res_backoff(now + delay)) {
+		ulp_retry_end(r);
+		*err = sock_intr_errno(timeo);
+		return false;
+	}
+	/* The retry's waits in the pipeline get what is left of the deadline. */
+	if (r->deadline != U64_MAX) {
+		now = ktime_get_ns();
+		*timeop = now < r->deadline ?
+			  max_t(long, 1, nsecs_to_jiffies(r->deadline - now)) : 1;
+	}
+	return true;
+}
+
 static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 {
 	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
 	struct proto *base = READ_ONCE(ctx->sk_proto);
+	struct ulp_retry r = {};
 	struct dwcp_res_policy *p;
 	struct dwcp_res_call call;
+	size_t left;
+	long timeo;
 	int ret;
 
 	if (sk->sk_state == TCP_LISTEN)
 		return base->sendmsg(sk, msg, size);
-	ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size,
-			sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT));
-	if (ret)
-		return ret;
-	ret = base->sendmsg(sk, msg, size);
-	ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	left = msg_data_left(msg);
+	for (;;) {
+		ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size, timeo);
+		if (!ret) {
+			ret = base->sendmsg(sk, msg, size);
+			ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+			if (likely(ret >= 0) || !p)
+				break;
+		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
+			break;		/* rejected, or a signal: never retried */
+		}
+		if ((msg->msg_flags & MSG_ZEROCOPY) ||
+		    !ulp_retry(ctx, DWCP_ULP_SEND, &r, &call, &ret, !p,
+			       msg_data_left(msg) != left, &timeo))
+			break;
+	}
+	if (unlikely(r.p))
+		ulp_retry_end(&r);
 	return ret;
 }
 
@@ -213,20 +324,35 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 {
 	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
 	struct proto *base = READ_ONCE(ctx->sk_proto);
+	struct ulp_retry r = {};
 	struct dwcp_res_policy *p;
 	struct dwcp_res_call call;
+	size_t left;
+	long timeo;
 	int ret;
 
 	/* The error queue carries no data of the peer's. */
 	if (sk->sk_state == TCP_LISTEN || (flags & MSG_ERRQUEUE))
 		return base->recvmsg(sk, msg, len, flags, addr_len);
-	/* Byte rates apply to sends only: a receive's size is not known yet. */
-	ret = ulp_admit(ctx, DWCP_ULP_RECV, &call, &p, 0,
-			sock_rcvtimeo(sk, flags & MSG_DONTWAIT));
-	if (ret)
-		return ret;
-	ret = base->recvmsg(sk, msg, len, flags, addr_len);
-	ulp_complete(ctx, DWCP_ULP_RECV, &call, p, ret);
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	left = msg_data_left(msg);
+	for (;;) {
+		/* Byte rates apply to sends only: a receive's size is not known yet. */
+		ret = ulp_admit(ctx, DWCP_ULP_RECV, &call, &p, 0, timeo);
+		if (!ret) {
+			ret = base->recvmsg(sk, msg, len, flags, addr_len);
+			ulp_complete(ctx, DWCP_ULP_RECV, &call, p, ret);
+			if (likely(ret >= 0) || !p)
+				break;
+		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
+			break;		/* rejected, or a signal: never retried */
+		}
+		if (!ulp_retry(ctx, DWCP_ULP_RECV, &r, &call, &ret, !p,
+			       msg_data_left(msg) != left, &timeo))
+			break;
+	}
+	if (unlikely(r.p))
+		ulp_retry_end(&r);
 	return ret;
 }
 
@@ -344,6 +470,8 @@ static int get_stats(struct dwcp_ulp_ctx *ctx, char __user *optval,
 	len = min_t(int, len, sizeof(st));
 	get_dir_stats(&ctx->st[DWCP_ULP_SEND], &st.send);
 	get_dir_stats(&ctx->st[DWCP_ULP_RECV], &st.recv);
+	st.send_retries = atomic64_read(&ctx->st[DWCP_ULP_SEND].retries);
+	st.recv_retries = atomic64_read(&ctx->st[DWCP_ULP_RECV].retries);
 	if (put_user(len, optlen) || copy_to_user(optval, &st, len))
 		return -EFAULT;
 	return 0;
@@ -434,6 +562,51 @@ static void ulp_build_proto(struct sock *sk)
 	mutex_unlock(&dwcp_prot_mutex);
 }
 
+/* A remote address as a chaos peer; IPv4-mapped IPv6 counts as IPv4. */
+static void peer_v4(struct dwcp_chaos_peer *peer, __be32 addr)
+{
+	memset(peer, 0, sizeof(*peer));
+	peer->family = 4;
+	peer->prefix = 32;
+	memcpy(peer->addr, &addr, 4);
+}
+
+static void peer_v6(struct dwcp_chaos_peer *peer, const struct in6_addr *addr)
+{
+	if (ipv6_addr_v4mapped(addr)) {
+		peer_v4(peer, addr->s6_addr32[3]);
+		return;
+	}
+	peer->family = 6;
+	peer->prefix = 128;
+	memcpy(peer->addr, addr, 16);
+}
+
+static void peer_of_sock(struct dwcp_chaos_peer *peer, const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		peer_v6(peer, &sk->sk_v6_daddr);
+		return;
+	}
+#endif
+	peer_v4(peer, sk->sk_daddr);
+}
+
+/* A child's peer, from its request (its own daddr is not set yet). */
+static void peer_of_req(struct dwcp_chaos_peer *peer, const struct request_sock *req)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6) {
+		peer_v6(peer, &ireq->ir_v6_rmt_addr);
+		return;
+	}
+#endif
+	peer_v4(peer, ireq->ir_rmt_addr);
+}
+
 static struct dwcp_ulp_ctx *ctx_alloc(gfp_t gfp)
 {
 	return kzalloc(sizeof(struct dwcp_ulp_ctx), gfp);
@@ -468,6 +641,9 @@ static int dwcp_ulp_init(struct sock *sk)
 			 dwcp_res_policy_get(net, DWCP_RES_CLASS_SEND));
 	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_RECV],
 			 dwcp_res_policy_get(net, DWCP_RES_CLASS_RECEIVE));
+	/* A listener's own peer is unspecified; its children get theirs. */
+	if (sk->sk_state == TCP_ESTABLISHED)
+		peer_of_sock(&ctx->peer, sk);
 
 	ulp_build_proto(sk);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -544,6 +720,7 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		goto plain;
 	}
 	ctx->sk_proto = READ_ONCE(lctx->sk_proto);
+	peer_of_req(&ctx->peer, req);
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
 		/* The listener's references are put after a grace period. */
 		p = rcu_dereference(lctx->cls[d]);

@@ -5,7 +5,7 @@
 # only when it is absent.
 #
 # Instruction count per admit+complete, two independent methods:
-#   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit
+#   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit_peer
 #                    --toggle-collect=dwcp_pipe_complete: only instructions
 #                    executed inside those two calls (callees included) are
 #                    counted; total Ir / N.
@@ -55,7 +55,7 @@ cg() {	# cg <outfile> <ops> [valgrind args...]: prints the run's total Ir
 	awk '/^(summary|totals):/ { print $2; exit }' "$f"
 }
 
-toggle=(--toggle-collect=dwcp_pipe_admit --toggle-collect=dwcp_pipe_complete)
+toggle=(--toggle-collect=dwcp_pipe_admit_peer --toggle-collect=dwcp_pipe_complete)
 ir_calls=$(cg "$out/cg.toggle" "$irops" "${toggle[@]}")
 ir_whole=$(cg "$out/cg.whole" "$irops")
 ir_zero=$(cg "$out/cg.zero" 0)
@@ -98,6 +98,14 @@ END {
 # (selftests/kselftest/ulp_bench.c says what each figure means). BENCH_VM=0
 # skips it. The guest is TCG-emulated: compare the ratios, not the MB/s,
 # with anything measured elsewhere.
+#
+# The guest reads its clock from the TSC (clocksource=tsc tsc=reliable), as
+# DWCP hosts and KVM guests do. Left alone, a TCG guest distrusts the TSC
+# and falls back to the HPET, whose every read is an emulated MMIO access
+# costing microseconds: the pipeline's two clock reads per call (admit and
+# completion times, for latency and rates) then weigh more than the whole
+# TCP send path of a 100-byte write, which says nothing about a real host.
+# Both sides of every ratio run in that same guest with the same clock.
 [ "${BENCH_VM:-1}" = 0 ] && exit 0
 kver=$(stock_kver)
 stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
@@ -116,6 +124,7 @@ cp "$vm/resctl/resctl.static" "$vm/payload/bin/resctl"
 cp "$vm/ksft/ulp_bench" "$vm/payload/tests/"
 echo "ulp_bench /dwcp/tests/ulp_bench" >"$vm/jobs"
 bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name bench-stock \
+	--append "clocksource=tsc tsc=reliable" \
 	--kernel "$stock/boot/vmlinuz-$kver" --payload "$vm/payload" --jobs "$vm/jobs" \
 	--out "$vm" --timeout "${BENCH_VM_TIMEOUT:-300}"
 grep -E '^(BENCH|# round)' "$vm/bench-stock.results" | tr -d '\r' | tee -a "$out/bench.txt" |

@@ -41,6 +41,30 @@ run resctl chaos show
 run resctl chaos clear
 run resctl chaos disable
 
+say "two peers: chaos opens the breaker toward one, the other is unaffected"
+# One class per peer, so one breaker per peer. The fault is scoped to the
+# peer 127.0.0.2; dwcp_drive sends 10 non-blocking messages over a pair
+# connected through the address given (both are loopback addresses).
+run resctl policy add peer-a base sync failures 3 open 1s probes 1
+run resctl policy add peer-b base sync failures 3 open 1s probes 1
+run "$D/bin/dwcp_drive" -a 127.0.0.2 -c peer-a -n 10
+run "$D/bin/dwcp_drive" -a 127.0.0.1 -c peer-b -n 10
+run resctl chaos enable
+run resctl chaos inject peer-a partition value 30s peer 127.0.0.2
+run "$D/bin/dwcp_drive" -a 127.0.0.2 -c peer-a -n 10
+run "$D/bin/dwcp_drive" -a 127.0.0.1 -c peer-b -n 10
+run resctl chaos show
+run resctl breaker show peer-a
+run resctl breaker show peer-b
+echo; echo "# clear chaos; after the breaker's open time (1s) a probe closes it"
+run resctl chaos clear
+run sleep 2
+run "$D/bin/dwcp_drive" -a 127.0.0.2 -c peer-a -n 10
+run resctl breaker show peer-a
+run resctl chaos disable
+run resctl policy del peer-a
+run resctl policy del peer-b
+
 say "sysfs, one value per file"
 run ls /sys/kernel/dwcp_res /sys/kernel/dwcp_res/policies/send
 run cat /sys/kernel/dwcp_res/level /sys/kernel/dwcp_res/policies/send/rate

@@ -12,12 +12,16 @@ log "building dwcp_res.ko for $kver and a static resctl"
 bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$B/stock" >"$B/demo-build.log" 2>&1 ||
 	{ cat "$B/demo-build.log"; die "module build failed"; }
 make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" static
+# dwcp_drive (a kselftest helper) plays the two peers of the demo.
+make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" \
+	KSFT_DIR="$(linux_source_tree)/tools/testing/selftests" "$B/kselftest/dwcp_drive"
 
 p=$B/payload-demo
 rm -rf "$p"
 mkdir -p "$p/bin"
 cp "$B/stock/dwcp_res.ko" "$p/"
 cp "$B/resctl/resctl.static" "$p/bin/resctl"
+cp "$B/kselftest/dwcp_drive" "$p/bin/"
 cp "$DWCP_ROOT/scripts/demo-guest.sh" "$p/demo.sh"
 jobs=$(mktemp)
 trap 'rm -f "$jobs"' EXIT

@@ -47,8 +47,23 @@ struct dwcp_res_call {
 struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name);
 void dwcp_res_policy_put(struct dwcp_res_policy *p);
 
+/* dwcp_res_admit() @flags */
+#define DWCP_RES_ADMIT_TASK	0x1	/* task context, no spinlock held, may be
+					 * preempted: a chaos CPU spike may
+					 * busy-loop here even with @timeo 0
+					 */
+
 int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		   u32 len, long timeo, unsigned int flags);
+/*
+ * The same for a call to @peer (see struct dwcp_chaos_peer): chaos faults
+ * scoped to a peer apply only to calls whose peer matches. dwcp_res_admit()
+ * passes no peer, so in-kernel callers see only unscoped faults unless they
+ * name their peer here. The ULP names the socket's remote address.
+ */
+int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+			u32 len, long timeo, unsigned int flags,
+			const struct dwcp_chaos_peer *peer);
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out);
 
 /*
@@ -132,6 +147,7 @@ struct dwcp_res_policy_stats {
 	u64 waited;
 	u64 results[__DWCP_RES_RESULT_MAX];
 	u64 rejected[__DWCP_RES_REJECT_MAX];
+	u64 retries;		/* retries started */
 	u32 inflight;
 	u32 bulkhead_active;
 	u32 bulkhead_queued;

@@ -30,6 +30,9 @@ void dwcp_chaos_config_default(struct dwcp_chaos_config *cfg, u32 kind)
 		cfg->value_max = 5ULL * NSEC_PER_SEC;
 		break;
 	case DWCP_RES_FAULT_PARTITION:
+		/* One partition of 1 s, from the next matching call. */
+		cfg->probability_ppm = DWCP_CHAOS_PPM;
+		cfg->times = 1;
 		cfg->value_min = 1ULL * NSEC_PER_SEC;
 		cfg->value_max = 1ULL * NSEC_PER_SEC;
 		break;
@@ -38,6 +41,8 @@ void dwcp_chaos_config_default(struct dwcp_chaos_config *cfg, u32 kind)
 		cfg->value_max = 10ULL * NSEC_PER_MSEC;
 		break;
 	default:
+		/* Memory pressure: held while armed and chaos is enabled. */
+		cfg->probability_ppm = DWCP_CHAOS_PPM;
 		cfg->value_min = 1ULL << 20;
 		cfg->value_max = 1ULL << 20;
 		break;
@@ -66,6 +71,19 @@ int dwcp_chaos_config_check(const struct dwcp_chaos_config *cfg,
 	if (cfg->kind == DWCP_RES_FAULT_ERROR &&
 	    (cfg->value_min < 1 || cfg->value_max > DWCP_CHAOS_MAX_ERRNO)) {
 		*why = "error fault values are errnos between 1 and 4095";
+		return -ERANGE;
+	}
+	if (cfg->kind == DWCP_RES_FAULT_CPU_SPIKE &&
+	    cfg->value_max > DWCP_RES_CPU_SPIKE_MAX_NS) {
+		*why = "a CPU spike lasts at most 100 ms (DWCP_RES_CPU_SPIKE_MAX_NS)";
+		return -ERANGE;
+	}
+	if (cfg->peer.family && cfg->peer.family != 4 && cfg->peer.family != 6) {
+		*why = "peer family must be IPv4 or IPv6";
+		return -EINVAL;
+	}
+	if (cfg->peer.family && cfg->peer.prefix > (cfg->peer.family == 6 ? 128 : 32)) {
+		*why = "peer prefix is longer than the address (32 or 128 bits)";
 		return -ERANGE;
 	}
 	return 0;

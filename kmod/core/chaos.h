@@ -39,6 +39,39 @@
 #define DWCP_CHAOS_PPM		1000000U
 #define DWCP_CHAOS_MAX_ERRNO	4095
 
+/*
+ * A peer address, or a fault's scope: family 0 (unscoped: every call),
+ * 4 or 6; @addr in network order (the first 4 bytes for IPv4); @prefix the
+ * leading bits that must match (0..32 or 0..128). An IPv4-mapped IPv6 peer
+ * (::ffff:a.b.c.d) is an IPv4 peer.
+ */
+struct dwcp_chaos_peer {
+	u8 family;
+	u8 prefix;
+	u8 addr[16];
+};
+
+/*
+ * Does @peer fall in @scope? An unscoped fault matches everything; a scoped
+ * one never matches a call without a peer (NULL: in-kernel callers).
+ */
+static inline bool dwcp_chaos_peer_match(const struct dwcp_chaos_peer *scope,
+					 const struct dwcp_chaos_peer *peer)
+{
+	unsigned int bytes, bits;
+
+	if (!scope->family)
+		return true;
+	if (!peer || peer->family != scope->family)
+		return false;
+	bytes = scope->prefix / 8;
+	bits = scope->prefix % 8;
+	if (memcmp(scope->addr, peer->addr, bytes))
+		return false;
+	return !bits || !((scope->addr[bytes] ^ peer->addr[bytes]) &
+			  (u8)(0xff << (8 - bits)));
+}
+
 struct dwcp_chaos_config {
 	u32 kind;		/* enum dwcp_res_fault_kind */
 	u32 probability_ppm;	/* 0..10^6 */
@@ -47,6 +80,7 @@ struct dwcp_chaos_config {
 	u64 value_min;		/* value range, inclusive */
 	u64 value_max;
 	u64 seed;		/* PRNG seed */
+	struct dwcp_chaos_peer peer;	/* scope; family 0: every call */
 };
 
 struct dwcp_chaos {

@@ -5,11 +5,12 @@
 #include "pipeline.h"
 #include "degrade.h"
 
-/* Fault kinds rolled per call, in the order they are tried. */
-static const u32 pipe_faults[DWCP_PIPE_NR_FAULTS] = {
+/* Fault kinds rolled per call after the partition check, in order. */
+static const u8 pipe_roll[] = {
 	DWCP_RES_FAULT_ERROR,
 	DWCP_RES_FAULT_TIMEOUT,
 	DWCP_RES_FAULT_LATENCY,
+	DWCP_RES_FAULT_CPU_SPIKE,
 };
 
 struct profile_row {
@@ -174,7 +175,7 @@ int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
 	for (i = 0; i < DWCP_PIPE_NR_FAULTS; i++) {
 		struct dwcp_chaos_config cc;
 
-		dwcp_chaos_config_default(&cc, pipe_faults[i]);
+		dwcp_chaos_config_default(&cc, i);
 		cc.probability_ppm = 0;
 		dwcp_chaos_init(&p->chaos[i], &cc);
 		dwcp_chaos_enable(&p->chaos[i], true);
@@ -228,19 +229,65 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 int dwcp_pipe_set_fault(struct dwcp_pipe *p,
 			const struct dwcp_chaos_config *cfg, const char **why)
 {
-	int err, i;
+	int err;
 
 	err = dwcp_chaos_config_check(cfg, why);
 	if (err)
 		return err;
+	dwcp_chaos_reconfigure(&p->chaos[cfg->kind], cfg);
+	if (cfg->kind == DWCP_RES_FAULT_PARTITION)
+		p->partition_until = 0;
+	return 0;
+}
+
+void dwcp_pipe_clear_faults(struct dwcp_pipe *p)
+{
+	int i;
+
 	for (i = 0; i < DWCP_PIPE_NR_FAULTS; i++) {
-		if (pipe_faults[i] == cfg->kind) {
-			dwcp_chaos_reconfigure(&p->chaos[i], cfg);
-			return 0;
+		struct dwcp_chaos_config cc = p->chaos[i].cfg;
+
+		cc.probability_ppm = 0;
+		dwcp_chaos_reconfigure(&p->chaos[i], &cc);
+	}
+	p->partition_until = 0;
+}
+
+/*
+ * Stage 5 proper, only with DWCP_PIPE_CHAOS. A fault scoped to a peer is
+ * skipped (not even counted as a check) for calls to other peers.
+ */
+static void pipe_roll_faults(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
+			     u64 now)
+{
+	struct dwcp_chaos *c = &p->chaos[DWCP_RES_FAULT_PARTITION];
+	size_t i;
+	u64 v;
+
+	if (c->cfg.probability_ppm && dwcp_chaos_peer_match(&c->cfg.peer, t->peer)) {
+		if (now < p->partition_until) {
+			t->fault = DWCP_RES_FAULT_PARTITION;
+			t->fault_value = p->partition_until - now;
+			return;
+		}
+		if (dwcp_chaos_should_fail(c, &v)) {
+			/* A zero-length partition still fails this call. */
+			p->partition_until = now + max_t(u64, v, 1);
+			t->fault = DWCP_RES_FAULT_PARTITION;
+			t->fault_value = p->partition_until - now;
+			return;
 		}
 	}
-	*why = "this fault kind is not a per-call fault";
-	return -EOPNOTSUPP;
+	for (i = 0; i < ARRAY_SIZE(pipe_roll); i++) {
+		c = &p->chaos[pipe_roll[i]];
+		if (!c->cfg.probability_ppm ||
+		    !dwcp_chaos_peer_match(&c->cfg.peer, t->peer))
+			continue;
+		if (dwcp_chaos_should_fail(c, &t->fault_value)) {
+			t->fault = pipe_roll[i];
+			return;
+		}
+	}
 }
 
 static enum dwcp_pipe_verdict pipe_reject(struct dwcp_pipe_ticket *t,
@@ -271,19 +318,11 @@ static enum dwcp_pipe_verdict pipe_admitted(struct dwcp_pipe *p,
 					    struct dwcp_pipe_ticket *t,
 					    u64 now, u32 flags)
 {
-	int i;
-
 	t->start = now;
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
 	p->inflight++;
-	if (!(flags & DWCP_PIPE_CHAOS))
-		return DWCP_PIPE_ADMIT;
-	for (i = 0; i < DWCP_PIPE_NR_FAULTS; i++) {
-		if (dwcp_chaos_should_fail(&p->chaos[i], &t->fault_value)) {
-			t->fault = (u8)pipe_faults[i];
-			break;
-		}
-	}
+	if (unlikely(flags & DWCP_PIPE_CHAOS))
+		pipe_roll_faults(p, t, now);
 	return DWCP_PIPE_ADMIT;
 }
 
@@ -309,10 +348,11 @@ static enum dwcp_pipe_verdict pipe_bulkhead(struct dwcp_pipe *p,
 	return pipe_reject(t, DWCP_RES_REJECT_BULKHEAD_FULL);
 }
 
-enum dwcp_pipe_verdict dwcp_pipe_admit(struct dwcp_pipe *p,
-				       struct dwcp_pipe_ticket *t, u64 now,
-				       u32 len, u32 level, u32 flags,
-				       u64 deadline)
+enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
+					    struct dwcp_pipe_ticket *t, u64 now,
+					    u32 len, u32 level, u32 flags,
+					    u64 deadline,
+					    const struct dwcp_chaos_peer *peer)
 {
 	struct dwcp_degrade_effects eff;
 
@@ -322,6 +362,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit(struct dwcp_pipe *p,
 	t->reason = DWCP_RES_REJECT_NONE;
 	t->fault = DWCP_PIPE_FAULT_NONE;
 	t->fault_value = 0;
+	t->peer = peer;
 	t->charged = 0;
 	t->epoch = 0;
 
@@ -449,6 +490,10 @@ int dwcp_pipe_reject_errno(const struct dwcp_pipe_ticket *t)
 	case DWCP_RES_REJECT_BULKHEAD_WAIT:
 		return -ETIME;
 	case DWCP_RES_REJECT_CHAOS:
+		if (t->fault == DWCP_RES_FAULT_PARTITION)
+			return -DWCP_RES_PARTITION_ERRNO;
+		if (t->fault == DWCP_RES_FAULT_TIMEOUT)
+			return -ETIMEDOUT;
 		return t->fault_value ? -(int)t->fault_value : -EIO;
 	default:
 		return 0;

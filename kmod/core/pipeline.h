@@ -99,6 +99,7 @@ struct dwcp_pipe_ticket {
 	u64 wait_until;		/* WAIT_RATE: when the reserved slot is due */
 	u64 deadline;		/* absolute; 0 = none */
 	u64 fault_value;	/* chaos: the fault's value (delay, errno...) */
+	const struct dwcp_chaos_peer *peer;	/* remote address; NULL: none */
 	u32 epoch;		/* breaker epoch the call was admitted in */
 	u32 len;		/* bytes, for the per-byte rate cost */
 	u8 stage;		/* enum dwcp_pipe_stage */
@@ -110,11 +111,15 @@ struct dwcp_pipe_ticket {
 #define DWCP_PIPE_FAULT_NONE	0xff
 
 /*
- * The faults the pipeline itself rolls for each call: an error, a hang
- * that ends in -ETIMEDOUT, added latency. Partitions, CPU spikes and memory
- * pressure act on peers or the host, not on one call: the shell owns them.
+ * One fault of each kind per policy, indexed by enum dwcp_res_fault_kind,
+ * each optionally scoped to a peer. Per call, at stage 5, the pipeline
+ * first checks for a partition (one in force fails every matching call; a
+ * hit of the partition dice starts one of the drawn duration), then rolls
+ * error, timeout, latency and CPU spike in that order; the first hit is
+ * the call's fault. Memory pressure is not a per-call fault: the shell
+ * holds its memory while it is armed and chaos is enabled.
  */
-#define DWCP_PIPE_NR_FAULTS	3
+#define DWCP_PIPE_NR_FAULTS	__DWCP_RES_FAULT_MAX
 
 struct dwcp_pipe {
 	u32 flags;
@@ -130,8 +135,9 @@ struct dwcp_pipe {
 	struct dwcp_adaptive adaptive;
 	struct dwcp_timeout timeout;
 	struct dwcp_budget budget;
-	/* Per-call faults rolled at stage 5, in this order; off by default. */
+	/* Faults by kind; off (probability 0) by default. */
 	struct dwcp_chaos chaos[DWCP_PIPE_NR_FAULTS];
+	u64 partition_until;	/* a partition is in force before this */
 };
 
 int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
@@ -145,10 +151,20 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 			  const struct dwcp_pipe_config *cfg, u64 now,
 			  const char **why);
 
-enum dwcp_pipe_verdict dwcp_pipe_admit(struct dwcp_pipe *p,
-				       struct dwcp_pipe_ticket *t, u64 now,
-				       u32 len, u32 level, u32 flags,
-				       u64 deadline);
+/* Admit a call to @peer (NULL: no peer; only unscoped faults apply). */
+enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
+					    struct dwcp_pipe_ticket *t, u64 now,
+					    u32 len, u32 level, u32 flags,
+					    u64 deadline,
+					    const struct dwcp_chaos_peer *peer);
+
+static inline enum dwcp_pipe_verdict
+dwcp_pipe_admit(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t, u64 now,
+		u32 len, u32 level, u32 flags, u64 deadline)
+{
+	return dwcp_pipe_admit_peer(p, t, now, len, level, flags, deadline, NULL);
+}
+
 enum dwcp_pipe_verdict dwcp_pipe_resume(struct dwcp_pipe *p,
 					struct dwcp_pipe_ticket *t, u64 now,
 					u32 flags);
@@ -164,9 +180,19 @@ void dwcp_pipe_abort(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 			u64 now, u32 result, bool timed_out);
 
-/* Arm (or, with probability 0, disarm) one per-call fault. */
+/*
+ * Arm (or, with probability 0, disarm) the policy's fault of @cfg->kind.
+ * Re-arming a partition ends the one in force.
+ */
 int dwcp_pipe_set_fault(struct dwcp_pipe *p,
 			const struct dwcp_chaos_config *cfg, const char **why);
+/* Disarm every fault and end a partition in force. */
+void dwcp_pipe_clear_faults(struct dwcp_pipe *p);
+/* End a partition in force (chaos disabled); the faults stay armed. */
+static inline void dwcp_pipe_end_partition(struct dwcp_pipe *p)
+{
+	p->partition_until = 0;
+}
 
 /* The call's time limit now: the adaptive timeout (the caller cuts it to its deadline). */
 u64 dwcp_pipe_timeout(const struct dwcp_pipe *p);

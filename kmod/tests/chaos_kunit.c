@@ -332,6 +332,91 @@ static void chaos_defaults_valid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cfg.value_min, 5000 * T_MS);
 }
 
+static void peer_set(struct dwcp_chaos_peer *p, u8 family, u8 prefix,
+		     const u8 *addr)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->prefix = prefix;
+	memcpy(p->addr, addr, family == 6 ? 16 : 4);
+}
+
+/* Scopes: unscoped matches all; scoped needs the family and the prefix. */
+static void chaos_peer_match(struct kunit *test)
+{
+	static const u8 a2[4] = { 127, 0, 0, 2 }, a1[4] = { 127, 0, 0, 1 };
+	static const u8 n24[4] = { 10, 1, 2, 0 }, in24[4] = { 10, 1, 2, 200 };
+	static const u8 out24[4] = { 10, 1, 3, 1 }, n20[4] = { 10, 1, 16, 0 };
+	static const u8 in20[4] = { 10, 1, 31, 255 }, out20[4] = { 10, 1, 32, 0 };
+	static const u8 v6a[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 1, [15] = 2 };
+	static const u8 v6b[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 1, [15] = 9 };
+	static const u8 v6c[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 2, [15] = 2 };
+	struct dwcp_chaos_peer scope, peer;
+
+	memset(&scope, 0, sizeof(scope));
+	peer_set(&peer, 4, 32, a1);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, NULL));
+
+	peer_set(&scope, 4, 32, a2);
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, &peer));
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, NULL));
+	peer_set(&peer, 4, 32, a2);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+
+	peer_set(&scope, 4, 24, n24);
+	peer_set(&peer, 4, 32, in24);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+	peer_set(&peer, 4, 32, out24);
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, &peer));
+
+	/* A prefix that ends inside a byte. */
+	peer_set(&scope, 4, 20, n20);
+	peer_set(&peer, 4, 32, in20);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+	peer_set(&peer, 4, 32, out20);
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, &peer));
+
+	peer_set(&scope, 6, 64, v6a);
+	peer_set(&peer, 6, 128, v6b);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+	peer_set(&peer, 6, 128, v6c);
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, &peer));
+	/* Another family never matches, whatever its bytes. */
+	peer_set(&peer, 4, 32, v6a);
+	KUNIT_EXPECT_FALSE(test, dwcp_chaos_peer_match(&scope, &peer));
+	/* /0 of a family: every peer of that family. */
+	peer_set(&scope, 4, 0, n24);
+	peer_set(&peer, 4, 32, a1);
+	KUNIT_EXPECT_TRUE(test, dwcp_chaos_peer_match(&scope, &peer));
+}
+
+/* Scopes and spike caps are checked with the rest of the config. */
+static void chaos_config_check_scope(struct kunit *test)
+{
+	struct dwcp_chaos_config cfg;
+	const char *why = NULL;
+
+	dwcp_chaos_config_default(&cfg, DWCP_RES_FAULT_ERROR);
+	cfg.peer.family = 5;
+	KUNIT_EXPECT_EQ(test, dwcp_chaos_config_check(&cfg, &why), -EINVAL);
+	cfg.peer.family = 4;
+	cfg.peer.prefix = 33;
+	KUNIT_EXPECT_EQ(test, dwcp_chaos_config_check(&cfg, &why), -ERANGE);
+	cfg.peer.family = 6;
+	cfg.peer.prefix = 128;
+	KUNIT_EXPECT_EQ(test, dwcp_chaos_config_check(&cfg, &why), 0);
+	dwcp_chaos_config_default(&cfg, DWCP_RES_FAULT_CPU_SPIKE);
+	cfg.value_max = DWCP_RES_CPU_SPIKE_MAX_NS;
+	KUNIT_EXPECT_EQ(test, dwcp_chaos_config_check(&cfg, &why), 0);
+	cfg.value_max++;
+	KUNIT_EXPECT_EQ(test, dwcp_chaos_config_check(&cfg, &why), -ERANGE);
+	/* A partition by default: one, of 1 s, from the next call. */
+	dwcp_chaos_config_default(&cfg, DWCP_RES_FAULT_PARTITION);
+	KUNIT_EXPECT_EQ(test, cfg.probability_ppm, DWCP_CHAOS_PPM);
+	KUNIT_EXPECT_EQ(test, cfg.times, 1);
+}
+
 static struct kunit_case dwcp_chaos_test_cases[] = {
 	KUNIT_CASE(go_chaos_monkey_disabled),
 	KUNIT_CASE(go_chaos_monkey_latency_fault),
@@ -340,6 +425,8 @@ static struct kunit_case dwcp_chaos_test_cases[] = {
 	KUNIT_CASE(defect_chaos_double_sampling),
 	KUNIT_CASE(chaos_interval),
 	KUNIT_CASE(chaos_times),
+	KUNIT_CASE(chaos_peer_match),
+	KUNIT_CASE(chaos_config_check_scope),
 	KUNIT_CASE(chaos_deterministic_seed),
 	KUNIT_CASE(chaos_value_range),
 	KUNIT_CASE_PARAM(chaos_config_check, chaos_cfg_gen_params),

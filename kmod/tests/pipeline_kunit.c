@@ -227,17 +227,23 @@ struct errno_case {
 	u64 fault_value;
 	int err;
 	const char *name;
+	u8 fault;
 };
 
 static const struct errno_case errno_cases[] = {
-	{ DWCP_RES_REJECT_NONE, 0, 0, "none" },
-	{ DWCP_RES_REJECT_SHED, 0, -ECANCELED, "shed" },
-	{ DWCP_RES_REJECT_BREAKER, 0, -ECONNREFUSED, "breaker" },
-	{ DWCP_RES_REJECT_RATE, 0, -ENOBUFS, "rate" },
-	{ DWCP_RES_REJECT_BULKHEAD_FULL, 0, -EBUSY, "bulkhead_full" },
-	{ DWCP_RES_REJECT_BULKHEAD_WAIT, 0, -ETIME, "bulkhead_wait" },
-	{ DWCP_RES_REJECT_CHAOS, 0, -EIO, "chaos_default" },
-	{ DWCP_RES_REJECT_CHAOS, ECONNRESET, -ECONNRESET, "chaos_errno" },
+	{ DWCP_RES_REJECT_NONE, 0, 0, "none", 0 },
+	{ DWCP_RES_REJECT_SHED, 0, -ECANCELED, "shed", 0 },
+	{ DWCP_RES_REJECT_BREAKER, 0, -ECONNREFUSED, "breaker", 0 },
+	{ DWCP_RES_REJECT_RATE, 0, -ENOBUFS, "rate", 0 },
+	{ DWCP_RES_REJECT_BULKHEAD_FULL, 0, -EBUSY, "bulkhead_full", 0 },
+	{ DWCP_RES_REJECT_BULKHEAD_WAIT, 0, -ETIME, "bulkhead_wait", 0 },
+	{ DWCP_RES_REJECT_CHAOS, 0, -EIO, "chaos_default", DWCP_RES_FAULT_ERROR },
+	{ DWCP_RES_REJECT_CHAOS, ECONNRESET, -ECONNRESET, "chaos_errno",
+	  DWCP_RES_FAULT_ERROR },
+	{ DWCP_RES_REJECT_CHAOS, 5 * MS, -ETIMEDOUT, "chaos_timeout",
+	  DWCP_RES_FAULT_TIMEOUT },
+	{ DWCP_RES_REJECT_CHAOS, 5 * MS, -EHOSTUNREACH, "chaos_partition",
+	  DWCP_RES_FAULT_PARTITION },
 };
 
 static void errno_desc(const struct errno_case *c, char *desc)
@@ -254,6 +260,7 @@ static void pipe_reject_errno_table(struct kunit *test)
 
 	t.reason = c->reason;
 	t.fault_value = c->fault_value;
+	t.fault = c->fault;
 	KUNIT_EXPECT_EQ(test, dwcp_pipe_reject_errno(&t), c->err);
 }
 
@@ -472,15 +479,135 @@ static void pipe_chaos_fault(struct kunit *test)
 	t.reason = DWCP_RES_REJECT_CHAOS;
 	KUNIT_EXPECT_EQ(test, dwcp_pipe_reject_errno(&t), -ECONNRESET);
 	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
-	KUNIT_EXPECT_EQ(test, p->chaos[0].injections, 1ULL);
+	KUNIT_EXPECT_EQ(test, p->chaos[DWCP_RES_FAULT_ERROR].injections, 1ULL);
 	KUNIT_EXPECT_EQ(test, p->inflight, 0U);
 	KUNIT_EXPECT_EQ(test, p->bulkhead.active, 0U);
 
-	/* Partitions are not per-call faults. */
+	/* Every kind can be armed; CPU spikes above their cap cannot. */
 	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_PARTITION);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_CPU_SPIKE);
+	cc.value_max = DWCP_RES_CPU_SPIKE_MAX_NS + 1;
 	why = NULL;
-	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), -ERANGE);
 	KUNIT_EXPECT_NOT_NULL(test, why);
+}
+
+/*
+ * 6b. Partitions: a hit starts one; during it every matching call fails
+ * (no draw); it ends after its duration, on re-arming or on clear.
+ */
+static void pipe_chaos_partition(struct kunit *test)
+{
+	static const struct dwcp_chaos_peer far = { 4, 32, { 127, 0, 0, 2 } };
+	static const struct dwcp_chaos_peer near = { 4, 32, { 127, 0, 0, 1 } };
+	struct dwcp_chaos_config cc;
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t;
+	struct dwcp_pipe *p;
+	const char *why;
+	u64 now = T0;
+	int i;
+
+	small_cfg(test, &cfg);
+	cfg.flags = 0;
+	cfg.bulkhead.max_concurrent = 100;
+	p = pipe_new(test, &cfg, now);
+
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_PARTITION);
+	cc.value_min = 100 * MS;
+	cc.value_max = 100 * MS;
+	cc.peer = far;
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+
+	/* Another peer, or no peer: untouched, and not even a check. */
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now, 0, LVL_NORMAL,
+						   DWCP_PIPE_CHAOS, 0, &near), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, p->chaos[DWCP_RES_FAULT_PARTITION].checks, 0ULL);
+
+	/* The first call to the peer starts it; the next ones within fail. */
+	for (i = 0; i < 5; i++) {
+		KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now + i * 10 * MS, 0,
+							   LVL_NORMAL, DWCP_PIPE_CHAOS, 0,
+							   &far), DWCP_PIPE_ADMIT);
+		KUNIT_EXPECT_EQ(test, t.fault, (u8)DWCP_RES_FAULT_PARTITION);
+		KUNIT_EXPECT_EQ(test, t.fault_value, 100 * MS - i * 10 * MS);
+		t.reason = DWCP_RES_REJECT_CHAOS;
+		KUNIT_EXPECT_EQ(test, dwcp_pipe_reject_errno(&t), -EHOSTUNREACH);
+		t.reason = DWCP_RES_REJECT_NONE;
+		dwcp_pipe_complete(p, &t, now + i * 10 * MS, R_SUCCESS, false);
+	}
+	KUNIT_EXPECT_EQ(test, p->chaos[DWCP_RES_FAULT_PARTITION].injections, 1ULL);
+	/* Without chaos (disabled) nothing fails. */
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now + 50 * MS, 0, LVL_NORMAL,
+						   0, 0, &far), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+
+	/* Over after 100 ms; times 1: no second one. */
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now + 100 * MS, 0, LVL_NORMAL,
+						   DWCP_PIPE_CHAOS, 0, &far), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+
+	/* Re-armed, unscoped: everyone; clear ends it at once. */
+	now += SEC;
+	memset(&cc.peer, 0, sizeof(cc.peer));
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, (u8)DWCP_RES_FAULT_PARTITION);
+	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
+	dwcp_pipe_clear_faults(p);
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, p->inflight, 0U);
+}
+
+/* 6c. A scoped error fault hits its peer only; unscoped hits everyone. */
+static void pipe_chaos_peer_scope(struct kunit *test)
+{
+	static const struct dwcp_chaos_peer net = { 6, 64, { 0xfd, [7] = 1 } };
+	static const struct dwcp_chaos_peer in = { 6, 128, { 0xfd, [7] = 1, [15] = 5 } };
+	static const struct dwcp_chaos_peer out = { 6, 128, { 0xfd, [7] = 2, [15] = 5 } };
+	struct dwcp_chaos_config cc;
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t;
+	struct dwcp_pipe *p;
+	const char *why;
+	u64 now = T0;
+
+	small_cfg(test, &cfg);
+	cfg.flags = 0;
+	p = pipe_new(test, &cfg, now);
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_ERROR);
+	cc.probability_ppm = DWCP_CHAOS_PPM;
+	cc.peer = net;
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now, 0, LVL_NORMAL,
+						   DWCP_PIPE_CHAOS, 0, &out), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_admit_peer(p, &t, now, 0, LVL_NORMAL,
+						   DWCP_PIPE_CHAOS, 0, &in), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, (u8)DWCP_RES_FAULT_ERROR);
+	KUNIT_EXPECT_EQ(test, t.fault_value, (u64)EIO);
+	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
+	/* In-kernel callers (no peer) see unscoped faults only. */
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	memset(&cc.peer, 0, sizeof(cc.peer));
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, (u8)DWCP_RES_FAULT_ERROR);
+	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
+	KUNIT_EXPECT_EQ(test, p->chaos[DWCP_RES_FAULT_ERROR].checks, 2ULL);
 }
 
 /* ---- order and undo ---- */
@@ -1191,6 +1318,8 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(pipe_reject_bulkhead_full),
 	KUNIT_CASE(pipe_reject_bulkhead_wait),
 	KUNIT_CASE(pipe_chaos_fault),
+	KUNIT_CASE(pipe_chaos_partition),
+	KUNIT_CASE(pipe_chaos_peer_scope),
 	KUNIT_CASE(pipe_bulkhead_full_keeps_probe),
 	KUNIT_CASE(pipe_rate_reject_releases_probe),
 	KUNIT_CASE(pipe_wait_rate),

@@ -234,6 +234,7 @@ static void go_retry_policy_max_retries_in_kernel(struct kunit *test)
 	/* Each attempt is admitted and counted on its own (defect 1, 8). */
 	KUNIT_EXPECT_EQ(test, st.admitted, 3ULL);
 	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
 	dwcp_res_policy_put(p);
 }
 
@@ -452,6 +453,69 @@ static void chaos_faults_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
+/*
+ * Through the exported API: a fault scoped to a peer reaches only calls
+ * that name that peer (dwcp_res_admit() names none); a partition fails
+ * every call with EHOSTUNREACH for its duration; a CPU spike busy-loops
+ * only for callers that say they run in a task (or may sleep).
+ */
+static void chaos_peer_partition_spike_in_kernel(struct kunit *test)
+{
+	static const struct dwcp_chaos_peer far = { 4, 32, { 127, 0, 0, 2 } };
+	static const struct dwcp_chaos_peer near = { 4, 32, { 127, 0, 0, 1 } };
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_chaos_config cc;
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	u64 t0;
+
+	cfg->flags = 0;
+	cfg->breaker.max_failures = 100;
+	p = add_policy(test, cfg);
+	if (dwcp_res_chaos_enable(&init_net, true, NULL)) {
+		dwcp_res_policy_put(p);
+		kunit_skip(test, "dwcp_res was loaded without chaos_allowed=1");
+	}
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_ERROR);
+	cc.probability_ppm = DWCP_CHAOS_PPM;
+	cc.peer = far;
+	KUNIT_ASSERT_EQ(test, dwcp_res_chaos_set(&init_net, TEST_POLICY, &cc, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit_peer(p, &c, 0, 0, 0, &near), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit_peer(p, &c, 0, 0, 0, &far), -EIO);
+
+	dwcp_res_chaos_clear(&init_net);
+	arm(test, DWCP_RES_FAULT_PARTITION, 200 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), -EHOSTUNREACH);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit_peer(p, &c, 0, 0, 0, &near), -EHOSTUNREACH);
+	/* Disabling chaos ends it. */
+	KUNIT_EXPECT_EQ(test, dwcp_res_chaos_enable(&init_net, false, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dwcp_res_chaos_enable(&init_net, true, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+
+	dwcp_res_chaos_clear(&init_net);
+	arm(test, DWCP_RES_FAULT_CPU_SPIKE, 20 * NSEC_PER_MSEC);
+	/* No timeout and no DWCP_RES_ADMIT_TASK: maybe atomic, no spike. */
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, DWCP_RES_ADMIT_TASK), 0);
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - t0, 20ULL * NSEC_PER_MSEC);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_res_chaos_enable(&init_net, false, NULL), 0);
+
+	dwcp_res_policy_stats(p, &st);
+	/* The scoped error and two partitioned calls. */
+	KUNIT_EXPECT_EQ(test, st.rejected[DWCP_RES_REJECT_CHAOS], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, st.completed);
+	dwcp_res_policy_put(p);
+}
+
 /* Defect 12 (data races): run under lockdep and KASAN. */
 static void defect_12_concurrent_admit_complete(struct kunit *test)
 {
@@ -530,6 +594,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(defect_16_one_deadline_in_kernel),
 	KUNIT_CASE(defect_13_policy_count_bounded),
 	KUNIT_CASE(chaos_faults_in_kernel),
+	KUNIT_CASE(chaos_peer_partition_spike_in_kernel),
 	KUNIT_CASE(defect_12_concurrent_admit_complete),
 	{}
 };

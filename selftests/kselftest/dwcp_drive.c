@@ -10,9 +10,11 @@
  *   rejected R
  *   ERRNO-NAME COUNT      (one line per errno seen, e.g. ECONNREFUSED 5)
  *
- * usage: dwcp_drive [-6] [-w] [-c CLASS] [-n N] [-s SIZE]
+ * usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]
  * -w sends blocking (no MSG_DONTWAIT): a call may then wait in the
  * pipeline (bulkhead queue, chaos latency) and be seen in flight.
+ * -a: the local address the pair connects over (127.0.0.1 or ::1 by
+ * default; e.g. 127.0.0.2 to play a second peer).
  * Exit status: 0 when the calls were made (whatever the pipeline said),
  * 1 when the setup failed (no ULP, no such policy), 2 for bad usage.
  */
@@ -46,6 +48,7 @@ static const struct {
 	{ ETIME, "ETIME", true },
 	{ EIO, "EIO", false },
 	{ ETIMEDOUT, "ETIMEDOUT", false },
+	{ EHOSTUNREACH, "EHOSTUNREACH", false },
 	{ EAGAIN, "EAGAIN", false },
 	{ EINTR, "EINTR", false },
 };
@@ -54,12 +57,15 @@ static const struct {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: dwcp_drive [-6] [-w] [-c CLASS] [-n N] [-s SIZE]\n");
+	fprintf(stderr, "usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]\n");
 	return 2;
 }
 
-/* A connected loopback pair: *tx the client, *rx the accepted end. */
-static int tcp_pair(int family, int *tx, int *rx)
+/*
+ * A connected pair over @addr (NULL: the loopback of @family): *tx the
+ * client, *rx the accepted end.
+ */
+static int tcp_pair(int family, const char *addr, int *tx, int *rx)
 {
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
@@ -67,13 +73,21 @@ static int tcp_pair(int family, int *tx, int *rx)
 	socklen_t slen;
 	int lfd;
 
+	if (addr && inet_pton(AF_INET, addr, &a4->sin_addr) == 1)
+		family = AF_INET;
+	else if (addr && inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1)
+		family = AF_INET6;
+	else if (addr)
+		return fprintf(stderr, "dwcp_drive: bad address %s\n", addr), -1;
 	if (family == AF_INET6) {
 		a6->sin6_family = AF_INET6;
-		a6->sin6_addr = in6addr_loopback;
+		if (!addr)
+			a6->sin6_addr = in6addr_loopback;
 		slen = sizeof(*a6);
 	} else {
 		a4->sin_family = AF_INET;
-		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (!addr)
+			a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		slen = sizeof(*a4);
 	}
 	lfd = socket(family, SOCK_STREAM, 0);
@@ -99,16 +113,19 @@ static int tcp_pair(int family, int *tx, int *rx)
 int main(int argc, char **argv)
 {
 	unsigned long counts[NERR] = { 0 }, other = 0, sent = 0, rejected = 0;
-	const char *class = DWCP_RES_CLASS_SEND;
+	const char *class = DWCP_RES_CLASS_SEND, *addr = NULL;
 	unsigned long n = 1, size = 1, i;
 	int family = AF_INET, opt, tx, rx, wait_flag = MSG_DONTWAIT;
 	static char buf[65536], sink[65536];
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "6wc:n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "6wa:c:n:s:")) != -1) {
 		switch (opt) {
 		case '6':
 			family = AF_INET6;
+			break;
+		case 'a':
+			addr = optarg;
 			break;
 		case 'w':
 			wait_flag = 0;
@@ -131,7 +148,7 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		return usage();
 
-	if (tcp_pair(family, &tx, &rx))
+	if (tcp_pair(family, addr, &tx, &rx))
 		return 1;
 	if (setsockopt(tx, SOL_TCP, TCP_ULP, "dwcp", 4)) {
 		perror("dwcp_drive: TCP_ULP dwcp");

@@ -118,7 +118,7 @@ t_json() {
 	run -j metrics && rc_is 0 &&
 	out_has "\"module\":{\"version\":\"$VERSION\"" &&
 	out_has '"policies":[{"name":"send","breaker":"closed"' &&
-	out_has '"calls":{"admitted":0,"completed":0,"waited":0,"inflight":0}' &&
+	out_has '"calls":{"admitted":0,"completed":0,"waited":0,"retried":0,"inflight":0}' &&
 	out_has '"count":0,' &&
 	out_has '"buckets":[{"le_ns":10240,"count":0},{"le_ns":24576,"count":0}' &&
 	out_has '{"le_ns":983040,"count":0}' &&
@@ -132,6 +132,7 @@ t_prom() {
 	run metrics --format prometheus && rc_is 0 &&
 	out_line "# TYPE dwcp_res_latency_seconds histogram" &&
 	out_line "# TYPE dwcp_res_admitted_total counter" &&
+	out_line "# TYPE dwcp_res_retries_total counter" &&
 	out_line "# TYPE dwcp_res_inflight gauge" &&
 	out_line "dwcp_res_info{version=\"$VERSION\"} 1" &&
 	out_line "dwcp_res_chaos_allowed 0" && out_line "dwcp_res_chaos_enabled 0" &&

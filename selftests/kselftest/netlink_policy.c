@@ -172,6 +172,28 @@ TEST_F(nl, dump_lists_the_profile)
 	EXPECT_EQ(-EINVAL, run(self->sk, m, &r));
 }
 
+/* Every object has a dump: chaos faults, degradation, health, budgets. */
+TEST_F(nl, every_object_dumps)
+{
+	struct reply r;
+
+	ASSERT_EQ(0, run(self->sk, req(self->family, DWCP_RES_CMD_CHAOS_GET, NLM_F_DUMP), &r));
+	EXPECT_EQ(0, r.msgs);		/* nothing armed */
+	ASSERT_EQ(0, dwcp_resctl("chaos inject send latency probability 1%% min 1ms max 2ms"));
+	ASSERT_EQ(0, dwcp_resctl("chaos inject sync error probability 1%% value EIO"));
+	ASSERT_EQ(0, run(self->sk, req(self->family, DWCP_RES_CMD_CHAOS_GET, NLM_F_DUMP), &r));
+	EXPECT_EQ(2, r.msgs);		/* one per armed fault */
+	ASSERT_EQ(0, dwcp_resctl("chaos clear"));
+
+	ASSERT_EQ(0, run(self->sk, req(self->family, DWCP_RES_CMD_DEGRADE_GET, NLM_F_DUMP), &r));
+	EXPECT_EQ(1, r.msgs);
+	ASSERT_EQ(0, run(self->sk, req(self->family, DWCP_RES_CMD_HEALTH_GET, NLM_F_DUMP), &r));
+	EXPECT_EQ(5, r.msgs);		/* the built-in checks */
+	ASSERT_EQ(0, run(self->sk, req(self->family, DWCP_RES_CMD_BUDGET_GET, NLM_F_DUMP), &r));
+	ASSERT_EQ(5, r.msgs);		/* the profile's four, then the system's */
+	EXPECT_STREQ(DWCP_RES_BUDGET_SYSTEM, r.names[4]);
+}
+
 TEST_F(nl, get_one_policy)
 {
 	struct nl_msg *m = req(self->family, DWCP_RES_CMD_POLICY_GET, 0);

@@ -6,11 +6,12 @@
 # runs the jobs file, and leaves OUT/NAME.console (kernel log) and
 # OUT/NAME.results (job output). QEMU's exit status says nothing about the
 # tests: selftests/vm/judge.py reads the two files. A guest still running
-# after the timeout is killed and its console log kept.
+# after the timeout is killed and its console log kept. --append adds to the
+# kernel command line.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-timeout=300 mem=512
+timeout=300 mem=512 append=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	*) die "run-vm.sh: unknown argument $1" ;;
 	esac
 done
@@ -46,7 +48,7 @@ set +e
 timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -m "$mem" -smp 2 \
 	-display none -monitor none -no-reboot \
 	-kernel "$kernel" -initrd "$out/$name.initrd" \
-	-append "console=ttyS0 panic=-1 ignore_loglevel kmemleak=on" \
+	-append "console=ttyS0 panic=-1 ignore_loglevel kmemleak=on $append" \
 	-serial "file:$console" -serial "file:$results" </dev/null
 rc=$?
 set -e

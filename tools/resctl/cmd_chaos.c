@@ -5,6 +5,7 @@
  * enabled in the namespace; "inject" only arms a fault on a policy.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,25 @@ struct fault {
 	char policy[DWCP_RES_NAME_MAX];
 	uint64_t a[DWCP_RES_FAULT_A_MAX + 1];
 	bool has[DWCP_RES_FAULT_A_MAX + 1];
+	unsigned char peer[16];
+	int peer_len;		/* 0: every peer; 4 or 16 */
 };
+
+/* "ADDR/PREFIX" of a fault's scope, or "any". */
+static const char *fmt_peer(const struct fault *f, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!f->peer_len ||
+	    !inet_ntop(f->peer_len == 4 ? AF_INET : AF_INET6, f->peer, a, sizeof(a)))
+		return "any";
+	if (f->a[DWCP_RES_FAULT_A_PEER_PREFIX] == (uint64_t)f->peer_len * 8)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%llu", a,
+			 (unsigned long long)f->a[DWCP_RES_FAULT_A_PEER_PREFIX]);
+	return buf;
+}
 
 struct chaos_state {
 	uint64_t enabled, allowed;
@@ -144,8 +163,13 @@ static int add_fault(struct chaos_state *cs, struct nlattr *nest)
 	if (tb[DWCP_RES_FAULT_A_POLICY])
 		nla_strlcpy(f->policy, tb[DWCP_RES_FAULT_A_POLICY], sizeof(f->policy));
 	for (i = 0; i <= DWCP_RES_FAULT_A_MAX; i++)
-		if (i != DWCP_RES_FAULT_A_POLICY)
+		if (i != DWCP_RES_FAULT_A_POLICY && i != DWCP_RES_FAULT_A_PEER)
 			f->has[i] = resctl_attr_uint(tb[i], &f->a[i]);
+	if (tb[DWCP_RES_FAULT_A_PEER] &&
+	    (nla_len(tb[DWCP_RES_FAULT_A_PEER]) == 4 || nla_len(tb[DWCP_RES_FAULT_A_PEER]) == 16)) {
+		f->peer_len = nla_len(tb[DWCP_RES_FAULT_A_PEER]);
+		memcpy(f->peer, nla_data(tb[DWCP_RES_FAULT_A_PEER]), f->peer_len);
+	}
 	return 0;
 }
 
@@ -174,7 +198,7 @@ static void print_fault(const struct fault *f)
 	uint64_t kind = f->a[DWCP_RES_FAULT_A_KIND];
 	enum fvalue fv = kind < N(kinds) ? kinds[kind].value : FV_DURATION;
 	int32_t times = (int32_t)(uint32_t)f->a[DWCP_RES_FAULT_A_TIMES];
-	char buf[UNITS_BUF], key[32];
+	char buf[UNITS_BUF], key[32], peer[INET6_ADDRSTRLEN + 8];
 
 	print_row_open();
 	print_str("policy", "policy", f->policy);
@@ -196,6 +220,18 @@ static void print_fault(const struct fault *f)
 	print_unit(key, "max", f->a[DWCP_RES_FAULT_A_VALUE_MAX],
 		   fmt_fvalue(fv, f->a[DWCP_RES_FAULT_A_VALUE_MAX], buf));
 	print_u64("injections", "injections", f->a[DWCP_RES_FAULT_A_INJECTIONS]);
+	print_str("peer", "peer", fmt_peer(f, peer, sizeof(peer)));
+	/* The live state of partitions and memory pressure ("-": other kinds). */
+	if (f->has[DWCP_RES_FAULT_A_HELD_BYTES])
+		print_unit("held_bytes", "state", f->a[DWCP_RES_FAULT_A_HELD_BYTES],
+			   units_fmt_size(buf, f->a[DWCP_RES_FAULT_A_HELD_BYTES]));
+	else if (f->has[DWCP_RES_FAULT_A_ACTIVE_NS])
+		/* Time left, to the millisecond in text (exact in JSON). */
+		print_unit("active_ns", "state", f->a[DWCP_RES_FAULT_A_ACTIVE_NS],
+			   units_fmt_duration(buf, f->a[DWCP_RES_FAULT_A_ACTIVE_NS] /
+						   1000000 * 1000000));
+	else if (!resctl_opts.json)
+		print_str("state", "state", "-");
 	print_u64("seed", "seed", f->a[DWCP_RES_FAULT_A_SEED]);
 	print_row_close();
 }
@@ -211,6 +247,8 @@ int cmd_chaos_show(int argc, char **argv)
 		{ "MIN", 10, true },
 		{ "MAX", 10, true },
 		{ "INJECTIONS", 10, true },
+		{ "PEER", 18, false },
+		{ "STATE", 10, true },
 		{ "SEED", 0, false },
 	};
 	struct chaos_state cs = { 0 };
@@ -282,7 +320,36 @@ struct inject {
 	uint32_t kind;
 	uint64_t a[DWCP_RES_FAULT_A_MAX + 1];
 	bool has[DWCP_RES_FAULT_A_MAX + 1];
+	unsigned char peer[16];
+	int peer_len;		/* 0: no peer given */
 };
+
+/* "ADDR" or "ADDR/PREFIX", IPv4 or IPv6. */
+static int parse_peer(const char *s, struct inject *in)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	uint32_t prefix;
+
+	if (!n || n >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, in->peer) == 1)
+		in->peer_len = 4;
+	else if (inet_pton(AF_INET6, addr, in->peer) == 1)
+		in->peer_len = 16;
+	else
+		return -EINVAL;
+	if (slash) {
+		if (units_parse_u32(slash + 1, &prefix) || prefix > (uint32_t)in->peer_len * 8)
+			return -EINVAL;
+		in->a[DWCP_RES_FAULT_A_PEER_PREFIX] = prefix;
+		in->has[DWCP_RES_FAULT_A_PEER_PREFIX] = true;
+	}
+	return 0;
+}
 
 static int fill_inject(struct nl_msg *msg, void *arg)
 {
@@ -295,6 +362,8 @@ static int fill_inject(struct nl_msg *msg, void *arg)
 	nest = nla_nest_start(msg, DWCP_RES_A_FAULT);
 	if (!nest || nla_put_u32(msg, DWCP_RES_FAULT_A_KIND, in->kind) < 0)
 		return -1;
+	if (in->peer_len && nla_put(msg, DWCP_RES_FAULT_A_PEER, in->peer_len, in->peer) < 0)
+		return -1;
 	for (i = 0; i <= DWCP_RES_FAULT_A_MAX; i++) {
 		int err = 0;
 
@@ -305,6 +374,9 @@ static int fill_inject(struct nl_msg *msg, void *arg)
 		case DWCP_RES_FAULT_A_INTERVAL:
 		case DWCP_RES_FAULT_A_TIMES:	/* s32: same bits as u32 */
 			err = nla_put_u32(msg, i, (uint32_t)in->a[i]);
+			break;
+		case DWCP_RES_FAULT_A_PEER_PREFIX:
+			err = nla_put_u8(msg, i, (uint8_t)in->a[i]);
 			break;
 		default:
 			err = nla_put_u64(msg, i, in->a[i]);
@@ -409,8 +481,15 @@ int cmd_chaos_inject(int argc, char **argv)
 			attr = DWCP_RES_FAULT_A_SEED;
 			if (units_parse_u64(val, &in.a[attr]))
 				return bad_option(opt, val, "a whole number");
+		} else if (!strcmp(opt, "peer")) {
+			if (in.peer_len)
+				return resctl_usage_err("peer given twice");
+			if (parse_peer(val, &in))
+				return bad_option(opt, val,
+						  "an IPv4 or IPv6 address, optionally /PREFIX (10.0.0.2, 10.0.0.0/24, fd00::/64)");
+			continue;
 		} else {
-			return resctl_usage_err("unknown chaos inject option \"%s\"; options are: probability interval times min max value seed",
+			return resctl_usage_err("unknown chaos inject option \"%s\"; options are: probability interval times min max value seed peer",
 						opt);
 		}
 		if (in.has[attr] && attr != DWCP_RES_FAULT_A_VALUE_MIN && attr != DWCP_RES_FAULT_A_VALUE_MAX)

@@ -372,6 +372,7 @@ static void print_metrics(const struct prom_policy *p, const struct prom_policy 
 	put_st(p, DWCP_RES_S_ADMITTED, "admitted", "admitted");
 	put_st(p, DWCP_RES_S_COMPLETED, "completed", "completed");
 	put_st(p, DWCP_RES_S_WAITED, "waited", "waited");
+	put_st(p, DWCP_RES_S_RETRIES, "retried", "retried");
 	put_st(p, DWCP_RES_S_INFLIGHT, "inflight", "inflight");
 	print_close();
 

@@ -181,6 +181,7 @@ static const struct pkey skeys[] = {
 	{ "admitted", "admitted", DWCP_RES_S_ADMITTED, V_COUNT, 0, "calls" },
 	{ "completed", "completed", DWCP_RES_S_COMPLETED, V_COUNT, 0, "calls" },
 	{ "waited", "waited", DWCP_RES_S_WAITED, V_COUNT, 0, "calls" },
+	{ "retried", "retried", DWCP_RES_S_RETRIES, V_COUNT, 0, "calls" },
 	{ "inflight", "inflight", DWCP_RES_S_INFLIGHT, V_COUNT, 0, "calls" },
 
 	{ "success", "success", DWCP_RES_S_SUCCESS, V_COUNT, 0, "results" },

@@ -420,6 +420,9 @@ static const struct simple head[] = {
 	{ "dwcp_res_waited_total", "counter",
 	  "Admitted calls that had to wait in the rate limiter or the bulkhead queue.",
 	  DWCP_RES_S_WAITED, false, C_INT },
+	{ "dwcp_res_retries_total", "counter",
+	  "Failed attempts tried again (ULP data path and dwcp_res_call).",
+	  DWCP_RES_S_RETRIES, false, C_INT },
 };
 
 static const struct simple tail[] = {

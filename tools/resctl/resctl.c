@@ -28,7 +28,7 @@ int cmd_degrade_auto(int argc, char **argv);
 
 #define CHAOS_INJECT_ARGS \
 	"POLICY KIND [probability P%] [interval N] [times N|unlimited] " \
-	"[min V] [max V] [value V] [seed N]"
+	"[min V] [max V] [value V] [seed N] [peer ADDR[/PREFIX]]"
 
 const struct resctl_cmd resctl_cmds[] = {
 	{ "version", NULL, "", "print resctl's version and the loaded module's", cmd_version },

@@ -66,8 +66,14 @@
  *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_FAULT (nest, enum
  *            dwcp_res_fault_attr; KIND required, the rest default to the
  *            DWCP profile's values for that kind). Probability 0 disarms.
+ *            A policy has one fault per kind: a new FAULT_SET of a kind
+ *            replaces it, peer scope included (FAULT_A_PEER, optionally
+ *            FAULT_A_PEER_PREFIX: only ULP sockets whose remote address
+ *            matches; without it every call, in-kernel callers included).
  * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN)
- *   Disarms every fault in the namespace (chaos stays enabled or not).
+ *   Disarms every fault in the namespace, ends partitions and gives back
+ *   the memory of memory-pressure faults (chaos stays enabled or not).
+ *   Disabling chaos also ends partitions and gives the memory back.
  *
  * Degradation (one level per namespace, enum dwcp_res_level; at each level
  * every policy is treated by its priority: degraded scales its rate and
@@ -352,6 +358,9 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_LATENCY_HIST,	/* nest, enum dwcp_res_hist_attr */
 	DWCP_RES_S_LATENCY_SUM_NS,	/* u64, lifetime sum of latencies */
 	DWCP_RES_S_LATENCY_COUNT,	/* u64, lifetime latency samples */
+	DWCP_RES_S_RETRIES,		/* u64, retries started (ULP data path
+					 * and dwcp_res_call)
+					 */
 
 	__DWCP_RES_S_MAX
 };
@@ -407,6 +416,21 @@ enum dwcp_res_fault_attr {
 	DWCP_RES_FAULT_A_SEED,		/* u64, PRNG seed */
 	DWCP_RES_FAULT_A_POLICY,	/* string, in CHAOS_GET replies */
 	DWCP_RES_FAULT_A_INJECTIONS,	/* u64, in CHAOS_GET replies */
+	DWCP_RES_FAULT_A_PEER,		/* binary: IPv4 (4 bytes) or IPv6 (16
+					 * bytes) address, network order; the
+					 * fault applies only to sockets whose
+					 * remote address matches. Absent:
+					 * every call of the policy.
+					 */
+	DWCP_RES_FAULT_A_PEER_PREFIX,	/* u8, prefix length of PEER (default
+					 * the whole address: 32 or 128)
+					 */
+	DWCP_RES_FAULT_A_HELD_BYTES,	/* u64, CHAOS_GET replies, memory
+					 * pressure: bytes held now
+					 */
+	DWCP_RES_FAULT_A_ACTIVE_NS,	/* u64, CHAOS_GET replies, partition:
+					 * time left of the one in force
+					 */
 
 	__DWCP_RES_FAULT_A_MAX
 };
@@ -643,12 +667,29 @@ enum dwcp_res_fault_kind {
 	DWCP_RES_FAULT_LATENCY,		/* value: added delay, ns */
 	DWCP_RES_FAULT_ERROR,		/* value: errno to fail with (1..4095) */
 	DWCP_RES_FAULT_TIMEOUT,		/* value: time to hang before -ETIMEDOUT, ns */
-	DWCP_RES_FAULT_PARTITION,	/* value: duration of the partition, ns */
-	DWCP_RES_FAULT_CPU_SPIKE,	/* value: duration of the busy loop, ns */
-	DWCP_RES_FAULT_MEM_PRESSURE,	/* value: bytes to hold */
+	DWCP_RES_FAULT_PARTITION,	/* value: duration of the partition, ns;
+					 * a hit starts one, during which every
+					 * matching call fails with
+					 * DWCP_RES_PARTITION_ERRNO
+					 */
+	DWCP_RES_FAULT_CPU_SPIKE,	/* value: duration of the busy loop, ns,
+					 * at most DWCP_RES_CPU_SPIKE_MAX_NS
+					 */
+	DWCP_RES_FAULT_MEM_PRESSURE,	/* value: bytes to hold while chaos is
+					 * enabled (not rolled per call), at
+					 * most DWCP_RES_MEM_PRESSURE_MAX_SHIFT
+					 * of RAM over all namespaces
+					 */
 
 	__DWCP_RES_FAULT_MAX
 };
+
+/* A partition fails every matching call with -DWCP_RES_PARTITION_ERRNO. */
+#define DWCP_RES_PARTITION_ERRNO	113	/* EHOSTUNREACH */
+/* Longest busy loop of one CPU spike (larger values are refused). */
+#define DWCP_RES_CPU_SPIKE_MAX_NS	100000000ULL	/* 100 ms */
+/* Memory pressure holds at most RAM >> this, module-wide (a quarter). */
+#define DWCP_RES_MEM_PRESSURE_MAX_SHIFT	2
 
 /*
  * Why the admission pipeline turned a call away, in pipeline order. Each
@@ -665,7 +706,9 @@ enum dwcp_res_fault_kind {
  *   DWCP_RES_REJECT_BULKHEAD_FULL -EBUSY         no slot and the queue is full
  *   DWCP_RES_REJECT_BULKHEAD_WAIT -ETIME         queued, no slot in max wait
  *   DWCP_RES_REJECT_CHAOS         (the fault's)  chaos injected an error
- *                                                (default -EIO)
+ *                                                (default -EIO), a timeout
+ *                                                (-ETIMEDOUT) or a partition
+ *                                                (-EHOSTUNREACH)
  */
 enum dwcp_res_reject {
 	DWCP_RES_REJECT_NONE,
@@ -750,6 +793,8 @@ struct dwcp_res_sock_dir_stats {
 struct dwcp_res_sock_stats {
 	struct dwcp_res_sock_dir_stats send;
 	struct dwcp_res_sock_dir_stats recv;
+	__u64 send_retries;	/* failed sends tried again (data-path retries) */
+	__u64 recv_retries;	/* failed receives tried again */
 };
 
 /*
