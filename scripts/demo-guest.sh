@@ -19,13 +19,14 @@ inB() { echo "B\$ $*"; nsenter -t "$B" -n "$@"; }
 level() { qA resctl degrade show | sed -n 's/^level //p'; }
 # wait_level LEVEL SECONDS: poll A's level, quietly.
 wait_level() {
-	i=0
-	while [ "$(level)" != "$1" ] && [ $i -lt $(($2 * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
+	t0=$(date +%s)
+	while [ "$(level)" != "$1" ] && [ $(($(date +%s) - t0)) -lt "$2" ]; do
+		sleep 0.2
 	done
-	echo "# A's level is $(level) after $((i / 10)).$((i % 10))s"
+	echo "# A's level: $(level), after about $(($(date +%s) - t0))s"
 }
+# drive ARGS: dwcp_drive in A toward B, never hanging the demo.
+drive() { echo "A\$ dwcp_drive -r 10.77.0.2:7000 $*"; nsenter -t "$A" -n timeout 20 dwcp_drive -r 10.77.0.2:7000 "$@"; }
 A="" B="" S=""
 trap 'kill $S $A $B 2>/dev/null' EXIT
 
@@ -47,37 +48,44 @@ while [ "$(readlink /proc/$A/ns/net)" = "$(readlink /proc/self/ns/net)" ] ||
 	[ $i -lt 100 ] || { echo "namespaces did not come up"; exit 1; }
 done
 run ip link add va type veth peer name vb
+# busybox ip may name the peer itself: take whatever is paired with va.
+vb=$(ip link show | sed -n 's/^[0-9]*: \([^@:]*\)@va.*/\1/p' | head -n 1)
+[ -n "$vb" ] || vb=vb
 run ip link set va netns "$A"
-run ip link set vb netns "$B"
+run ip link set "$vb" netns "$B"
 inA ip addr add 10.77.0.1/24 dev va
 inA ip link set va up
-inB ip addr add 10.77.0.2/24 dev vb
-inB ip link set vb up
-# B is the receiving peer: it accepts connections and reads everything.
-nsenter -t "$B" -n sh -c 'while :; do nc -l -p 7000 >/dev/null 2>&1; done' &
+inB ip addr add 10.77.0.2/24 dev "$vb"
+inB ip link set "$vb" up
+inA ping -c 1 -W 2 10.77.0.2 | grep -E 'transmitted|bytes from'
+# B is the receiving peer: a persistent server that reads everything.
+printf '#!/bin/sh\nexec cat >/dev/null\n' >/tmp/sink
+chmod +x /tmp/sink
+nsenter -t "$B" -n nc -ll -p 7000 -e /tmp/sink &
 S=$!
 sleep 0.5
 echo "# every namespace has its own policies and engine; B's are untouched below"
-inA resctl policy add to-b base sync failures 5 open 2s probes 1
+echo "# to-b: the breaker opens when half of the last 20 calls failed"
+inA resctl policy add to-b base sync breaker-mode count window 20 min-calls 20 failure-rate 50% open 2s probes 1
 inA resctl policy add bulk base send priority low
 echo "# short windows so the story fits in a minute (as engine.sh does)"
 inA resctl slo set to-b target 99% window 4s buckets 4 min-events 10
 inA resctl slo set system target 99% window 4s buckets 4 min-events 10
 inA resctl degrade triggers enabled budget,health tick 100ms window 2s dwell 2s up-dwell 0s
-inA dwcp_drive -r 10.77.0.2:7000 -c to-b -n 50
+drive -c to-b -n 50
 inA resctl status
 
 say "2. chaos on A's link to B: calls fail, the breaker opens"
 inA resctl chaos enable
-inA resctl chaos inject to-b error probability 50% value EIO
-inA dwcp_drive -r 10.77.0.2:7000 -c to-b -n 60
+inA resctl chaos inject to-b error probability 60% value EIO
+drive -c to-b -n 200
 inA resctl breaker show to-b
 
 say "3. the budget burns, the alert fires, the level rises"
 inA resctl -j slo show to-b | tr ',' '\n' | grep -E '"(remaining_ppm|alerts|burn_fast_long_x1000)"'
-wait_level severely_degraded 10
+wait_level severely_degraded 8
 echo "# severely degraded sheds priorities below high: bulk is low"
-inA dwcp_drive -r 10.77.0.2:7000 -c bulk -n 5
+drive -c bulk -n 5
 inA resctl status
 echo "# B, in its own namespace, is normal:"
 inB resctl status | sed -n '/^engine/,/^POLICY/p'
@@ -86,10 +94,10 @@ say "4. chaos cleared: a probe closes the breaker, the level steps down"
 inA resctl chaos clear
 inA resctl chaos disable
 run sleep 2.5
-inA dwcp_drive -r 10.77.0.2:7000 -c to-b -n 40
+drive -c to-b -n 40
 inA resctl breaker show to-b
 wait_level normal 30
-inA dwcp_drive -r 10.77.0.2:7000 -c bulk -n 5
+drive -c bulk -n 5
 inA resctl status
 
 say "5. the metrics a fleet scrapes (resctl metrics --format prometheus), excerpt"

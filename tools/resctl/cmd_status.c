@@ -57,8 +57,8 @@ static void append(char *buf, size_t len, const char *s)
 }
 
 /*
- * "engine": the mode, the cause of the level (the enabled triggers whose
- * input asks for the current level or more), unhealthy checks and
+ * "engine": the mode, the cause of the level (manual, or the enabled
+ * triggers whose input asks for more than normal), unhealthy checks and
  * budgets with alerts firing.
  */
 static void print_engine(const struct prom_system *sys, const struct prom_engine *e)
@@ -81,13 +81,16 @@ static void print_engine(const struct prom_system *sys, const struct prom_engine
 
 	if (!e->has_degrade)
 		return;
-	if (e->manual)
+	if (e->manual) {
 		snprintf(cause, sizeof(cause), "manual");
-	else if (sys->level > 0 && e->has_trigger)
+	} else if (sys->level > 0 && e->has_trigger) {
 		for (i = 0; i < N(trig); i++)
-			if ((e->t[DWCP_RES_TRIG_ENABLED] & trig[i].bit) &&
-			    e->t[trig[i].in] >= (uint64_t)sys->level)
+			if ((e->t[DWCP_RES_TRIG_ENABLED] & trig[i].bit) && e->t[trig[i].in])
 				append(cause, sizeof(cause), trig[i].name);
+		/* Nothing asks for a level any more: the dwell steps it down. */
+		if (!*cause)
+			snprintf(cause, sizeof(cause), "none (stepping down)");
+	}
 	for (i = 0; i < e->nchecks; i++)
 		if (e->checks[i].enabled && !e->checks[i].healthy)
 			append(bad, sizeof(bad), e->checks[i].name);
