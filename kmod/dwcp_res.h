@@ -82,6 +82,7 @@ struct dwcp_res_policy {
 	/* The engine's view (engine.c), under the namespace's cfg_lock. */
 	struct dwcp_engine_policy eng;
 	struct dwcp_hist *eng_hist;	/* lifetime latencies at the last tick */
+	u64 eng_completed;		/* completions counted in @eng_hist */
 };
 
 /*

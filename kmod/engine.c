@@ -46,11 +46,31 @@ static unsigned long engine_delay(const struct dwcp_net *dn)
 	return max_t(unsigned long, nsecs_to_jiffies(dn->engine.cfg.tick_ns), 1);
 }
 
+/* Completed calls of @p so far, summed over CPUs. */
+static u64 engine_completed(struct dwcp_res_policy *p)
+{
+	unsigned int start;
+	u64 sum = 0, v;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct dwcp_res_pcpu_stats *c = per_cpu_ptr(p->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			v = u64_stats_read(&c->completed);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
 /* Read one policy for the tick; @h is scratch for the merged histogram. */
 static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 			  u64 now, struct dwcp_engine_sample *s)
 {
 	struct dwcp_budget_status st;
+	u64 completed;
 	int cpu;
 
 	memset(s, 0, sizeof(*s));
@@ -66,7 +86,16 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 	spin_unlock_bh(&p->lock);
 	s->transport_errors = atomic64_read(&p->transport_errors);
 
-	/* Latency over the tick: lifetime histogram minus the last one's. */
+	/*
+	 * Latency over the tick: lifetime histogram minus the last one's.
+	 * Every completion records one latency, so when the completion count
+	 * has not moved there is nothing new: skip merging the per-CPU
+	 * histograms (1 KiB each) of an idle policy.
+	 */
+	completed = engine_completed(p);
+	if (completed == p->eng_completed)
+		return;
+	p->eng_completed = completed;
 	dwcp_hist_init(h);
 	for_each_possible_cpu(cpu) {
 		spin_lock_bh(&p->lock);
@@ -96,7 +125,8 @@ static struct dwcp_res_policy *engine_policy(struct dwcp_net *dn, const char *na
  * (a starved workqueue) counts against the check's timeout and fails it as
  * a timeout when it is later than the timeout. An error-rate check with
  * fewer calls in the window than the low-traffic guard passes: too little
- * traffic is no evidence. A check of a policy that does not exist fails.
+ * traffic is no evidence. A user's check of a policy that was deleted
+ * fails (delete the check with it); a built-in one passes.
  */
 static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 {
@@ -115,8 +145,9 @@ static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 
 		ep = p ? &p->eng : NULL;
 		if (!p) {
+			/* A built-in check of a deleted profile policy has nothing to check. */
 			c->value = 0;
-			ok = false;
+			ok = c->builtin;
 			goto report;
 		}
 	}
@@ -271,6 +302,10 @@ int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
 	if (tmpl->min > tmpl->max) {
 		NL_SET_ERR_MSG(extack, "health check min is above its max");
 		return -EINVAL;
+	}
+	if (tmpl->policy[0] && !tmpl->builtin && !engine_policy(dn, tmpl->policy)) {
+		NL_SET_ERR_MSG(extack, "no policy with this name to check");
+		return -ENOENT;
 	}
 	if (dry_run)
 		return 0;

@@ -141,6 +141,8 @@ t_health_bad() {
 	run health add bad/name metric calls && rc_is 2 &&
 	run health add x metric calls rise 0 && rc_is 1 &&
 	run health add x metric latency-p95 max soon && rc_is 2 &&
+	run health add x metric calls policy nosuch && rc_is 1 &&
+	err_has "no policy with this name to check" &&
 	run health del transport && rc_is 1 && err_has "cannot be deleted" &&
 	run health set x max 1 && rc_is 1 && err_has "no health check" &&
 	run health show x && rc_is 1 &&
@@ -242,6 +244,29 @@ t_scenario_health() {
 }
 check scenario_health_check_drives_level t_scenario_health
 monitor_stop
+
+# --- latency over the tick, as the checks and the latency trigger see it --
+
+t_latency_metric() {
+	ev_after=0
+	run chaos clear && run degrade triggers enabled latency tick 500ms dwell 1s &&
+	run policy add lat priority critical latency-target 5ms && rc_is 0 &&
+	run health add lat-p95 metric latency-p95 policy lat max 5ms interval 500ms \
+		timeout 500ms rise 1 fall 1 level normal && rc_is 0 &&
+	monitor_start -j monitor || { diag "monitor did not start"; return 1; }
+	run chaos enable && run chaos inject lat latency probability 100% min 20ms max 30ms &&
+	"$DRIVE" -w -c lat -n 80 >"$DR" 2>&1 && drive_has "sent 80" || return 1
+	run chaos clear && run chaos disable &&
+	wait_level normal 30 || return 1
+	monitor_stop
+	ev_next '"event":"health"' '"check":"lat-p95"' '"healthy":false' || return 1
+	v=$(sed -n "${ev_after}s/.*\"value\":\([0-9]*\).*/\1/p" "$EV")
+	[ "${v:-0}" -ge 15000000 ] || { diag "lat-p95 value $v, expected >= 15ms"; return 1; }
+	ev_next '"event":"level"' '"to":"emergency"' '"cause":"latency"' &&
+	ev_next '"event":"level"' '"to":"normal"' &&
+	run health del lat-p95
+}
+check latency_over_the_tick t_latency_metric
 
 run chaos disable
 rmmod dwcp_res

@@ -505,8 +505,11 @@ int cmd_apply(int argc, char **argv)
 		rc = RESCTL_EXIT_FAIL;
 		goto out;
 	}
-	for (i = 0; i < nitems; i++)
+	for (i = 0; i < nitems; i++) {
 		plan(&items[i], live, nlive);
+		if (items[i].act == A_ADD)
+			resctl_ecfg_policy_added(ecfg, items[i].ps.name);
+	}
 	for (i = 0; do_prune && i < nlive; i++) {
 		size_t j;
 

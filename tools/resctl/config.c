@@ -77,6 +77,7 @@ static const struct ekey hc_keys[] = {
 struct hc_item {
 	const char *name;
 	const char *policy;		/* NULL: not given; "": none */
+	bool policy_added;		/* the file adds that policy */
 	bool has_metric;
 	uint32_t metric;
 	bool has[DWCP_RES_HC_MAX + 1];
@@ -581,6 +582,15 @@ int resctl_ecfg_plan(struct resctl_ecfg *e, const char *file, bool prune)
 	return 0;
 }
 
+void resctl_ecfg_policy_added(struct resctl_ecfg *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nhc; i++)
+		if (e->hc[i].policy && !strcmp(e->hc[i].policy, name))
+			e->hc[i].policy_added = true;
+}
+
 struct send_arg {
 	const struct resctl_ecfg *e;
 	const struct hc_item *c;
@@ -665,7 +675,11 @@ static int fill_check(struct nl_msg *msg, void *arg)
 		return -1;
 	if (c->act == E_ADD) {
 		rc |= nla_put_u32(msg, DWCP_RES_HC_METRIC, c->metric);
-		if (c->policy && *c->policy)
+		/*
+		 * The kernel wants the policy to exist; one the file adds does
+		 * not yet during the dry run (it is added before the checks).
+		 */
+		if (c->policy && *c->policy && !(s->e->dry && c->policy_added))
 			rc |= nla_put_string(msg, DWCP_RES_HC_POLICY, c->policy);
 	}
 	for (i = 0; i < N(hc_keys); i++) {

@@ -26,6 +26,9 @@ bool resctl_ecfg_key(const char *key);
 /* Read the running state and decide what changes (prune: user checks). */
 int resctl_ecfg_plan(struct resctl_ecfg *e, const char *file, bool prune);
 
+/* The file adds policy @name (a check of it is dry-run without it). */
+void resctl_ecfg_policy_added(struct resctl_ecfg *e, const char *name);
+
 /* Send every change, as a dry run (@dry) or for real; 0 or the exit code. */
 int resctl_ecfg_send(struct resctl_ecfg *e, const char *file, bool dry);
 
