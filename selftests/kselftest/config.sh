@@ -139,10 +139,13 @@ t_check_bad_kernel() {
 	printf '{"version": 1, "slo": {"system": {"buckets": 100000}}}\n' >"$T/b1.conf"
 	printf '{"version": 1, "degrade": {"triggers": {"tick_ns": 1}}}\n' >"$T/b2.conf"
 	printf '{"version": 1, "health": [{"name": "kst_err", "rise": 0}]}\n' >"$T/b3.conf"
+	# A check of a policy that neither exists nor is in the file.
+	printf '{"version": 1, "health": [{"name": "kst_np", "metric": "calls", "policy": "kst_nopol"}]}\n' >"$T/b4.conf"
 	snap "$T/before" &&
 	run apply --check "$T/b1.conf" && rc_is 1 && err_has "slo.system" &&
 	run apply "$T/b2.conf" && rc_is 1 && err_has "degrade" &&
 	run apply "$T/b3.conf" && rc_is 1 && err_has "rise" &&
+	run apply "$T/b4.conf" && rc_is 1 && err_has "no policy with this name" &&
 	same_state
 }
 check apply_kernel_refusals_change_nothing t_check_bad_kernel
