@@ -176,16 +176,16 @@ void dwcp_res_engine_net_start(struct dwcp_net *dn);
 void dwcp_res_engine_net_exit(struct dwcp_net *dn);
 int dwcp_res_engine_policy_init(struct dwcp_net *dn, struct dwcp_res_policy *p);
 int dwcp_res_engine_set(struct dwcp_net *dn, const struct dwcp_engine_config *ec,
-			const struct dwcp_degrade_config *dc,
+			const struct dwcp_degrade_config *dc, bool dry_run,
 			struct netlink_ext_ack *extack);
 void dwcp_res_engine_get(struct dwcp_net *dn, struct dwcp_engine_config *ec,
 			 struct dwcp_degrade_config *dc);
 struct dwcp_res_check *dwcp_res_check_find(struct dwcp_net *dn, const char *name);
 void dwcp_res_check_template(struct dwcp_res_check *c, const char *name);
 int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
-		       struct netlink_ext_ack *extack);
+		       bool dry_run, struct netlink_ext_ack *extack);
 int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
-			  const struct dwcp_res_check *upd,
+			  const struct dwcp_res_check *upd, bool dry_run,
 			  struct netlink_ext_ack *extack);
 void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 

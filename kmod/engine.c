@@ -246,7 +246,7 @@ static void check_defaults(struct dwcp_res_check *c)
  * its state and counters. Caller holds cfg_lock.
  */
 int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
-			  const struct dwcp_res_check *upd,
+			  const struct dwcp_res_check *upd, bool dry_run,
 			  struct netlink_ext_ack *extack)
 {
 	const char *why = NULL;
@@ -261,6 +261,8 @@ int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
 		NL_SET_ERR_MSG(extack, "health check min is above its max");
 		return -EINVAL;
 	}
+	if (dry_run)
+		return 0;
 	c->min = upd->min;
 	c->max = upd->max;
 	c->level = upd->level;
@@ -277,7 +279,7 @@ int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
 
 /* A new check with @tmpl's configuration; caller holds cfg_lock. */
 int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
-		       struct netlink_ext_ack *extack)
+		       bool dry_run, struct netlink_ext_ack *extack)
 {
 	const char *why = NULL;
 	struct dwcp_res_check *c;
@@ -305,6 +307,8 @@ int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
 		NL_SET_ERR_MSG(extack, "no policy with this name to check");
 		return -ENOENT;
 	}
+	if (dry_run)
+		return 0;
 	c = kmemdup(tmpl, sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return -ENOMEM;
@@ -334,7 +338,7 @@ void dwcp_res_check_template(struct dwcp_res_check *c, const char *name)
 }
 
 int dwcp_res_engine_set(struct dwcp_net *dn, const struct dwcp_engine_config *ec,
-			const struct dwcp_degrade_config *dc,
+			const struct dwcp_degrade_config *dc, bool dry_run,
 			struct netlink_ext_ack *extack)
 {
 	const char *why = NULL;
@@ -345,6 +349,8 @@ int dwcp_res_engine_set(struct dwcp_net *dn, const struct dwcp_engine_config *ec
 		dwcp_res_extack(extack, why);
 		return -EINVAL;
 	}
+	if (dry_run)
+		return 0;
 	mutex_lock(&dn->cfg_lock);
 	dwcp_engine_reconfigure(&dn->engine, ec, now);
 	dwcp_degrade_reconfigure(&dn->degrade, dc, now);
@@ -389,7 +395,7 @@ int dwcp_res_engine_net_init(struct dwcp_net *dn)
 		tmpl->metric = engine_builtin[i].metric;
 		tmpl->max = engine_builtin[i].max;
 		tmpl->builtin = true;
-		err = dwcp_res_check_add(dn, tmpl, NULL);
+		err = dwcp_res_check_add(dn, tmpl, false, NULL);
 	}
 	mutex_unlock(&dn->cfg_lock);
 	kfree(tmpl);

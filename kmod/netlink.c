@@ -216,15 +216,23 @@ static const struct nla_policy dwcp_res_degrade_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_DEGRADE_HOLD_NS] = U64_RANGE(ns1_range),
 	[DWCP_RES_A_DEGRADE_AUTO] = NLA_POLICY_MAX(NLA_U8, 1),
 	[DWCP_RES_A_TRIGGER] = NLA_POLICY_NESTED(dwcp_res_trigger_attr_policy),
+	[DWCP_RES_A_DRY_RUN] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy dwcp_res_health_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_HEALTH] = NLA_POLICY_NESTED(dwcp_res_health_attr_policy),
 };
 
+/* HEALTH_NEW and HEALTH_SET: the check, and the dry run. */
+static const struct nla_policy dwcp_res_health_cfg_policy[DWCP_RES_A_MAX + 1] = {
+	[DWCP_RES_A_HEALTH] = NLA_POLICY_NESTED(dwcp_res_health_attr_policy),
+	[DWCP_RES_A_DRY_RUN] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy dwcp_res_budget_policy[DWCP_RES_A_MAX + 1] = {
 	[DWCP_RES_A_POLICY_NAME] = { .type = NLA_NUL_STRING, .len = DWCP_RES_NAME_MAX - 1 },
 	[DWCP_RES_A_BUDGET] = NLA_POLICY_NESTED(dwcp_res_budget_attr_policy),
+	[DWCP_RES_A_DRY_RUN] = { .type = NLA_FLAG },
 };
 
 static int dwcp_res_nl_get_info(struct sk_buff *skb, struct genl_info *info)
@@ -354,14 +362,14 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
 		.cmd	= DWCP_RES_CMD_HEALTH_NEW,
 		.doit	= dwcp_res_nl_health_new,
-		.policy	= dwcp_res_health_policy,
+		.policy	= dwcp_res_health_cfg_policy,
 		.maxattr = DWCP_RES_A_MAX,
 		.flags	= ADMIN,
 	},
 	{
 		.cmd	= DWCP_RES_CMD_HEALTH_SET,
 		.doit	= dwcp_res_nl_health_set,
-		.policy	= dwcp_res_health_policy,
+		.policy	= dwcp_res_health_cfg_policy,
 		.maxattr = DWCP_RES_A_MAX,
 		.flags	= ADMIN,
 	},

@@ -127,7 +127,7 @@ int dwcp_res_nl_degrade_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* DWCP_RES_A_TRIGGER: change the automatic control, keeping what is not given. */
-static int degrade_trigger_set(struct net *net, struct nlattr *attr,
+static int degrade_trigger_set(struct net *net, struct nlattr *attr, bool dry_run,
 			       struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[DWCP_RES_TRIG_MAX + 1];
@@ -163,7 +163,7 @@ static int degrade_trigger_set(struct net *net, struct nlattr *attr,
 		dc.min_dwell_ns = nla_get_u64(tb[DWCP_RES_TRIG_MIN_DWELL_NS]);
 	if (tb[DWCP_RES_TRIG_HYST_PERMILLE])
 		dc.hyst_permille = nla_get_u32(tb[DWCP_RES_TRIG_HYST_PERMILLE]);
-	return dwcp_res_engine_set(dn, &ec, &dc, extack);
+	return dwcp_res_engine_set(dn, &ec, &dc, dry_run, extack);
 }
 
 int dwcp_res_nl_degrade_set(struct sk_buff *skb, struct genl_info *info)
@@ -173,10 +173,15 @@ int dwcp_res_nl_degrade_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *autom = info->attrs[DWCP_RES_A_DEGRADE_AUTO];
 	struct nlattr *trig = info->attrs[DWCP_RES_A_TRIGGER];
 	struct net *net = genl_info_net(info);
+	bool dry_run = nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]);
 	int err;
 
+	/*
+	 * A dry run makes every check below and changes nothing; the trigger
+	 * nest is checked first, as without it, so its extack comes first.
+	 */
 	if (trig) {
-		err = degrade_trigger_set(net, trig, info->extack);
+		err = degrade_trigger_set(net, trig, dry_run, info->extack);
 		if (err || (!level && !hold && !autom))
 			return err;
 	}
@@ -187,11 +192,13 @@ int dwcp_res_nl_degrade_set(struct sk_buff *skb, struct genl_info *info)
 					    "auto takes neither a level nor a hold");
 			return -EINVAL;
 		}
-		return dwcp_res_degrade_auto(net, info->extack);
+		return dry_run ? 0 : dwcp_res_degrade_auto(net, info->extack);
 	}
 	if (DWCP_RES_REQUIRE(info, DWCP_RES_A_LEVEL,
 			     "the level (DWCP_RES_A_LEVEL) or auto (DWCP_RES_A_DEGRADE_AUTO)"))
 		return -EINVAL;
+	if (dry_run)
+		return 0;
 	return dwcp_res_degrade_set(net, nla_get_u32(level),
 				    hold ? nla_get_u64(hold) : 0, info->extack);
 }

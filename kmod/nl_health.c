@@ -230,7 +230,8 @@ int dwcp_res_nl_health_new(struct sk_buff *skb, struct genl_info *info)
 		nla_strscpy(c->policy, tb[DWCP_RES_HC_POLICY], sizeof(c->policy));
 	health_from_attrs(c, tb);
 	mutex_lock(&dn->cfg_lock);
-	err = dwcp_res_check_add(dn, c, info->extack);
+	err = dwcp_res_check_add(dn, c, nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]),
+				 info->extack);
 	mutex_unlock(&dn->cfg_lock);
 	kfree(c);
 	return err;
@@ -264,7 +265,9 @@ int dwcp_res_nl_health_set(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		*upd = *c;
 		health_from_attrs(upd, tb);
-		err = dwcp_res_check_update(dn, c, upd, info->extack);
+		err = dwcp_res_check_update(dn, c, upd,
+					    nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]),
+					    info->extack);
 	}
 	mutex_unlock(&dn->cfg_lock);
 	kfree(upd);
@@ -485,7 +488,7 @@ static void budget_from_attrs(struct dwcp_budget_config *cfg, struct nlattr **tb
 		cfg->min_events = nla_get_u32(tb[DWCP_RES_B_MIN_EVENTS]);
 }
 
-static int budget_set_system(struct dwcp_net *dn, struct nlattr **tb,
+static int budget_set_system(struct dwcp_net *dn, struct nlattr **tb, bool dry_run,
 			     struct netlink_ext_ack *extack)
 {
 	struct dwcp_budget_config cfg;
@@ -498,14 +501,14 @@ static int budget_set_system(struct dwcp_net *dn, struct nlattr **tb,
 	err = dwcp_budget_config_check(&cfg, &why);
 	if (err)
 		dwcp_res_extack(extack, why);
-	else
+	else if (!dry_run)
 		dwcp_budget_reconfigure(&dn->engine.system, &cfg, ktime_get_ns());
 	mutex_unlock(&dn->cfg_lock);
 	return err;
 }
 
 static int budget_set_policy(struct net *net, const char *name, struct nlattr **tb,
-			     struct netlink_ext_ack *extack)
+			     bool dry_run, struct netlink_ext_ack *extack)
 {
 	struct dwcp_pipe_config *cfg;
 	struct dwcp_res_policy *p;
@@ -526,7 +529,10 @@ static int budget_set_policy(struct net *net, const char *name, struct nlattr **
 	*cfg = *rcu_dereference(p->cfg);
 	rcu_read_unlock();
 	budget_from_attrs(&cfg->budget, tb);
-	err = dwcp_res_policy_set(net, name, cfg, extack);
+	if (dry_run)
+		err = dwcp_res_policy_check(net, name, cfg, false, extack);
+	else
+		err = dwcp_res_policy_set(net, name, cfg, extack);
 	kfree(cfg);
 	dwcp_res_policy_put(p);
 	return err;
@@ -537,6 +543,7 @@ int dwcp_res_nl_budget_set(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct nlattr *tb[DWCP_RES_B_MAX + 1];
 	const char *name;
+	bool dry_run;
 	int err, i;
 
 	if (DWCP_RES_REQUIRE(info, DWCP_RES_A_POLICY_NAME,
@@ -555,7 +562,8 @@ int dwcp_res_nl_budget_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	name = nla_data(info->attrs[DWCP_RES_A_POLICY_NAME]);
+	dry_run = nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]);
 	if (!strcmp(name, DWCP_RES_BUDGET_SYSTEM))
-		return budget_set_system(dwcp_net(net), tb, info->extack);
-	return budget_set_policy(net, name, tb, info->extack);
+		return budget_set_system(dwcp_net(net), tb, dry_run, info->extack);
+	return budget_set_policy(net, name, tb, dry_run, info->extack);
 }

@@ -141,12 +141,25 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 	if (call->t.fault == DWCP_RES_FAULT_ERROR ||
 	    call->t.fault == DWCP_RES_FAULT_TIMEOUT ||
 	    call->t.fault == DWCP_RES_FAULT_PARTITION) {
+		/*
+		 * The policy admitted the call, then chaos failed it as the
+		 * dependency would have: count it as the policy does
+		 * (admitted, a FAILURE and a chaos rejection), so that the
+		 * sockets' counters sum to their policy's.
+		 */
+		atomic64_inc(&st->admitted);
+		atomic64_inc(&st->results[DWCP_RES_RESULT_FAILURE]);
 		atomic64_inc(&st->rejected[DWCP_RES_REJECT_CHAOS]);
 	} else if (call->t.reason != DWCP_RES_REJECT_NONE &&
 		   call->t.reason < __DWCP_RES_REJECT_MAX) {
 		atomic64_inc(&st->rejected[call->t.reason]);
 	} else if (err == -EINTR) {
 		/* A signal ended a wait: restart the syscall like TCP does. */
+		if (call->t.fault != DWCP_PIPE_FAULT_NONE) {
+			/* In injected latency: admitted, then CANCELLED. */
+			atomic64_inc(&st->admitted);
+			atomic64_inc(&st->results[DWCP_RES_RESULT_CANCELLED]);
+		}
 		atomic64_inc(&st->interrupted);
 		err = sock_intr_errno(timeo);
 	}

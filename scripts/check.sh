@@ -50,6 +50,9 @@ step=host-tests;	mkdir -p "$B/host"
 				echo $? >"$B/host/spec_check.rc"
 			bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
 				echo $? >"$B/host/resctl_docs.rc"
+			# make install, systemd units, promtool, dkms build (about 45 s).
+			bash "$DWCP_ROOT/selftests/host/ops_check.sh" "$kver" "$B/stock" >"$B/host/ops_check.tap" 2>&1 ||
+				echo $? >"$B/host/ops_check.rc"
 
 # One payload per kernel: what /dwcp holds inside the guest.
 payload() { # KIND
@@ -58,9 +61,12 @@ payload() { # KIND
 	mkdir -p "$p/bin" "$p/tests"
 	cp "$B/$1/dwcp_res.ko" "$p/"
 	[ -e "$B/$1/dwcp_res_kunit.ko" ] && cp "$B/$1/dwcp_res_kunit.ko" "$p/"
+	# peer.c's veth pair: built in on the debug kernel, a module of Debian's.
+	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/drivers/net/veth.ko" "$p/"
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
+	cp "$DWCP_ROOT/contrib/dwcp_res.conf" "$p/tests/"	# config.sh applies it
 	# iperf3 and the preload shim with their libraries (the guest has no libc).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
 		"$B/preload/libdwcp_res_preload.so"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make demo: set everything up, boot Debian's stock 6.1 kernel in a VM with
-# dwcp_res and resctl, and show them working (scripts/demo-guest.sh).
+# dwcp_res and resctl, and tell the story (scripts/demo-guest.sh): two peers
+# in network namespaces, chaos, a breaker, a budget burning, the level
+# rising, recovery; in about a minute.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,8 @@ mkdir -p "$p/bin"
 cp "$B/stock/dwcp_res.ko" "$p/"
 cp "$B/resctl/resctl.static" "$p/bin/resctl"
 cp "$B/kselftest/dwcp_drive" "$p/bin/"
+# The two peers' namespaces are joined by veth, a module in Debian's kernel.
+cp "$stock/lib/modules/$kver/kernel/drivers/net/veth.ko" "$p/"
 cp "$DWCP_ROOT/scripts/demo-guest.sh" "$p/demo.sh"
 jobs=$(mktemp)
 trap 'rm -f "$jobs"' EXIT

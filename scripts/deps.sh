@@ -11,6 +11,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	sparse valgrind groff-base iperf3
 	libnl-utils python3-pyroute2
+	dkms prometheus systemd
 )
 
 missing=()

@@ -201,7 +201,7 @@ else
 	not_ok completion_registers_for_resctl
 fi
 expect completes_command "policy" "$R" po
-expect completes_all_sections "apply batch breaker chaos degrade exec health help metrics monitor policy slo status version" "$R" ""
+expect completes_all_sections "apply batch breaker chaos degrade dump-config exec health help metrics monitor policy slo status version" "$R" ""
 expect completes_options "--json" "$R" --j
 expect completes_after_options "policy" "$R" -j -p po
 expect completes_policy_subcommands "list show add set del" "$R" policy ""

@@ -10,7 +10,9 @@
  *   rejected R
  *   ERRNO-NAME COUNT      (one line per errno seen, e.g. ECONNREFUSED 5)
  *
- * usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]
+ * usage: dwcp_drive [-6] [-w] [-a ADDR | -r ADDR:PORT] [-c CLASS] [-n N] [-s SIZE]
+ * -r: no pair; connect to a listener elsewhere (IPv4, e.g. a peer in
+ * another network namespace; it reads what is sent) and send to it.
  * -w sends blocking (no MSG_DONTWAIT): a call may then wait in the
  * pipeline (bulkhead queue, chaos latency) and be seen in flight.
  * -a: the local address the pair connects over (127.0.0.1 or ::1 by
@@ -57,7 +59,7 @@ static const struct {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: dwcp_drive [-6] [-w] [-a ADDR] [-c CLASS] [-n N] [-s SIZE]\n");
+	fprintf(stderr, "usage: dwcp_drive [-6] [-w] [-a ADDR | -r ADDR:PORT] [-c CLASS] [-n N] [-s SIZE]\n");
 	return 2;
 }
 
@@ -110,17 +112,44 @@ static int tcp_pair(int family, const char *addr, int *tx, int *rx)
 	return 0;
 }
 
+/* -r ADDR:PORT: *tx connected to a remote listener, no receiving end. */
+static int tcp_remote(const char *spec, int *tx, int *rx)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	unsigned long port = colon ? strtoul(colon + 1, NULL, 10) : 0;
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(host) || !port || port > 65535)
+		return fprintf(stderr, "dwcp_drive: -r wants ADDR:PORT\n"), -1;
+	memcpy(host, spec, colon - spec);
+	host[colon - spec] = '\0';
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
+		return fprintf(stderr, "dwcp_drive: bad address %s\n", host), -1;
+	a.sin_port = htons((unsigned short)port);
+	*rx = -1;
+	*tx = socket(AF_INET, SOCK_STREAM, 0);
+	if (*tx < 0 || connect(*tx, (struct sockaddr *)&a, sizeof(a))) {
+		perror("dwcp_drive: connect");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long counts[NERR] = { 0 }, other = 0, sent = 0, rejected = 0;
-	const char *class = DWCP_RES_CLASS_SEND, *addr = NULL;
+	const char *class = DWCP_RES_CLASS_SEND, *addr = NULL, *remote = NULL;
 	unsigned long n = 1, size = 1, i;
 	int family = AF_INET, opt, tx, rx, wait_flag = MSG_DONTWAIT;
 	static char buf[65536], sink[65536];
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "6wa:c:n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "6wa:r:c:n:s:")) != -1) {
 		switch (opt) {
+		case 'r':
+			remote = optarg;
+			break;
 		case '6':
 			family = AF_INET6;
 			break;
@@ -148,7 +177,7 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		return usage();
 
-	if (tcp_pair(family, addr, &tx, &rx))
+	if (remote ? tcp_remote(remote, &tx, &rx) : tcp_pair(family, addr, &tx, &rx))
 		return 1;
 	if (setsockopt(tx, SOL_TCP, TCP_ULP, "dwcp", 4)) {
 		perror("dwcp_drive: TCP_ULP dwcp");
@@ -175,7 +204,7 @@ int main(int argc, char **argv)
 			}
 		}
 		/* Keep the receive side drained so sends never block on TCP. */
-		while (recv(rx, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+		while (rx >= 0 && recv(rx, sink, sizeof(sink), MSG_DONTWAIT) > 0)
 			;
 	}
 	printf("sent %lu\nrejected %lu\n", sent, rejected);
@@ -185,6 +214,7 @@ int main(int argc, char **argv)
 	if (other)
 		printf("other %lu\n", other);
 	close(tx);
-	close(rx);
+	if (rx >= 0)
+		close(rx);
 	return 0;
 }

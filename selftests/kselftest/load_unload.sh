@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Load and unload dwcp_res 100 times, talking to it each time, then check
-# that nothing is left behind: no module, no genetlink family, no leak.
+# Load and unload dwcp_res N times (default 100; "make stress" runs 1000),
+# talking to it each time (every 10th cycle with chaos allowed, a policy
+# added and left for the unload to free), then check that nothing is left
+# behind: no module, no genetlink family, no leak.
+# usage: load_unload.sh [N]
 KSFT_SKIP=4
 D=${DWCP_DIR:-/dwcp}
 KMEMLEAK=/sys/kernel/debug/kmemleak
 n=0 fails=0
+N=${1:-100}
 
 echo "TAP version 13"
 echo "1..3"
@@ -17,13 +21,22 @@ grep -q '^dwcp_res ' /proc/modules && rmmod dwcp_res
 
 bad=""
 i=0
-while [ $i -lt 100 ]; do
+t0=$(cut -d' ' -f1 /proc/uptime)
+while [ $i -lt "$N" ]; do
 	i=$((i + 1))
-	if ! insmod "$D/dwcp_res.ko"; then bad="insmod failed at iteration $i"; break; fi
+	p=""
+	[ $((i % 10)) = 0 ] && p="chaos_allowed=1"
+	# shellcheck disable=SC2086
+	if ! insmod "$D/dwcp_res.ko" $p; then bad="insmod failed at iteration $i"; break; fi
 	if ! "$D/bin/resctl" version >/dev/null; then bad="resctl failed at iteration $i"; break; fi
+	if [ -n "$p" ] && ! { "$D/bin/resctl" policy add kst_lu base sync >/dev/null &&
+			     "$D/bin/resctl" chaos inject kst_lu error probability 1% >/dev/null; }; then
+		bad="policy add or chaos inject failed at iteration $i"; break
+	fi
 	if ! rmmod dwcp_res; then bad="rmmod failed at iteration $i"; break; fi
 done
-if [ -z "$bad" ]; then ok "load_unload_100_times"; else echo "# $bad"; not_ok "load_unload_100_times"; fi
+echo "# $i cycles in $(awk -v a="$t0" '{ printf "%.1f", $1 - a }' /proc/uptime) s"
+if [ -z "$bad" ]; then ok "load_unload_${N}_times"; else echo "# $bad"; not_ok "load_unload_${N}_times"; fi
 
 if grep -q '^dwcp_res ' /proc/modules; then
 	not_ok "module_and_family_gone"

@@ -152,6 +152,31 @@ t_prom() {
 }
 check metrics_prometheus_fresh_module t_prom
 
+# The engine, from DEGRADE_GET and the BUDGET_GET and HEALTH_GET dumps.
+t_prom_engine() {
+	# Held by hand at normal: manual without changing the level (a real
+	# level would take the dwell time to come back down for later cases).
+	run degrade set normal && rc_is 0 &&
+	run metrics --format prometheus && rc_is 0 &&
+	out_line 'dwcp_res_degradation_level 0' &&
+	out_line 'dwcp_res_degradation_level_state{level="normal"} 1' &&
+	out_line 'dwcp_res_degradation_level_state{level="degraded"} 0' &&
+	out_line 'dwcp_res_degradation_manual 1' &&
+	out_re '^dwcp_res_trigger_enabled{trigger="budget"} [01]$' &&
+	out_re '^dwcp_res_trigger_input_level{trigger="health"} 0$' &&
+	out_line 'dwcp_res_budget_remaining_ratio{budget="system"} 1' &&
+	out_line 'dwcp_res_budget_remaining_ratio{budget="send"} 1' &&
+	out_line 'dwcp_res_budget_alert_firing{budget="system",alert="page_fast"} 0' &&
+	out_re '^dwcp_res_budget_burn_rate{budget="sync",alert="ticket",window="short"} 0$' &&
+	out_re '^dwcp_res_health_healthy{check="[a-z_-]*",metric="[a-z-]*"' &&
+	prom_structure &&
+	run status && rc_is 0 && out_line "engine" && out_line "  mode manual" &&
+	out_line "  cause manual" && out_line "  budgets alerting none" &&
+	run degrade auto && rc_is 0 &&
+	run status && out_line "  mode auto" && out_line "  cause -"
+}
+check metrics_prometheus_engine t_prom_engine
+
 t_prom_file() {
 	run metrics --format prometheus --output "$PROM/dwcp.prom" && rc_is 0 &&
 	[ ! -s "$OUT" ] && [ -s "$PROM/dwcp.prom" ] &&

@@ -492,6 +492,13 @@ TEST_F(ulp, reject_chaos)
 	EXPECT_EQ(EIO, errno);
 	ASSERT_EQ(0, get_stats(self->fd, &st));
 	EXPECT_EQ(1, st.send.rejected[DWCP_RES_REJECT_CHAOS]);
+	/*
+	 * Counted as the policy counts it (found by stress.c): admitted, then
+	 * failed by the fault; the policy's admitted is the same call.
+	 */
+	EXPECT_EQ(1, st.send.admitted);
+	EXPECT_EQ(1, st.send.results[DWCP_RES_RESULT_FAILURE]);
+	EXPECT_EQ(1, policy_admitted("kst_chaos"));
 	EXPECT_EQ(0, st.send.bytes);
 	EXPECT_EQ(0, dwcp_resctl("chaos clear"));
 	EXPECT_EQ(0, dwcp_resctl("chaos disable"));

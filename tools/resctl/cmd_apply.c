@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * resctl apply CONFIG [--check] [--prune]: make the namespace's policies
- * match a JSON file, declaratively.
+ * resctl apply CONFIG [--check] [--prune]: make the namespace's
+ * configuration match a JSON file, declaratively, all or nothing; and
+ * resctl dump-config, which prints the running configuration as such a file.
  *
- * CONFIG ("-" for standard input) is what "resctl -j policy list" prints,
- * {"policies": [{"name", "config": {group: {key: value}}}, ...]}, or one
- * policy as "resctl -j policy show NAME" prints it, so
+ * CONFIG ("-" for standard input) is a configuration file (version 1,
+ * /etc/dwcp_res.conf; Documentation/admin-guide.rst has the format):
  *
- *	resctl -j policy list > f.json && resctl apply f.json
+ *	{"version": 1, "policies": [...], "slo": {"system": {...}},
+ *	 "degrade": {"mode", "triggers"}, "health": [...]}
+ *
+ * or, as before, what "resctl -j policy list" prints ({"policies": [...]},
+ * no version), or one policy as "resctl -j policy show NAME" prints it, so
+ *
+ *	resctl dump-config > f && resctl apply --check f && resctl apply f
  *
  * changes nothing. In a policy, "name" is required; "config" holds the
  * values to set (the keys of "policy show -j": integers as printed, or
@@ -15,28 +21,32 @@
  * adaptive as booleans), "base" the profile a new policy starts from
  * (default send), "priority" is the same as config.general.priority; the
  * read-only fields the listing also prints (breaker, admitted, rejected,
- * inflight, stats) are ignored. Any other key is an error.
+ * inflight, stats) are ignored. Any other key is an error. config.c has
+ * the engine keys (slo, degrade, health).
  *
- * A policy of the file that does not exist is added; one that exists gets
- * the values given (the others stay; nothing is sent if none differs).
- * Policies absent from the file are left alone, unless --prune is given:
- * then they are deleted, except the DWCP profile (send, receive, sync,
- * consensus), which is never deleted.
+ * A policy (or health check) of the file that does not exist is added; one
+ * that exists gets the values given (the others stay; nothing is sent if
+ * none differs). Policies absent from the file are left alone, unless
+ * --prune is given: then they are deleted, except the DWCP profile (send,
+ * receive, sync, consensus), which is never deleted; with a "health" list,
+ * --prune deletes the user checks it does not name too.
  *
  * All or nothing, as far as it goes: the whole file is parsed and checked
  * first (JSON syntax with line and column, keys, types, units, names,
  * duplicates), then every add and change is sent to the kernel as a dry
- * run (DWCP_RES_A_DRY_RUN: its full validation, nothing applied). Only if
- * all of that passes does anything change. A failure while applying (a
- * concurrent change by someone else) stops there; resctl says what was
- * already applied. --check stops after the dry run.
+ * run (DWCP_RES_A_DRY_RUN, which POLICY_NEW/SET, BUDGET_SET, DEGRADE_SET
+ * and HEALTH_NEW/SET take: the kernel's full validation, nothing applied).
+ * Only if all of that passes does anything change, in file order:
+ * policies, system SLO, degradation, health checks, then deletions. A
+ * failure while applying (a concurrent change by someone else) stops
+ * there; resctl says what was already applied. --check stops after the
+ * dry run.
  *
- * Chaos and the degradation level are not part of CONFIG: they are state
- * an operator switches rather than configuration (and the kernel has no
- * dry run for them); a batch file sets them.
+ * Chaos is not part of CONFIG: it is state an operator switches rather
+ * than configuration; a batch file sets it.
  *
  * Exit status: 0 applied (or, with --check, valid); 1 the kernel refused
- * a policy or something failed; 2 the file is not valid (nothing sent).
+ * something or something failed; 2 the file is not valid (nothing sent).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +55,7 @@
 #include <json-c/json.h>
 #include <linux/dwcp_res.h>
 
+#include "config.h"
 #include "nl.h"
 #include "policy.h"
 #include "print.h"
@@ -240,30 +251,47 @@ static int parse_config(struct json_object *root, const char *file,
 			struct item **items, size_t *nitems)
 {
 	struct json_object *list = NULL;
+	bool versioned = false, engine = false;
 	struct item *v;
-	size_t n, i, j;
+	size_t n = 0, i, j;
 	int rc;
 
 	if (!json_object_is_type(root, json_type_object))
-		return resctl_usage_err("%s: expected a JSON object (\"resctl -j policy list\" prints one)",
+		return resctl_usage_err("%s: expected a JSON object (\"resctl dump-config\" prints one)",
 					file);
 	if (json_object_object_get_ex(root, "name", NULL)) {
 		n = 1;			/* one policy, as "policy show -j" prints it */
 	} else {
 		json_object_object_foreach(root, key, val) {
-			if (!strcmp(key, "chaos") || !strcmp(key, "degrade"))
-				return resctl_usage_err("%s: \"%s\": apply configures policies only; set %s with resctl %s (or a resctl batch file)",
-							file, key, key, key);
+			if (!strcmp(key, "version")) {
+				if (!json_object_is_type(val, json_type_int) ||
+				    json_object_get_int64(val) != RESCTL_CONFIG_VERSION)
+					return resctl_usage_err("%s: version: this resctl reads version %d",
+								file, RESCTL_CONFIG_VERSION);
+				versioned = true;
+				continue;
+			}
+			if (resctl_ecfg_key(key)) {
+				engine = true;
+				continue;
+			}
+			if (!strcmp(key, "chaos"))
+				return resctl_usage_err("%s: \"chaos\": apply does not configure chaos; set it with resctl chaos (or a resctl batch file)",
+							file);
 			if (strcmp(key, "policies"))
-				return resctl_usage_err("%s: unknown key \"%s\" at the top (expected \"policies\")",
+				return resctl_usage_err("%s: unknown key \"%s\" at the top (keys: version policies slo degrade health)",
 							file, key);
 			list = val;
 		}
-		if (!list)
+		if (!list && !versioned && !engine)
 			return resctl_usage_err("%s: missing \"policies\"", file);
-		if (!json_object_is_type(list, json_type_array))
+		if (engine && !versioned)
+			return resctl_usage_err("%s: slo, degrade and health need \"version\": %d",
+						file, RESCTL_CONFIG_VERSION);
+		if (list && !json_object_is_type(list, json_type_array))
 			return resctl_usage_err("%s: \"policies\" must be an array", file);
-		n = json_object_array_length(list);
+		if (list)
+			n = json_object_array_length(list);
 	}
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
@@ -375,7 +403,7 @@ static const char *act_name(enum action a)
 
 /* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
 static void report(const struct item *v, size_t n, const struct resctl_policy *live,
-		   const bool *prune, size_t nlive, bool check)
+		   const bool *prune, size_t nlive, bool check, const struct resctl_ecfg *e)
 {
 	static const struct print_col cols[] = {
 		{ "POLICY", 16, false },
@@ -402,6 +430,7 @@ static void report(const struct item *v, size_t n, const struct resctl_policy *l
 		print_row_close();
 	}
 	print_table_close();
+	resctl_ecfg_report(e);
 	print_flush();
 }
 
@@ -412,6 +441,7 @@ int cmd_apply(int argc, char **argv)
 	struct resctl_policy *live = NULL;
 	struct json_object *root = NULL;
 	struct item *items = NULL;
+	struct resctl_ecfg *ecfg = NULL;
 	size_t nitems = 0, nlive = 0, len, i;
 	bool *prune = NULL;
 	char *buf;
@@ -456,6 +486,8 @@ int cmd_apply(int argc, char **argv)
 		return RESCTL_EXIT_USAGE;
 	}
 	rc = parse_config(root, file, &items, &nitems);
+	if (!rc)
+		rc = resctl_ecfg_parse(root, file, &ecfg);
 	if (rc)
 		goto out;
 
@@ -473,8 +505,11 @@ int cmd_apply(int argc, char **argv)
 		rc = RESCTL_EXIT_FAIL;
 		goto out;
 	}
-	for (i = 0; i < nitems; i++)
+	for (i = 0; i < nitems; i++) {
 		plan(&items[i], live, nlive);
+		if (items[i].act == A_ADD)
+			resctl_ecfg_policy_added(ecfg, items[i].ps.name);
+	}
 	for (i = 0; do_prune && i < nlive; i++) {
 		size_t j;
 
@@ -483,6 +518,9 @@ int cmd_apply(int argc, char **argv)
 			if (!strcmp(items[j].ps.name, live[i].name))
 				prune[i] = false;
 	}
+	rc = resctl_ecfg_plan(ecfg, file, do_prune);
+	if (rc)
+		goto out;
 
 	/* The dry run: the kernel's whole validation, nothing applied. */
 	for (i = 0; i < nitems; i++) {
@@ -495,8 +533,11 @@ int cmd_apply(int argc, char **argv)
 			goto out;
 		}
 	}
+	rc = resctl_ecfg_send(ecfg, file, true);
+	if (rc)
+		goto out;
 	if (check) {
-		report(items, nitems, live, prune, nlive, true);
+		report(items, nitems, live, prune, nlive, true, ecfg);
 		goto out;
 	}
 
@@ -510,6 +551,9 @@ int cmd_apply(int argc, char **argv)
 			goto out;
 		}
 	}
+	rc = resctl_ecfg_send(ecfg, file, false);
+	if (rc)
+		goto out;
 	for (i = 0; i < nlive; i++) {
 		if (!prune[i])
 			continue;
@@ -521,14 +565,54 @@ int cmd_apply(int argc, char **argv)
 			goto out;
 		}
 	}
-	report(items, nitems, live, prune, nlive, false);
+	report(items, nitems, live, prune, nlive, false, ecfg);
 out:
 	if (shared)
 		resctl_nl_unshare();
 	free(prune);
 	free(live);
 	free(items);
+	resctl_ecfg_free(ecfg);
 	json_object_put(root);
 	free(buf);
+	return rc;
+}
+
+/* resctl dump-config: the running configuration, as apply reads it. */
+int cmd_dump_config(int argc, char **argv)
+{
+	static const struct print_col cols[] = { { "NAME", 16, false } };
+	struct resctl_policy *live = NULL;
+	bool json = resctl_opts.json, pretty = resctl_opts.pretty;
+	size_t nlive = 0, i;
+	int rc;
+
+	(void)argv;
+	if (argc)
+		return resctl_usage_of("dump-config", NULL);
+	rc = resctl_policy_fetch(NULL, &live, &nlive);
+	if (rc)
+		return rc;
+	/* Always JSON; pretty unless -j alone asked for one line. */
+	resctl_opts.json = true;
+	resctl_opts.pretty = json ? pretty : true;
+	print_open(NULL, NULL);
+	print_u64("version", NULL, RESCTL_CONFIG_VERSION);
+	print_table_open("policies", cols, 1);
+	for (i = 0; i < nlive; i++) {
+		print_row_open();
+		print_str("name", NULL, live[i].name);
+		resctl_policy_print_config(&live[i]);
+		print_row_close();
+	}
+	print_table_close();
+	free(live);
+	rc = resctl_ecfg_dump();
+	if (rc)
+		print_reset();
+	else
+		print_flush();
+	resctl_opts.json = json;
+	resctl_opts.pretty = pretty;
 	return rc;
 }

@@ -56,7 +56,7 @@ void health_print_metrics(FILE *out)
 		fprintf(out, "    %-18s %s\n", metrics[i].name, metrics[i].help);
 }
 
-static int metric_parse(const char *s, uint32_t *m)
+int resctl_metric_parse(const char *s, uint32_t *m)
 {
 	uint32_t i;
 
@@ -69,7 +69,7 @@ static int metric_parse(const char *s, uint32_t *m)
 	return -EINVAL;
 }
 
-static const char *metric_name(uint64_t m)
+const char *resctl_metric_name(uint64_t m)
 {
 	return m < N(metrics) ? metrics[m].name : "unknown";
 }
@@ -206,7 +206,7 @@ static void print_check(const struct hcheck *c)
 
 	print_open(NULL, NULL);
 	print_str("name", "check", c->name);
-	print_str("metric", "metric", metric_name(c->a[DWCP_RES_HC_METRIC]));
+	print_str("metric", "metric", resctl_metric_name(c->a[DWCP_RES_HC_METRIC]));
 	print_str("policy", "policy", c->policy[0] ? c->policy : "all");
 	print_bool("healthy", "healthy", c->a[DWCP_RES_HC_HEALTHY]);
 	print_bool("enabled", "enabled", c->a[DWCP_RES_HC_ENABLED]);
@@ -274,7 +274,7 @@ int cmd_health_list(int argc, char **argv)
 		print_str("name", "check", c->name);
 		print_str("state", "state", !c->a[DWCP_RES_HC_ENABLED] ? "disabled" :
 			  c->a[DWCP_RES_HC_HEALTHY] ? "healthy" : "UNHEALTHY");
-		print_str("metric", "metric", metric_name(c->a[DWCP_RES_HC_METRIC]));
+		print_str("metric", "metric", resctl_metric_name(c->a[DWCP_RES_HC_METRIC]));
 		print_str("policy", "policy", c->policy[0] ? c->policy : "all");
 		if (resctl_opts.json) {
 			print_s64("value", NULL, c->value);
@@ -384,7 +384,7 @@ static int parse_req(struct hreq *r, int argc, char **argv, bool add,
 		if (!v)
 			return resctl_usage_err("%s needs a value", k);
 		if (!strcmp(k, "metric") && add) {
-			if (metric_parse(v, &r->metric))
+			if (resctl_metric_parse(v, &r->metric))
 				return resctl_usage_err("unknown metric \"%s\"; see resctl help health", v);
 			at = DWCP_RES_HC_METRIC;
 			r->has_metric = true;

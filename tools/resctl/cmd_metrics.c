@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <linux/dwcp_res.h>
 
 #include "nl.h"
@@ -38,6 +37,7 @@ static int parse_info(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 		nla_strlcpy(sys->version, tb[DWCP_RES_A_INFO_VERSION], sizeof(sys->version));
 	if (tb[DWCP_RES_A_INFO_CHAOS_ALLOWED])
 		sys->chaos_allowed = !!nla_get_u8(tb[DWCP_RES_A_INFO_CHAOS_ALLOWED]);
+	resctl_attr_uint(tb[DWCP_RES_A_INFO_FEATURES], &sys->features);
 	return 0;
 }
 
@@ -117,36 +117,112 @@ static int parse_policy(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static int level_from_sysfs(void)
+struct degrade_arg {
+	struct prom_system *sys;
+	struct prom_engine *eng;
+};
+
+static int parse_degrade(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
-	struct stat self, init;
-	char buf[32];
-	FILE *f;
+	struct nlattr *t[DWCP_RES_TRIG_MAX + 1];
+	struct degrade_arg *d = arg;
+	struct prom_engine *e = d->eng;
+	uint64_t v;
 	int i;
 
-	/* The file shows the initial namespace's level only. */
-	if (!stat("/proc/self/ns/net", &self) && !stat("/proc/1/ns/net", &init) &&
-	    (self.st_ino != init.st_ino || self.st_dev != init.st_dev))
-		return -1;
-	f = fopen("/sys/kernel/dwcp_res/level", "r");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
+	(void)nlh;
+	if (resctl_attr_uint(tb[DWCP_RES_A_LEVEL], &v) && v < __DWCP_RES_LEVEL_MAX)
+		d->sys->level = (int)v;
+	e->has_degrade = true;
+	if (resctl_attr_uint(tb[DWCP_RES_A_DEGRADE_MANUAL], &v))
+		e->manual = v;
+	resctl_attr_uint(tb[DWCP_RES_A_DEGRADE_CHANGES], &e->changes);
 	for (i = 0; i < __DWCP_RES_LEVEL_MAX; i++)
-		if (!strcmp(buf, prom_level_name(i)))
-			return i;
-	return -1;
+		resctl_attr_uint(tb[DWCP_RES_A_DEGRADE_TIME_NORMAL_NS + i], &e->time_ns[i]);
+	if (tb[DWCP_RES_A_TRIGGER] &&
+	    !nla_parse_nested(t, DWCP_RES_TRIG_MAX, tb[DWCP_RES_A_TRIGGER], NULL)) {
+		e->has_trigger = true;
+		for (i = 0; i <= DWCP_RES_TRIG_MAX; i++)
+			resctl_attr_uint(t[i], &e->t[i]);
+	}
+	return 0;
 }
 
-int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t *n)
+static int parse_budget(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
+	struct nlattr *b[DWCP_RES_B_MAX + 1];
+	struct prom_engine *e = arg;
+	struct prom_budget *nv, *x;
+	int i;
+
+	(void)nlh;
+	if (!tb[DWCP_RES_A_POLICY_NAME] || !tb[DWCP_RES_A_BUDGET] ||
+	    nla_parse_nested(b, DWCP_RES_B_MAX, tb[DWCP_RES_A_BUDGET], NULL))
+		return 0;
+	nv = realloc(e->budgets, (e->nbudgets + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	e->budgets = nv;
+	x = &nv[e->nbudgets++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", nla_get_string(tb[DWCP_RES_A_POLICY_NAME]));
+	for (i = 0; i <= DWCP_RES_B_MAX; i++)
+		x->has[i] = resctl_attr_uint(b[i], &x->b[i]);
+	return 0;
+}
+
+static int parse_check(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *h[DWCP_RES_HC_MAX + 1];
+	struct prom_engine *e = arg;
+	struct prom_check *nv, *c;
+	uint64_t v;
+
+	(void)nlh;
+	if (!tb[DWCP_RES_A_HEALTH] ||
+	    nla_parse_nested(h, DWCP_RES_HC_MAX, tb[DWCP_RES_A_HEALTH], NULL) ||
+	    !h[DWCP_RES_HC_NAME])
+		return 0;
+	nv = realloc(e->checks, (e->nchecks + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	e->checks = nv;
+	c = &nv[e->nchecks++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", nla_get_string(h[DWCP_RES_HC_NAME]));
+	if (h[DWCP_RES_HC_POLICY])
+		snprintf(c->policy, sizeof(c->policy), "%s", nla_get_string(h[DWCP_RES_HC_POLICY]));
+	if (resctl_attr_uint(h[DWCP_RES_HC_METRIC], &v))
+		c->metric = (uint32_t)v;
+	c->healthy = resctl_attr_uint(h[DWCP_RES_HC_HEALTHY], &v) && v;
+	c->enabled = resctl_attr_uint(h[DWCP_RES_HC_ENABLED], &v) && v;
+	if (h[DWCP_RES_HC_VALUE])
+		c->value = nla_get_s64(h[DWCP_RES_HC_VALUE]);
+	resctl_attr_uint(h[DWCP_RES_HC_CHECKS], &c->checks);
+	resctl_attr_uint(h[DWCP_RES_HC_FAILURES], &c->failures);
+	return 0;
+}
+
+void metrics_engine_free(struct prom_engine *eng)
+{
+	if (!eng)
+		return;
+	free(eng->budgets);
+	free(eng->checks);
+	memset(eng, 0, sizeof(*eng));
+}
+
+int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t *n,
+		     struct prom_engine *eng)
+{
+	struct prom_engine scratch = { 0 };
+	struct degrade_arg d = { sys, eng ? eng : &scratch };
 	struct snap s = { 0 };
 	int rc;
 
 	memset(sys, 0, sizeof(*sys));
+	if (eng)
+		memset(eng, 0, sizeof(*eng));
 	sys->chaos_allowed = sys->chaos_enabled = sys->level = -1;
 	rc = resctl_nl_call(DWCP_RES_CMD_GET_INFO, 0, NULL, NULL, parse_info, sys);
 	if (!rc)
@@ -154,11 +230,23 @@ int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t 
 	if (!rc)
 		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_GET, NLM_F_DUMP, NULL, NULL,
 				    parse_policy, &s);
+	/* The level from DEGRADE_GET: the caller's namespace, whichever it is. */
+	if (!rc)
+		rc = resctl_nl_call(DWCP_RES_CMD_DEGRADE_GET, 0, NULL, NULL, parse_degrade, &d);
+	if (!rc && eng && (sys->features & DWCP_RES_F_HEALTH)) {
+		rc = resctl_nl_call(DWCP_RES_CMD_BUDGET_GET, NLM_F_DUMP, NULL, NULL,
+				    parse_budget, eng);
+		if (!rc)
+			rc = resctl_nl_call(DWCP_RES_CMD_HEALTH_GET, NLM_F_DUMP, NULL, NULL,
+					    parse_check, eng);
+	}
 	if (rc) {
 		free(s.v);
+		metrics_engine_free(eng);
 		return rc;
 	}
-	sys->level = level_from_sysfs();
+	if (eng)
+		sys->engine = eng;
 	*pols = s.v;
 	*n = s.n;
 	return RESCTL_EXIT_OK;
@@ -433,6 +521,7 @@ int cmd_metrics(int argc, char **argv)
 	struct prom_policy *v = NULL, *v0 = NULL;
 	uint64_t interval = 0, t0 = 0, t1;
 	struct prom_system sys;
+	struct prom_engine eng = { 0 };
 	enum fmt fmt = resctl_opts.json ? F_JSON : F_TEXT;
 	size_t n, n0 = 0, i;
 	int rc, a;
@@ -482,14 +571,14 @@ int cmd_metrics(int argc, char **argv)
 	resctl_opts.json = fmt == F_JSON;
 
 	if (interval) {
-		rc = metrics_snapshot(&sys, &v0, &n0);
+		rc = metrics_snapshot(&sys, &v0, &n0, NULL);
 		if (rc)
 			return rc;
 		t0 = now_ns();
 		nanosleep(&(struct timespec){ .tv_sec = interval / 1000000000ULL,
 					      .tv_nsec = interval % 1000000000ULL }, NULL);
 	}
-	rc = metrics_snapshot(&sys, &v, &n);
+	rc = metrics_snapshot(&sys, &v, &n, fmt == F_PROM ? &eng : NULL);
 	t1 = now_ns();
 	if (rc)
 		goto out;
@@ -534,6 +623,7 @@ int cmd_metrics(int argc, char **argv)
 		print_table_close();
 	print_flush();
 out:
+	metrics_engine_free(&eng);
 	free(v0);
 	free(v);
 	return rc;

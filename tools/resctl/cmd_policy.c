@@ -638,7 +638,7 @@ static const char * const cgroups[] = {
 };
 
 /* JSON: {"config": {group: {...}}}, as "policy show" prints it. */
-static void print_config(const struct resctl_policy *p)
+void resctl_policy_print_config(const struct resctl_policy *p)
 {
 	size_t i;
 
@@ -660,7 +660,7 @@ static void print_policy(const struct resctl_policy *p)
 
 	print_open(NULL, NULL);
 	print_str("name", "policy", p->name);
-	print_config(p);
+	resctl_policy_print_config(p);
 	print_open("stats", NULL);
 	for (i = 0; i < N(sgroups); i++) {
 		print_open(sgroups[i], sgroups[i]);
@@ -709,7 +709,7 @@ int cmd_policy_list(int argc, char **argv)
 		print_u64("inflight", "inflight", p->st[DWCP_RES_S_INFLIGHT]);
 		/* JSON only: the whole configuration, what "apply" reads back. */
 		if (resctl_opts.json)
-			print_config(p);
+			resctl_policy_print_config(p);
 		print_row_close();
 	}
 	print_table_close();

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * resctl status: the system at a glance. The module's version, chaos,
- * the degradation level (from /sys/kernel/dwcp_res/level; "unknown" when
- * it cannot be read or resctl runs outside the initial network namespace),
- * one line per policy and a summary of the breakers.
+ * the degradation level of the caller's network namespace (DEGRADE_GET),
+ * the engine (mode, the triggers that hold the level, unhealthy health
+ * checks, error budgets whose burn-rate alerts fire), one line per policy
+ * and a summary of the breakers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,78 @@ static const int summary_states[] = {
 	DWCP_RES_BREAKER_CLOSED,
 };
 
+/* Append "@s" to @buf (of @len) after a ", " when it is not empty. */
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t o = strlen(buf);
+
+	if (o + 1 < len)
+		snprintf(buf + o, len - o, "%s%s", o ? ", " : "", s);
+}
+
+/*
+ * "engine": the mode, the cause of the level (manual, or the enabled
+ * triggers whose input asks for more than normal), unhealthy checks and
+ * budgets with alerts firing.
+ */
+static void print_engine(const struct prom_system *sys, const struct prom_engine *e)
+{
+	static const struct { const char *name; unsigned int bit; int in; } trig[] = {
+		{ "budget", DWCP_RES_TRIGGER_BUDGET, DWCP_RES_TRIG_IN_BUDGET },
+		{ "health", DWCP_RES_TRIGGER_HEALTH, DWCP_RES_TRIG_IN_HEALTH },
+		{ "error-rate", DWCP_RES_TRIGGER_ERROR_RATE, DWCP_RES_TRIG_IN_ERROR_RATE },
+		{ "latency", DWCP_RES_TRIGGER_LATENCY, DWCP_RES_TRIG_IN_LATENCY },
+		{ "external", DWCP_RES_TRIGGER_EXTERNAL, DWCP_RES_TRIG_IN_EXTERNAL },
+	};
+	static const struct { const char *name; unsigned int bit; } alerts[] = {
+		{ "page-fast", DWCP_RES_ALERT_PAGE_FAST },
+		{ "page-slow", DWCP_RES_ALERT_PAGE_SLOW },
+		{ "ticket", DWCP_RES_ALERT_TICKET },
+		{ "exhausted", DWCP_RES_ALERT_EXHAUSTED },
+	};
+	char cause[128] = "", bad[512] = "", firing[512] = "", one[96];
+	size_t i, k;
+
+	if (!e->has_degrade)
+		return;
+	if (e->manual) {
+		snprintf(cause, sizeof(cause), "manual");
+	} else if (sys->level > 0 && e->has_trigger) {
+		for (i = 0; i < N(trig); i++)
+			if ((e->t[DWCP_RES_TRIG_ENABLED] & trig[i].bit) && e->t[trig[i].in])
+				append(cause, sizeof(cause), trig[i].name);
+		/* Nothing asks for a level any more: the dwell steps it down. */
+		if (!*cause)
+			snprintf(cause, sizeof(cause), "none (stepping down)");
+	}
+	for (i = 0; i < e->nchecks; i++)
+		if (e->checks[i].enabled && !e->checks[i].healthy)
+			append(bad, sizeof(bad), e->checks[i].name);
+	for (i = 0; i < e->nbudgets; i++) {
+		const struct prom_budget *b = &e->budgets[i];
+		size_t o;
+
+		if (!b->b[DWCP_RES_B_ALERTS])
+			continue;
+		o = (size_t)snprintf(one, sizeof(one), "%s (", b->name);
+		for (k = 0; k < N(alerts) && o < sizeof(one); k++)
+			if (b->b[DWCP_RES_B_ALERTS] & alerts[k].bit)
+				o += (size_t)snprintf(one + o, sizeof(one) - o, "%s%s",
+						      one[o - 1] == '(' ? "" : " ",
+						      alerts[k].name);
+		if (o < sizeof(one))
+			snprintf(one + o, sizeof(one) - o, ")");
+		append(firing, sizeof(firing), one);
+	}
+	print_open("engine", "engine");
+	print_str("mode", "mode", e->manual ? "manual" : "auto");
+	print_str("cause", "cause", *cause ? cause : resctl_opts.json ? "" : "-");
+	print_str("unhealthy", "unhealthy checks", *bad ? bad : resctl_opts.json ? "" : "none");
+	print_str("alerting", "budgets alerting", *firing ? firing :
+		  resctl_opts.json ? "" : "none");
+	print_close();
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct print_col cols[] = {
@@ -63,13 +136,14 @@ int cmd_status(int argc, char **argv)
 	char buf[UNITS_BUF], buf2[UNITS_BUF], line[256];
 	struct prom_policy *v;
 	struct prom_system sys;
+	struct prom_engine eng;
 	size_t n, i, over = 0;
 	int rc, len;
 
 	(void)argv;
 	if (argc)
 		return resctl_usage_of("status", NULL);
-	rc = metrics_snapshot(&sys, &v, &n);
+	rc = metrics_snapshot(&sys, &v, &n, &eng);
 	if (rc)
 		return rc;
 
@@ -85,6 +159,7 @@ int cmd_status(int argc, char **argv)
 	}
 	print_str("level", "level", sys.level >= 0 ? prom_level_name(sys.level) : "unknown");
 	print_close();
+	print_engine(&sys, &eng);
 
 	print_table_open("policies", cols, N(cols));
 	for (i = 0; i < n; i++) {
@@ -172,6 +247,7 @@ int cmd_status(int argc, char **argv)
 	}
 	print_close();
 	print_flush();
+	metrics_engine_free(&eng);
 	free(v);
 	return RESCTL_EXIT_OK;
 }

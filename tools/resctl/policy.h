@@ -69,6 +69,9 @@ int resctl_pset_from_json(struct resctl_pset *ps, struct json_object *config,
 /* True if @ps asks for nothing different from @cur's configuration. */
 bool resctl_pset_same(const struct resctl_pset *ps, const struct resctl_policy *cur);
 
+/* JSON: {"config": {group: {...}}} of @p, as "policy show -j" prints it. */
+void resctl_policy_print_config(const struct resctl_policy *p);
+
 /* The priority named @s, or -1. */
 int resctl_priority_of(const char *s);
 

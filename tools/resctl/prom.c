@@ -77,6 +77,24 @@ static const char * const level_names[__DWCP_RES_LEVEL_MAX] = {
 	[DWCP_RES_LEVEL_EMERGENCY] = "emergency",
 };
 
+/* As resctl health names them. */
+static const char * const metric_names[__DWCP_RES_METRIC_MAX] = {
+	[DWCP_RES_METRIC_ERROR_RATE_PPM] = "error-rate",
+	[DWCP_RES_METRIC_CALLS] = "calls",
+	[DWCP_RES_METRIC_LATENCY_P95_NS] = "latency-p95",
+	[DWCP_RES_METRIC_LATENCY_OVER] = "latency-over",
+	[DWCP_RES_METRIC_BUDGET_REMAINING_PPM] = "budget-remaining",
+	[DWCP_RES_METRIC_BURN_RATE] = "burn-rate",
+	[DWCP_RES_METRIC_BREAKERS_OPEN] = "breakers-open",
+	[DWCP_RES_METRIC_TRANSPORT_ERRORS] = "transport-errors",
+	[DWCP_RES_METRIC_INFLIGHT] = "inflight",
+};
+
+const char *prom_metric_name(unsigned int metric)
+{
+	return metric < N(metric_names) ? metric_names[metric] : NULL;
+}
+
 const char *prom_result_name(unsigned int result)
 {
 	return result < N(result_names) ? result_names[result] : NULL;
@@ -441,6 +459,228 @@ static const struct simple tail[] = {
 	  DWCP_RES_P_LATENCY_TARGET_NS, true, C_NS },
 };
 
+/* key1="v1",key2="v2",... from NULL-terminated pairs (at most four). */
+static const char *elabels(char *buf, const char *k1, const char *v1, const char *k2,
+			   const char *v2, const char *k3, const char *v3)
+{
+	const char *keys[3] = { k1, k2, k3 }, *vals[3] = { v1, v2, v3 };
+	char esc[LABELS_MAX / 2];
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (!keys[i] || !vals[i])
+			continue;
+		prom_escape(esc, sizeof(esc), vals[i]);
+		o += snprintf(buf + o, LABELS_MAX - o, "%s%s=\"%s\"", o ? "," : "",
+			      keys[i], esc);
+		if (o >= LABELS_MAX)
+			break;
+	}
+	return buf;
+}
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} alert_bits[] = {
+	{ "page_fast", DWCP_RES_ALERT_PAGE_FAST },
+	{ "page_slow", DWCP_RES_ALERT_PAGE_SLOW },
+	{ "ticket", DWCP_RES_ALERT_TICKET },
+	{ "exhausted", DWCP_RES_ALERT_EXHAUSTED },
+};
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+	int in;
+} trigger_bits[] = {
+	{ "budget", DWCP_RES_TRIGGER_BUDGET, DWCP_RES_TRIG_IN_BUDGET },
+	{ "health", DWCP_RES_TRIGGER_HEALTH, DWCP_RES_TRIG_IN_HEALTH },
+	{ "error_rate", DWCP_RES_TRIGGER_ERROR_RATE, DWCP_RES_TRIG_IN_ERROR_RATE },
+	{ "latency", DWCP_RES_TRIGGER_LATENCY, DWCP_RES_TRIG_IN_LATENCY },
+	{ "external", DWCP_RES_TRIGGER_EXTERNAL, DWCP_RES_TRIG_IN_EXTERNAL },
+};
+
+/* A budget family of one series per budget, from one attribute. */
+static void write_budget_simple(FILE *out, const struct prom_engine *e, const char *name,
+				const char *type, const char *help, int attr, enum conv c)
+{
+	char lb[LABELS_MAX], val[VALUE_MAX];
+	struct fam f;
+	size_t i;
+
+	fam_init(&f, out, name, type, help);
+	for (i = 0; i < e->nbudgets; i++) {
+		if (!e->budgets[i].has[attr])
+			continue;
+		fam_sample(&f, "", elabels(lb, "budget", e->budgets[i].name, NULL, NULL, NULL, NULL),
+			   conv_value(val, e->budgets[i].b[attr], c));
+	}
+}
+
+static void write_budgets(FILE *out, const struct prom_engine *e)
+{
+	static const struct {
+		const char *alert, *window;
+		int attr;
+	} burns[] = {
+		{ "page_fast", "long", DWCP_RES_B_BURN_FAST_LONG },
+		{ "page_fast", "short", DWCP_RES_B_BURN_FAST_SHORT },
+		{ "page_slow", "long", DWCP_RES_B_BURN_SLOW_LONG },
+		{ "page_slow", "short", DWCP_RES_B_BURN_SLOW_SHORT },
+		{ "ticket", "long", DWCP_RES_B_BURN_TICKET_LONG },
+		{ "ticket", "short", DWCP_RES_B_BURN_TICKET_SHORT },
+	};
+	char lb[LABELS_MAX], val[VALUE_MAX];
+	struct fam f;
+	size_t i, k;
+
+	write_budget_simple(out, e, "dwcp_res_budget_remaining_ratio", "gauge",
+			    "Share of the error budget left in the SLO window (0..1), per budget (a policy's, or system).",
+			    DWCP_RES_B_REMAINING_PPM, C_PPM);
+	write_budget_simple(out, e, "dwcp_res_budget_slo_ratio", "gauge",
+			    "SLO target success ratio of the budget (0..1).", DWCP_RES_B_SLO_PPM, C_PPM);
+	write_budget_simple(out, e, "dwcp_res_budget_window_seconds", "gauge",
+			    "SLO window (period) of the budget.", DWCP_RES_B_WINDOW_NS, C_NS);
+	write_budget_simple(out, e, "dwcp_res_budget_success_ratio", "gauge",
+			    "Success ratio of the events in the budget's window (0..1).",
+			    DWCP_RES_B_SUCCESS_PPM, C_PPM);
+	write_budget_simple(out, e, "dwcp_res_budget_events_total", "counter",
+			    "Events (successes and failures) the budget ever counted.",
+			    DWCP_RES_B_LIFE_TOTAL, C_INT);
+	write_budget_simple(out, e, "dwcp_res_budget_bad_events_total", "counter",
+			    "Failures the budget ever counted.", DWCP_RES_B_LIFE_BAD, C_INT);
+	write_budget_simple(out, e, "dwcp_res_budget_alerts_fired_total", "counter",
+			    "Burn-rate alert bits raised so far.", DWCP_RES_B_ALERTS_FIRED, C_INT);
+
+	fam_init(&f, out, "dwcp_res_budget_burn_rate", "gauge",
+		 "Error budget burn rate (1 = spending exactly the budget over the window), per alert pair and window.");
+	for (i = 0; i < e->nbudgets; i++)
+		for (k = 0; k < N(burns); k++) {
+			if (!e->budgets[i].has[burns[k].attr])
+				continue;
+			fam_sample(&f, "", elabels(lb, "budget", e->budgets[i].name, "alert",
+						   burns[k].alert, "window", burns[k].window),
+				   prom_fixed(val, e->budgets[i].b[burns[k].attr], 3));
+		}
+
+	fam_init(&f, out, "dwcp_res_budget_alert_firing", "gauge",
+		 "1 while the burn-rate alert (page_fast, page_slow, ticket) or exhausted fires for the budget.");
+	for (i = 0; i < e->nbudgets; i++) {
+		if (!e->budgets[i].has[DWCP_RES_B_ALERTS])
+			continue;
+		for (k = 0; k < N(alert_bits); k++)
+			fam_sample(&f, "", elabels(lb, "budget", e->budgets[i].name, "alert",
+						   alert_bits[k].name, NULL, NULL),
+				   e->budgets[i].b[DWCP_RES_B_ALERTS] & alert_bits[k].bit ?
+				   "1" : "0");
+	}
+}
+
+static void write_checks(FILE *out, const struct prom_engine *e)
+{
+	char lb[LABELS_MAX], val[VALUE_MAX];
+	struct fam f;
+	size_t i;
+
+	fam_init(&f, out, "dwcp_res_health_healthy", "gauge",
+		 "1 while the health check is healthy (after its rise and fall thresholds).");
+	for (i = 0; i < e->nchecks; i++) {
+		const struct prom_check *c = &e->checks[i];
+
+		fam_sample(&f, "", elabels(lb, "check", c->name, "metric",
+					   prom_metric_name(c->metric) ?: "unknown",
+					   "policy", c->policy[0] ? c->policy : NULL),
+			   c->healthy ? "1" : "0");
+	}
+	fam_init(&f, out, "dwcp_res_health_value", "gauge",
+		 "Last value the health check measured, in its metric's unit (ppm, ns, x1000 or a count).");
+	for (i = 0; i < e->nchecks; i++) {
+		const struct prom_check *c = &e->checks[i];
+
+		snprintf(val, sizeof(val), "%lld", (long long)c->value);
+		fam_sample(&f, "", elabels(lb, "check", c->name, "metric",
+					   prom_metric_name(c->metric) ?: "unknown",
+					   "policy", c->policy[0] ? c->policy : NULL), val);
+	}
+	fam_init(&f, out, "dwcp_res_health_enabled", "gauge", "1 if the health check runs.");
+	for (i = 0; i < e->nchecks; i++)
+		fam_sample(&f, "", elabels(lb, "check", e->checks[i].name, NULL, NULL, NULL, NULL),
+			   e->checks[i].enabled ? "1" : "0");
+	fam_init(&f, out, "dwcp_res_health_checks_total", "counter",
+		 "Results the health check counted.");
+	for (i = 0; i < e->nchecks; i++)
+		fam_sample(&f, "", elabels(lb, "check", e->checks[i].name, NULL, NULL, NULL, NULL),
+			   prom_fixed(val, e->checks[i].checks, 0));
+	fam_init(&f, out, "dwcp_res_health_failures_total", "counter",
+		 "Failed results of the health check (timeouts included).");
+	for (i = 0; i < e->nchecks; i++)
+		fam_sample(&f, "", elabels(lb, "check", e->checks[i].name, NULL, NULL, NULL, NULL),
+			   prom_fixed(val, e->checks[i].failures, 0));
+}
+
+static void write_degrade(FILE *out, const struct prom_system *sys, const struct prom_engine *e)
+{
+	char lb[LABELS_MAX], val[VALUE_MAX];
+	struct fam f;
+	size_t i;
+
+	if (!e->has_degrade)
+		return;
+	if (sys->level >= 0) {
+		fam_init(&f, out, "dwcp_res_degradation_level_state", "gauge",
+			 "Degradation level: 1 for the current level, 0 for the others.");
+		for (i = 0; i < N(level_names); i++)
+			fam_sample(&f, "", elabels(lb, "level", level_names[i], NULL, NULL, NULL, NULL),
+				   (size_t)sys->level == i ? "1" : "0");
+	}
+	fam_init(&f, out, "dwcp_res_degradation_manual", "gauge",
+		 "1 while an operator holds the level (resctl degrade set), 0 under automatic control.");
+	fam_sample(&f, "", "", e->manual ? "1" : "0");
+	fam_init(&f, out, "dwcp_res_degradation_changes_total", "counter", "Level changes so far.");
+	fam_sample(&f, "", "", prom_fixed(val, e->changes, 0));
+	fam_init(&f, out, "dwcp_res_degradation_seconds_total", "counter",
+		 "Time spent at each level since the namespace started.");
+	for (i = 0; i < N(level_names); i++)
+		fam_sample(&f, "", elabels(lb, "level", level_names[i], NULL, NULL, NULL, NULL),
+			   prom_fixed(val, e->time_ns[i], 9));
+	if (!e->has_trigger)
+		return;
+	fam_init(&f, out, "dwcp_res_trigger_enabled", "gauge",
+		 "1 if the automatic degradation trigger acts.");
+	for (i = 0; i < N(trigger_bits); i++)
+		fam_sample(&f, "", elabels(lb, "trigger", trigger_bits[i].name, NULL, NULL, NULL, NULL),
+			   e->t[DWCP_RES_TRIG_ENABLED] & trigger_bits[i].bit ? "1" : "0");
+	fam_init(&f, out, "dwcp_res_trigger_input_level", "gauge",
+		 "Level each trigger input asks for: 0 normal, 1 degraded, 2 severely degraded, 3 emergency.");
+	for (i = 0; i < N(trigger_bits); i++)
+		fam_sample(&f, "", elabels(lb, "trigger", trigger_bits[i].name, NULL, NULL, NULL, NULL),
+			   prom_fixed(val, e->t[trigger_bits[i].in], 0));
+	fam_init(&f, out, "dwcp_res_trigger_error_ratio", "gauge",
+		 "Error rate of the namespace over the trigger window (0..1).");
+	fam_sample(&f, "", "", prom_fixed(val, e->t[DWCP_RES_TRIG_ERROR_NOW_PPM], 6));
+	fam_init(&f, out, "dwcp_res_trigger_error_threshold_ratio", "gauge",
+		 "Error-rate trigger threshold (0..1): above it degraded, 1.5x severely, 2x emergency.");
+	fam_sample(&f, "", "", prom_fixed(val, e->t[DWCP_RES_TRIG_ERROR_PPM], 6));
+	fam_init(&f, out, "dwcp_res_trigger_window_events", "gauge",
+		 "Calls completed in the trigger window.");
+	fam_sample(&f, "", "", prom_fixed(val, e->t[DWCP_RES_TRIG_WINDOW_EVENTS], 0));
+	fam_init(&f, out, "dwcp_res_trigger_latency_ratio", "gauge",
+		 "Worst P95 latency over its target across policies (1 = at the target).");
+	fam_sample(&f, "", "", prom_fixed(val, e->t[DWCP_RES_TRIG_LATENCY_PERMILLE], 3));
+}
+
+static void write_engine(FILE *out, const struct prom_system *sys)
+{
+	if (!sys->engine)
+		return;
+	write_degrade(out, sys, sys->engine);
+	write_budgets(out, sys->engine);
+	write_checks(out, sys->engine);
+}
+
 int prom_write(FILE *out, const struct prom_system *sys,
 	       const struct prom_policy *pols, size_t n)
 {
@@ -459,6 +699,7 @@ int prom_write(FILE *out, const struct prom_system *sys,
 	write_breaker(out, pols, n);
 	write_quantiles(out, pols, n);
 	write_histogram(out, pols, n);
+	write_engine(out, sys);
 	if (fflush(out) || ferror(out))
 		return -1;
 	return 0;

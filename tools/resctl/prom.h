@@ -38,12 +38,49 @@ struct prom_policy {
 	struct prom_hist hist;		/* n == 0: the kernel sent none */
 };
 
+/* One error budget (a policy's, or "system"), as BUDGET_GET reports it. */
+struct prom_budget {
+	char name[DWCP_RES_NAME_MAX];
+	uint64_t b[DWCP_RES_B_MAX + 1];
+	bool has[DWCP_RES_B_MAX + 1];
+};
+
+/* One health check, as HEALTH_GET reports it. */
+struct prom_check {
+	char name[DWCP_RES_NAME_MAX];
+	char policy[DWCP_RES_NAME_MAX];	/* "" for the namespace's value */
+	uint32_t metric;		/* enum dwcp_res_metric */
+	bool healthy, enabled;
+	int64_t value;
+	uint64_t checks, failures;
+};
+
+/*
+ * The engine (health, SLO, degradation) of the namespace: DEGRADE_GET,
+ * a BUDGET_GET dump and a HEALTH_GET dump. has_degrade false: the module
+ * has none (an older one); the budget and check arrays may be empty.
+ */
+struct prom_engine {
+	bool has_degrade;
+	bool manual;
+	uint64_t changes;
+	uint64_t time_ns[__DWCP_RES_LEVEL_MAX];	/* time spent per level */
+	bool has_trigger;
+	uint64_t t[DWCP_RES_TRIG_MAX + 1];	/* DWCP_RES_A_TRIGGER */
+	struct prom_budget *budgets;
+	size_t nbudgets;
+	struct prom_check *checks;
+	size_t nchecks;
+};
+
 /* The module as a whole; -1 (or "") where unknown. */
 struct prom_system {
 	char version[32];
 	int chaos_allowed;
 	int chaos_enabled;
 	int level;			/* enum dwcp_res_level */
+	uint64_t features;		/* enum dwcp_res_feature bits */
+	const struct prom_engine *engine;	/* NULL: not read */
 };
 
 /*
@@ -68,6 +105,7 @@ const char *prom_escape(char *buf, size_t len, const char *s);
 const char *prom_fixed(char *buf, uint64_t val, unsigned int decimals);
 
 /* Names of enum values, as the labels use them (NULL if out of range). */
+const char *prom_metric_name(unsigned int metric);
 const char *prom_result_name(unsigned int result);
 const char *prom_reject_name(unsigned int reason);
 const char *prom_state_name(unsigned int state);
@@ -75,10 +113,14 @@ const char *prom_level_name(unsigned int level);
 
 /*
  * Take a snapshot from the kernel (cmd_metrics.c): GET_INFO, CHAOS_GET, a
- * POLICY_GET dump, and the level from /sys/kernel/dwcp_res/level (-1 when
- * it cannot be read or resctl runs in another network namespace). Errors
- * are printed; returns a RESCTL_EXIT_* code, *pols is malloc'ed.
+ * POLICY_GET dump, and, if @eng is not NULL, the engine (DEGRADE_GET, which
+ * also gives sys->level in any namespace; BUDGET_GET and HEALTH_GET dumps;
+ * a module without them leaves @eng empty). Without @eng the level comes
+ * from DEGRADE_GET too (-1 if it fails). Errors are printed; returns a
+ * RESCTL_EXIT_* code, *pols is malloc'ed; free @eng with metrics_engine_free.
  */
-int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t *n);
+int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t *n,
+		     struct prom_engine *eng);
+void metrics_engine_free(struct prom_engine *eng);
 
 #endif /* RESCTL_PROM_H */

@@ -16,6 +16,7 @@ struct resctl_opts resctl_opts;
 /* cmd_batch.c, cmd_apply.c */
 int cmd_batch(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_dump_config(int argc, char **argv);
 /* cmd_metrics.c, cmd_status.c, cmd_exec.c */
 int cmd_metrics(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -92,7 +93,9 @@ const struct resctl_cmd resctl_cmds[] = {
 	{ "batch", NULL, "[-force] FILE",
 	  "run the commands of FILE (- for stdin), one a line, on one socket", cmd_batch },
 	{ "apply", NULL, "CONFIG [--check] [--prune]",
-	  "make the policies match CONFIG (policy list -j's JSON)", cmd_apply },
+	  "make the configuration match CONFIG, all or nothing (see dump-config)", cmd_apply },
+	{ "dump-config", NULL, "",
+	  "print the running configuration as a CONFIG file (version 1)", cmd_dump_config },
 	{ "help", NULL, "[SECTION]", "show this help (or one section's)", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

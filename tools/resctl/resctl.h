@@ -93,6 +93,8 @@ int cmd_health_add(int argc, char **argv);
 int cmd_health_set(int argc, char **argv);
 int cmd_health_del(int argc, char **argv);
 void health_print_metrics(FILE *out);
+int resctl_metric_parse(const char *s, uint32_t *m);
+const char *resctl_metric_name(uint64_t m);
 
 int cmd_slo_show(int argc, char **argv);
 int cmd_slo_set(int argc, char **argv);

@@ -127,6 +127,9 @@
  *            (the rest of the SLO is kept; the window keeps its events
  *            where the geometry allows, see kmod/core/budget.h). For a policy
  *            this is POLICY_SET of its DWCP_RES_P_SLO_* attributes.
+ *   HEALTH_NEW, HEALTH_SET, BUDGET_SET and DEGRADE_SET take DWCP_RES_A_DRY_RUN
+ *   too, as POLICY_NEW/SET do: every check of the request is made (with the
+ *   same extack), nothing changes and no event is sent.
  *
  * Durations are u64 nanoseconds, ratios u32 parts per million (ppm) or per
  * thousand (permille), rates u64 calls per second (milli-calls per second,
@@ -252,7 +255,9 @@ enum dwcp_res_attr {
 	DWCP_RES_A_HEALTH,		/* nest, enum dwcp_res_health_attr */
 	DWCP_RES_A_BUDGET,		/* nest, enum dwcp_res_budget_attr */
 	DWCP_RES_A_LEVEL_CAUSE,		/* u32, enum dwcp_res_trigger bits */
-	DWCP_RES_A_DRY_RUN,		/* flag: validate only (POLICY_NEW/SET) */
+	DWCP_RES_A_DRY_RUN,		/* flag: validate only (POLICY_NEW/SET,
+					 * HEALTH_NEW/SET, BUDGET_SET, DEGRADE_SET)
+					 */
 
 	__DWCP_RES_A_MAX
 };

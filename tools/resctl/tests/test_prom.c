@@ -490,5 +490,86 @@ int main(void)
 	check_families();
 	tap_eq(nfams, 2, "no policies: dwcp_res_info and the level only");
 	free(out);
+
+	/* The engine: budgets, health checks, degradation and triggers. */
+	{
+		struct prom_budget b[2];
+		struct prom_check c[2];
+		struct prom_engine e;
+		int i;
+
+		memset(&e, 0, sizeof(e));
+		memset(b, 0, sizeof(b));
+		memset(c, 0, sizeof(c));
+		snprintf(b[0].name, sizeof(b[0].name), "send");
+		snprintf(b[1].name, sizeof(b[1].name), "system");
+		for (i = 0; i <= DWCP_RES_B_MAX; i++)
+			b[0].has[i] = b[1].has[i] = i >= DWCP_RES_B_SLO_PPM;
+		b[0].b[DWCP_RES_B_SLO_PPM] = 999000;
+		b[0].b[DWCP_RES_B_WINDOW_NS] = 60000000000ULL;
+		b[0].b[DWCP_RES_B_REMAINING_PPM] = 0;
+		b[0].b[DWCP_RES_B_ALERTS] = DWCP_RES_ALERT_PAGE_FAST | DWCP_RES_ALERT_EXHAUSTED;
+		b[0].b[DWCP_RES_B_BURN_FAST_LONG] = 14400;
+		b[0].b[DWCP_RES_B_ALERTS_FIRED] = 3;
+		b[1].b[DWCP_RES_B_REMAINING_PPM] = 1000000;
+		snprintf(c[0].name, sizeof(c[0].name), "kst_err");
+		snprintf(c[0].policy, sizeof(c[0].policy), "send");
+		c[0].metric = DWCP_RES_METRIC_ERROR_RATE_PPM;
+		c[0].value = 250000;
+		c[0].enabled = true;
+		snprintf(c[1].name, sizeof(c[1].name), "breakers");
+		c[1].metric = DWCP_RES_METRIC_BREAKERS_OPEN;
+		c[1].healthy = c[1].enabled = true;
+		c[1].value = -1;
+		e.has_degrade = e.has_trigger = true;
+		e.changes = 2;
+		e.time_ns[1] = 1500000000;
+		e.t[DWCP_RES_TRIG_ENABLED] = DWCP_RES_TRIGGER_BUDGET | DWCP_RES_TRIGGER_HEALTH;
+		e.t[DWCP_RES_TRIG_IN_BUDGET] = DWCP_RES_LEVEL_SEVERELY_DEGRADED;
+		e.t[DWCP_RES_TRIG_ERROR_NOW_PPM] = 120000;
+		e.t[DWCP_RES_TRIG_LATENCY_PERMILLE] = 1500;
+		e.budgets = b;
+		e.nbudgets = 2;
+		e.checks = c;
+		e.nchecks = 2;
+		sys.engine = &e;
+		sys.level = DWCP_RES_LEVEL_SEVERELY_DEGRADED;
+		fill_policy(&v[0], "send", 5);
+		out = render(&sys, v, 1);
+		check_families();
+		check_samples();
+		value_is("dwcp_res_degradation_level", "", "2");
+		value_is("dwcp_res_degradation_level_state", "level=\"severely_degraded\"", "1");
+		value_is("dwcp_res_degradation_level_state", "level=\"normal\"", "0");
+		value_is("dwcp_res_degradation_manual", "", "0");
+		value_is("dwcp_res_degradation_changes_total", "", "2");
+		value_is("dwcp_res_degradation_seconds_total", "level=\"degraded\"", "1.5");
+		value_is("dwcp_res_trigger_enabled", "trigger=\"health\"", "1");
+		value_is("dwcp_res_trigger_enabled", "trigger=\"latency\"", "0");
+		value_is("dwcp_res_trigger_input_level", "trigger=\"budget\"", "2");
+		value_is("dwcp_res_trigger_error_ratio", "", "0.12");
+		value_is("dwcp_res_trigger_latency_ratio", "", "1.5");
+		value_is("dwcp_res_budget_remaining_ratio", "budget=\"send\"", "0");
+		value_is("dwcp_res_budget_remaining_ratio", "budget=\"system\"", "1");
+		value_is("dwcp_res_budget_slo_ratio", "budget=\"send\"", "0.999");
+		value_is("dwcp_res_budget_window_seconds", "budget=\"send\"", "60");
+		value_is("dwcp_res_budget_burn_rate",
+			 "budget=\"send\",alert=\"page_fast\",window=\"long\"", "14.4");
+		value_is("dwcp_res_budget_alert_firing", "budget=\"send\",alert=\"page_fast\"", "1");
+		value_is("dwcp_res_budget_alert_firing", "budget=\"send\",alert=\"exhausted\"", "1");
+		value_is("dwcp_res_budget_alert_firing", "budget=\"send\",alert=\"ticket\"", "0");
+		value_is("dwcp_res_budget_alert_firing", "budget=\"system\",alert=\"page_fast\"", "0");
+		value_is("dwcp_res_budget_alerts_fired_total", "budget=\"send\"", "3");
+		value_is("dwcp_res_health_healthy",
+			 "check=\"kst_err\",metric=\"error-rate\",policy=\"send\"", "0");
+		value_is("dwcp_res_health_healthy", "check=\"breakers\",metric=\"breakers-open\"",
+			 "1");
+		value_is("dwcp_res_health_value",
+			 "check=\"kst_err\",metric=\"error-rate\",policy=\"send\"", "250000");
+		value_is("dwcp_res_health_value", "check=\"breakers\",metric=\"breakers-open\"",
+			 "-1");
+		value_is("dwcp_res_health_enabled", "check=\"kst_err\"", "1");
+		free(out);
+	}
 	return tap_done();
 }
