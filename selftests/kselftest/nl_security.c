@@ -704,12 +704,12 @@ TEST_F_TIMEOUT(sec, no_growth_over_10000_cycles, 1800)
 	       before, after, i, (i + 4) / 5);
 	/*
 	 * A policy is several kB (its pipeline, histograms, sysfs kobject):
-	 * one leaked per cycle would be tens of MB. The margin, 1 MiB and
+	 * one leaked per cycle would be tens of MB. The margin, 2 MiB and
 	 * 128 bytes a cycle, absorbs KASAN's quarantine of freed objects on
-	 * the debug kernel (seen: 0.6 to 1.4 MB over 10000 cycles); kmemleak
-	 * is what finds small leaks there.
+	 * the debug kernel (seen: 0.5 to 1.4 MB, after 300 cycles as after
+	 * 10000); kmemleak is what finds small leaks there.
 	 */
-	EXPECT_GT(before + 1024 + i / 8, after);
+	EXPECT_GT(before + 2048 + i / 8, after);
 }
 
 TEST_HARNESS_MAIN
