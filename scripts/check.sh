@@ -82,22 +82,26 @@ pd=$(payload debug)
 ps=$(payload stock)
 vm() { # NAME KERNEL PAYLOAD JOBSFILE
 	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
-		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-600}"
+		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-900}"
 }
 step=vms
 # The guests run side by side: each waits on timers and sleeps much of the
 # time, and each has its own timeout. Results never depend on the order;
 # judge.py reads what each guest wrote. The debug kernel (KASAN, kmemleak)
-# is several times slower, so its kselftests are split over two guests.
+# is several times slower, so its kselftests are dealt round-robin over
+# three guests (the long jobs are spread through jobs-ksft, so each guest
+# gets some).
 J=$DWCP_ROOT/selftests/vm
 grep -v '^#' "$J/jobs-ksft" | grep . >"$R/jobs-all"
-half=$(( ($(wc -l <"$R/jobs-all") + 1) / 2 ))
-head -n "$half" "$R/jobs-all" >"$R/jobs-ksft-debug-1"
-tail -n +"$((half + 1))" "$R/jobs-all" >"$R/jobs-ksft-debug-2"
+for i in 1 2 3; do
+	awk -v g="$i" '(NR - 1) % 3 == g - 1' "$R/jobs-all" >"$R/jobs-ksft-debug-$i"
+done
 pids=()
 vm kunit-debug "$debug/arch/x86/boot/bzImage" "$pd" "$J/jobs-kunit" & pids+=($!)
-vm ksft-debug-1 "$debug/arch/x86/boot/bzImage" "$pd" "$R/jobs-ksft-debug-1" & pids+=($!)
-vm ksft-debug-2 "$debug/arch/x86/boot/bzImage" "$pd" "$R/jobs-ksft-debug-2" & pids+=($!)
+for i in 1 2 3; do
+	vm "ksft-debug-$i" "$debug/arch/x86/boot/bzImage" "$pd" "$R/jobs-ksft-debug-$i" &
+	pids+=($!)
+done
 vm ksft-stock "$stock/boot/vmlinuz-$kver" "$ps" "$J/jobs-ksft" & pids+=($!)
 wait "${pids[@]}"
 
@@ -111,4 +115,5 @@ python3 "$DWCP_ROOT/selftests/vm/judge.py" "${taps[@]}" \
 	--suites "kunit-debug=$suites" \
 	--vm "ksft-debug-1=$R/ksft-debug-1" --jobs "ksft-debug-1=$R/jobs-ksft-debug-1" \
 	--vm "ksft-debug-2=$R/ksft-debug-2" --jobs "ksft-debug-2=$R/jobs-ksft-debug-2" \
+	--vm "ksft-debug-3=$R/ksft-debug-3" --jobs "ksft-debug-3=$R/jobs-ksft-debug-3" \
 	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$J/jobs-ksft"
