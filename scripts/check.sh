@@ -50,6 +50,8 @@ step=host-tests;	mkdir -p "$B/host"
 				echo $? >"$B/host/spec_check.rc"
 			bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
 				echo $? >"$B/host/resctl_docs.rc"
+			bash "$DWCP_ROOT/selftests/hostfuzz/run.sh" "$B/hostfuzz" >"$B/host/hostfuzz.tap" 2>&1 ||
+				echo $? >"$B/host/hostfuzz.rc"
 			# make install, systemd units, promtool, dkms build (about 45 s).
 			bash "$DWCP_ROOT/selftests/host/ops_check.sh" "$kver" "$B/stock" >"$B/host/ops_check.tap" 2>&1 ||
 				echo $? >"$B/host/ops_check.rc"

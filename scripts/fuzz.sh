@@ -45,8 +45,16 @@ cp "$B/resctl/resctl.static" "$p/bin/resctl"
 cp "$B/kselftest/"* "$p/tests/"
 sed -e "s/@MESSAGES@/$n/g" -e "s/@SEED@/$seed/g" "$DWCP_ROOT/selftests/vm/jobs-fuzz" >"$R/jobs"
 
+# The host's libFuzzer targets (core config validation, resctl's unit
+# parsers) run first, DWCP_HOSTFUZZ_SECS each (default 300).
+log "fuzz: host libFuzzer targets, ${DWCP_HOSTFUZZ_SECS:-300} s each"
+bash "$DWCP_ROOT/selftests/hostfuzz/run.sh" "$B/hostfuzz" "${DWCP_HOSTFUZZ_SECS:-300}" \
+	>"$R/hostfuzz.tap" 2>&1 || echo $? >"$R/hostfuzz.rc"
+cat "$R/hostfuzz.tap"
+
 log "fuzz: $n messages, seed $seed, $kind kernel"
 bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name fuzz-$kind --kernel "$image" --payload "$p" \
 	--jobs "$R/jobs" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-5400}"
 grep -h '^# \(nl_fuzz\|root\|unprivileged\|FUZZ\|errno\)' "$R/fuzz-$kind.results" || true
-python3 "$DWCP_ROOT/selftests/vm/judge.py" --vm "fuzz-$kind=$R/fuzz-$kind" --jobs "fuzz-$kind=$R/jobs"
+python3 "$DWCP_ROOT/selftests/vm/judge.py" --tap "host/hostfuzz=$R/hostfuzz.tap" \
+	--vm "fuzz-$kind=$R/fuzz-$kind" --jobs "fuzz-$kind=$R/jobs"
