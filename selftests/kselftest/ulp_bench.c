@@ -6,7 +6,7 @@
  *   BENCH tcp_64k_mbps V MB/s       BENCH ulp_64k_mbps V MB/s
  *   BENCH tcp_100b_mbps V MB/s      BENCH ulp_100b_mbps V MB/s
  *   BENCH ulp_ratio_64k R x         BENCH ulp_ratio_100b R x
- *   BENCH ulp_sock_mem B bytes
+ *   BENCH ulp_sock_mem B bytes        BENCH policy_mem B bytes
  *
  * Each figure streams for BENCH_SECS (default 2) seconds from a forked
  * sender to a receiver reading 64 KiB at a time, with write sizes of 64 KiB
@@ -136,19 +136,50 @@ static double stream(int lfd, const struct sockaddr_in *sa, bool ulp, size_t wsi
 	return got / el / 1e6;
 }
 
-static long slab_kb(void)
+/* A /proc/meminfo field in kB, -1 if absent. */
+static long meminfo_kb(const char *field)
 {
-	char line[256];
+	char line[256], fmt[64];
 	long v = -1;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
 		return -1;
+	snprintf(fmt, sizeof(fmt), "%s: %%ld kB", field);
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &v) == 1)
+		if (sscanf(line, fmt, &v) == 1)
 			break;
 	fclose(f);
 	return v;
+}
+
+/*
+ * Memory per policy: MemFree's drop while MEM_POLICIES policies are added
+ * (the object is a multi-page kvzalloc, not a slab object, plus its per-CPU
+ * counters and latency histograms), divided by their number.
+ */
+#define MEM_POLICIES 50
+static long policy_mem(void)
+{
+	long before, after;
+	char args[64];
+	int i;
+
+	sleep(1);
+	before = meminfo_kb("MemFree");
+	for (i = 0; i < MEM_POLICIES; i++) {
+		snprintf(args, sizeof(args), "policy add kst_bench_m%d", i);
+		if (resctl(args))
+			return -1;
+	}
+	after = meminfo_kb("MemFree");
+	for (i = 0; i < MEM_POLICIES; i++) {
+		snprintf(args, sizeof(args), "policy del kst_bench_m%d", i);
+		resctl(args);
+	}
+	if (before < 0 || after < 0)
+		return -1;
+	return (before - after) * 1024 / MEM_POLICIES;
 }
 
 /* Slab growth per socket when the ULP is attached to MEM_SOCKS sockets. */
@@ -168,11 +199,11 @@ static long sock_mem(int lfd, const struct sockaddr_in *sa)
 		fds[i + 1] = b;
 	}
 	sleep(1);	/* let RCU-freed objects of the earlier runs go */
-	before = slab_kb();
+	before = meminfo_kb("Slab");
 	for (i = 0; i < MEM_SOCKS; i++)
 		if (setsockopt(fds[i], SOL_TCP, TCP_ULP, "dwcp", 4))
 			return -1;
-	after = slab_kb();
+	after = meminfo_kb("Slab");
 	for (i = 0; i < MEM_SOCKS; i++)
 		close(fds[i]);
 	if (before < 0 || after < 0)
@@ -276,6 +307,7 @@ int main(void)
 	}
 	mem = sock_mem(lfd, &sa);
 	printf("BENCH ulp_sock_mem %ld bytes\n", mem);
+	printf("BENCH policy_mem %ld bytes\n", policy_mem());
 	close(lfd);
 	resctl("policy del " POLICY);
 	return mem < 0;
