@@ -73,26 +73,8 @@ t_usage() {
 }
 check bad_level_is_usage_error t_usage
 
-# monitor_start FILE ARGS...: resctl ARGS in the background, output in FILE;
-# returns once it has joined the group.
-monitor_start() {
-	"$R" "$@" >"$EV" 2>"$EV.err" &
-	MON_PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		case "$(cat /proc/$MON_PID/wchan 2>/dev/null)" in
-		*poll*) return 0 ;;
-		esac
-		kill -0 $MON_PID 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 $MON_PID 2>/dev/null || return 1
-	sleep 2
-}
-
 t_event() {
-	monitor_start -j monitor --count 1 || { diag "monitor did not start"; return 1; }
+	monitor_start "$EV" -j monitor --count 1 || { diag "monitor did not start"; return 1; }
 	run degrade set degraded || return 1
 	i=0
 	while kill -0 $MON_PID 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

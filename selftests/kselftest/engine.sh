@@ -60,22 +60,6 @@ wait_level() {
 	return 1
 }
 
-monitor_start() {
-	"$R" "$@" >"$EV" 2>"$EV.err" &
-	MON_PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		case "$(cat /proc/$MON_PID/wchan 2>/dev/null)" in
-		*poll*) return 0 ;;
-		esac
-		kill -0 $MON_PID 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 $MON_PID 2>/dev/null || return 1
-	sleep 2
-}
-
 monitor_stop() {
 	[ -n "$MON_PID" ] && kill $MON_PID 2>/dev/null && wait $MON_PID 2>/dev/null
 	MON_PID=""
@@ -191,7 +175,7 @@ t_scenario_budget() {
 	run slo set send target 99% window 4s buckets 4 min-events 10 &&
 	run slo set system target 99% window 4s buckets 4 min-events 10 &&
 	run policy add bulk priority low && run breaker disable send &&
-	monitor_start -j monitor || { diag "monitor did not start"; return 1; }
+	monitor_start "$EV" -j monitor || { diag "monitor did not start"; return 1; }
 	run chaos enable && rc_is 0 &&
 	run chaos inject send error probability 50% value EIO && rc_is 0 &&
 	drive send 300 && drive_has "EIO [0-9]*" || return 1
@@ -227,7 +211,7 @@ t_scenario_health() {
 	run degrade triggers enabled health tick 100ms dwell 1s &&
 	run health add send-burn metric error-rate policy send max 10% interval 100ms \
 		timeout 100ms rise 1 fall 1 level emergency && rc_is 0 &&
-	monitor_start -j monitor || { diag "monitor did not start"; return 1; }
+	monitor_start "$EV" -j monitor || { diag "monitor did not start"; return 1; }
 	run chaos enable && run chaos inject send error probability 100% value EIO &&
 	drive send 50 || return 1
 	wait_level emergency 10 || return 1
@@ -253,7 +237,7 @@ t_latency_metric() {
 	run policy add lat priority critical latency-target 5ms && rc_is 0 &&
 	run health add lat-p95 metric latency-p95 policy lat max 5ms interval 500ms \
 		timeout 500ms rise 1 fall 1 level normal && rc_is 0 &&
-	monitor_start -j monitor || { diag "monitor did not start"; return 1; }
+	monitor_start "$EV" -j monitor || { diag "monitor did not start"; return 1; }
 	run chaos enable && run chaos inject lat latency probability 100% min 20ms max 30ms &&
 	"$DRIVE" -w -c lat -n 80 >"$DR" 2>&1 && drive_has "sent 80" || return 1
 	run chaos clear && run chaos disable &&

@@ -69,3 +69,25 @@ check() {
 }
 
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
+
+# monitor_start FILE ARGS...: resctl ARGS (a monitor) in the background,
+# output in FILE, its pid in MON_PID; returns once it has joined the group
+# (it waits in poll then).
+monitor_start() {
+	mon_out=$1
+	shift
+	"$R" "$@" >"$mon_out" 2>"$mon_out.err" &
+	MON_PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		case "$(cat /proc/$MON_PID/wchan 2>/dev/null)" in
+		*poll*) return 0 ;;
+		esac
+		kill -0 $MON_PID 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# No wchan (no kallsyms)? Give it time to subscribe.
+	kill -0 $MON_PID 2>/dev/null || return 1
+	sleep 2
+}
