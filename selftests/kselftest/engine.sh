@@ -171,7 +171,7 @@ check degrade_triggers_and_bad_input t_triggers
 
 t_scenario_budget() {
 	ev_after=0
-	run degrade triggers enabled budget tick 100ms window 2s dwell 2s up-dwell 0s &&
+	run degrade triggers enabled budget tick 100ms window 2s dwell 4s up-dwell 0s &&
 	run slo set send target 99% window 4s buckets 4 min-events 10 &&
 	run slo set system target 99% window 4s buckets 4 min-events 10 &&
 	run policy add bulk priority low && run breaker disable send &&
@@ -193,10 +193,14 @@ t_scenario_budget() {
 	ev_next '"event":"alert"' '"budget":"send"' &&
 	ev_next '"event":"level"' '"to":"severely_degraded"' '"mode":"auto"' \
 		'"cause":"budget"' &&
-	ev_next '"event":"reject"' '"policy":"bulk"' '"reason":"shed"' &&
-	ev_next '"event":"chaos"' '"enabled":false' &&
+	ev_next '"event":"reject"' '"policy":"bulk"' '"reason":"shed"' || return 1
+	# The level may start down before chaos is switched off (a slow guest):
+	# both come after the shed, the steps down in order.
+	shed=$ev_after
 	ev_next '"event":"level"' '"from":"severely_degraded"' '"to":"degraded"' &&
-	ev_next '"event":"level"' '"from":"degraded"' '"to":"normal"' &&
+	ev_next '"event":"level"' '"from":"degraded"' '"to":"normal"' || return 1
+	ev_after=$shed
+	ev_next '"event":"chaos"' '"enabled":false' &&
 	grep -q '"event":"alert".*"budget":"system"' "$EV" &&
 	run -j slo show send && out_has '"alerts":0' && out_lacks '"alerts_fired":0'
 }
