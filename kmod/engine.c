@@ -108,16 +108,6 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 		s->p95_ns = dwcp_hist_percentile(h, 950000);
 }
 
-static struct dwcp_res_policy *engine_policy(struct dwcp_net *dn, const char *name)
-{
-	struct dwcp_res_policy *p;
-
-	list_for_each_entry(p, &dn->policies, node)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
 /*
  * Run one check. Its probe is the metric as of this tick, so it answers at
  * once. Checks only run at ticks, so a run may start up to one tick after
@@ -141,7 +131,7 @@ static void engine_check(struct dwcp_net *dn, struct dwcp_res_check *c, u64 now)
 	dwcp_health_start(&c->h, min(now, due + dn->engine.cfg.tick_ns));
 
 	if (c->policy[0]) {
-		struct dwcp_res_policy *p = engine_policy(dn, c->policy);
+		struct dwcp_res_policy *p = dwcp_res_policy_find(dn, c->policy);
 
 		ep = p ? &p->eng : NULL;
 		if (!p) {
@@ -303,7 +293,7 @@ int dwcp_res_check_add(struct dwcp_net *dn, const struct dwcp_res_check *tmpl,
 		NL_SET_ERR_MSG(extack, "health check min is above its max");
 		return -EINVAL;
 	}
-	if (tmpl->policy[0] && !tmpl->builtin && !engine_policy(dn, tmpl->policy)) {
+	if (tmpl->policy[0] && !tmpl->builtin && !dwcp_res_policy_find(dn, tmpl->policy)) {
 		NL_SET_ERR_MSG(extack, "no policy with this name to check");
 		return -ENOENT;
 	}

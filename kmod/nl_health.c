@@ -382,16 +382,6 @@ static void budget_read_system(struct dwcp_net *dn, u64 now, struct budget_repor
 	r->alerts_fired = dn->engine.alerts_fired;
 }
 
-static struct dwcp_res_policy *budget_policy(struct dwcp_net *dn, const char *name)
-{
-	struct dwcp_res_policy *p;
-
-	list_for_each_entry(p, &dn->policies, node)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
 int dwcp_res_nl_budget_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dwcp_net *dn = dwcp_net(genl_info_net(info));
@@ -413,7 +403,7 @@ int dwcp_res_nl_budget_get(struct sk_buff *skb, struct genl_info *info)
 	if (!strcmp(name, DWCP_RES_BUDGET_SYSTEM)) {
 		budget_read_system(dn, now, &r);
 	} else {
-		p = budget_policy(dn, name);
+		p = dwcp_res_policy_find(dn, name);
 		if (p)
 			budget_read_policy(p, now, &r);
 		else

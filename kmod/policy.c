@@ -56,7 +56,7 @@ void dwcp_res_policy_put(struct dwcp_res_policy *p)
 EXPORT_SYMBOL_GPL(dwcp_res_policy_put);
 
 /* Caller holds rcu_read_lock() or dn->cfg_lock. */
-static struct dwcp_res_policy *policy_find(struct dwcp_net *dn, const char *name)
+struct dwcp_res_policy *dwcp_res_policy_find(struct dwcp_net *dn, const char *name)
 {
 	struct dwcp_res_policy *p;
 
@@ -72,7 +72,7 @@ struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name)
 	struct dwcp_res_policy *p;
 
 	rcu_read_lock();
-	p = policy_find(dwcp_net(net), name);
+	p = dwcp_res_policy_find(dwcp_net(net), name);
 	if (p && !refcount_inc_not_zero(&p->ref))
 		p = NULL;
 	rcu_read_unlock();
@@ -185,7 +185,7 @@ static int policy_add_locked(struct net *net, struct dwcp_net *dn, const char *n
 
 	if (!policy_name_valid(name, extack))
 		return -EINVAL;
-	if (policy_find(dn, name)) {
+	if (dwcp_res_policy_find(dn, name)) {
 		NL_SET_ERR_MSG(extack, "a policy with this name exists");
 		return -EEXIST;
 	}
@@ -240,13 +240,13 @@ int dwcp_res_policy_check(struct net *net, const char *name,
 	mutex_lock(&dn->cfg_lock);
 	if (create && !policy_name_valid(name, extack)) {
 		err = -EINVAL;
-	} else if (create && policy_find(dn, name)) {
+	} else if (create && dwcp_res_policy_find(dn, name)) {
 		NL_SET_ERR_MSG(extack, "a policy with this name exists");
 		err = -EEXIST;
 	} else if (create && dn->npolicies >= DWCP_RES_MAX_POLICIES) {
 		NL_SET_ERR_MSG(extack, "too many policies in this namespace (64)");
 		err = -ENOSPC;
-	} else if (!create && !policy_find(dn, name)) {
+	} else if (!create && !dwcp_res_policy_find(dn, name)) {
 		NL_SET_ERR_MSG(extack, "no policy with this name");
 		err = -ENOENT;
 	}
@@ -280,7 +280,7 @@ int dwcp_res_policy_set(struct net *net, const char *name,
 		return -ENOMEM;
 
 	mutex_lock(&dn->cfg_lock);
-	p = policy_find(dn, name);
+	p = dwcp_res_policy_find(dn, name);
 	if (!p) {
 		NL_SET_ERR_MSG(extack, "no policy with this name");
 		err = -ENOENT;
@@ -323,7 +323,7 @@ int dwcp_res_policy_del(struct net *net, const char *name,
 	int err = 0;
 
 	mutex_lock(&dn->cfg_lock);
-	p = policy_find(dn, name);
+	p = dwcp_res_policy_find(dn, name);
 	if (!p) {
 		NL_SET_ERR_MSG(extack, "no policy with this name");
 		err = -ENOENT;
