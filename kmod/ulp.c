@@ -67,6 +67,11 @@ struct dwcp_ulp_ctx {
 	struct rcu_head rcu;
 };
 
+/*
+ * Contexts have a cache of their own: kmalloc would serve the 280 bytes
+ * from kmalloc-512, 232 bytes lost on every protected socket.
+ */
+static struct kmem_cache *dwcp_ulp_ctx_cache __read_mostly;
 static struct proto dwcp_prots[DWCP_ULP_NUM_IP];
 static struct proto *saved_prot[DWCP_ULP_NUM_IP];
 static DEFINE_MUTEX(dwcp_prot_mutex);
@@ -89,7 +94,7 @@ static void ctx_free_rcu(struct rcu_head *head)
 
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++)
 		dwcp_res_policy_put(rcu_access_pointer(ctx->cls[d]));
-	kfree(ctx);
+	kmem_cache_free(dwcp_ulp_ctx_cache, ctx);
 }
 
 /*
@@ -622,7 +627,7 @@ static void peer_of_req(struct dwcp_chaos_peer *peer, const struct request_sock 
 
 static struct dwcp_ulp_ctx *ctx_alloc(gfp_t gfp)
 {
-	return kzalloc(sizeof(struct dwcp_ulp_ctx), gfp);
+	return kmem_cache_zalloc(dwcp_ulp_ctx_cache, gfp);
 }
 
 static int dwcp_ulp_init(struct sock *sk)
@@ -729,7 +734,8 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	lctx = rcu_dereference(inet_csk(req->rsk_listener)->icsk_ulp_data);
 	if (!ctx || !lctx) {
 		rcu_read_unlock();
-		kfree(ctx);
+		if (ctx)
+			kmem_cache_free(dwcp_ulp_ctx_cache, ctx);
 		goto plain;
 	}
 	ctx->sk_proto = READ_ONCE(lctx->sk_proto);
@@ -807,7 +813,15 @@ static struct tcp_ulp_ops dwcp_ulp_ops __read_mostly = {
 
 int dwcp_res_ulp_init(void)
 {
-	return tcp_register_ulp(&dwcp_ulp_ops);
+	int err;
+
+	dwcp_ulp_ctx_cache = KMEM_CACHE(dwcp_ulp_ctx, 0);
+	if (!dwcp_ulp_ctx_cache)
+		return -ENOMEM;
+	err = tcp_register_ulp(&dwcp_ulp_ops);
+	if (err)
+		kmem_cache_destroy(dwcp_ulp_ctx_cache);
+	return err;
 }
 
 void dwcp_res_ulp_exit(void)
@@ -815,6 +829,7 @@ void dwcp_res_ulp_exit(void)
 	tcp_unregister_ulp(&dwcp_ulp_ops);
 	/* Every socket is gone (each held a module reference); their frees are not. */
 	rcu_barrier();
+	kmem_cache_destroy(dwcp_ulp_ctx_cache);
 }
 
 MODULE_ALIAS_TCP_ULP("dwcp");
