@@ -8,8 +8,9 @@
  * split as a shell would split them, without any expansion: blanks
  * separate words, '...' keeps everything literal, "..." keeps everything
  * but \" \\ \$ \` literal, a backslash outside quotes escapes the next
- * character, and one at the end of a line joins the next line to it. A
- * '#' starting a word starts a comment; blank lines are skipped.
+ * character, and one at the end of a line joins the next line to it
+ * (not at the end of a comment). A '#' starting a word starts a comment;
+ * blank lines are skipped.
  *
  * The whole file is read and checked first (quoting, control characters,
  * that each command exists and may run in a batch): a mistake anywhere
@@ -145,14 +146,53 @@ static int bad_char(const char *s, size_t len)
 	return -1;
 }
 
-/* An unescaped backslash ends @s (of length @len, newline stripped). */
+/*
+ * Whether @s ends in a comment: a '#' starting a word, outside quotes, as
+ * split_words() reads it (an unterminated quote or a lone backslash at
+ * the end: no comment).
+ */
+static bool in_comment(const char *s)
+{
+	bool word = false;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+			word = false;
+			continue;
+		}
+		if (*s == '#' && !word)
+			return true;
+		word = true;
+		if (*s == '\'') {
+			s = strchr(s + 1, '\'');
+			if (!s)
+				return false;
+		} else if (*s == '"') {
+			for (s++; *s && *s != '"'; s++)
+				if (*s == '\\' && s[1] && strchr("\"\\$`", s[1]))
+					s++;
+			if (!*s)
+				return false;
+		} else if (*s == '\\') {
+			if (!s[1])
+				return false;
+			s++;
+		}
+	}
+	return false;
+}
+
+/*
+ * An unescaped backslash ends @s (of length @len, newline stripped),
+ * outside a comment: as in sh, "# text \" does not join the next line.
+ */
 static bool continues(const char *s, size_t len)
 {
 	size_t k = 0;
 
 	while (k < len && s[len - 1 - k] == '\\')
 		k++;
-	return k % 2;
+	return k % 2 && !in_comment(s);
 }
 
 void resctl_batch_free(struct resctl_batch *bt)
