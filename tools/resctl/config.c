@@ -108,26 +108,34 @@ static const char *kind_help(enum ekind k)
 /* One value of kind @k from @val into *@out; RESCTL_EXIT_USAGE if bad. */
 static int json_val(enum ekind k, struct json_object *val, const char *at, uint64_t *out)
 {
-	uint32_t x32 = 0;
+	uint32_t x32 = 0, all;
+	uint64_t u;
 	int64_t s;
 	int err = 0;
 
 	if (json_object_is_type(val, json_type_int)) {
 		errno = 0;
 		s = json_object_get_int64(val);
+		/* Above INT64_MAX, get_int64 says INT64_MAX: u has the value. */
+		u = s < 0 ? 0 : json_object_get_uint64(val);
 		if (errno)
 			goto bad;
 		if (k == K_S64) {
+			if (s >= 0 && u != (uint64_t)s)
+				goto bad;
 			*out = (uint64_t)s;
 			return 0;
 		}
 		if (k == K_BOOL || s < 0)
 			goto bad;
-		if (k != K_NS && s > UINT32_MAX)
+		if (k != K_NS && u > UINT32_MAX)
 			goto bad;
-		if (k == K_LEVEL && s >= __DWCP_RES_LEVEL_MAX)
+		if (k == K_LEVEL && u >= __DWCP_RES_LEVEL_MAX)
 			goto bad;
-		*out = (uint64_t)s;
+		/* Bits the kernel does not know: refused now, not at the dry run. */
+		if (k == K_TRIGGERS && (resctl_trigger_parse("all", &all) || (u & ~(uint64_t)all)))
+			goto bad;
+		*out = u;
 		return 0;
 	}
 	if (k == K_BOOL && json_object_is_type(val, json_type_boolean)) {
