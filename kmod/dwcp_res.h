@@ -9,7 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
-#include <linux/refcount.h>
+#include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -46,8 +46,13 @@ struct dwcp_res_mem_hold {
 
 /*
  * A named policy. Lifetime: the namespace's list holds one reference, every
- * socket or in-kernel user holds one more; the object is freed after an RCU
- * grace period once the last is dropped.
+ * socket or in-kernel user holds one more, and so does every call in
+ * flight on a socket (a class may change under it); the object is freed
+ * after an RCU grace period once the last is dropped. @ref is a percpu_ref:
+ * the per-call get and put are a per-CPU add, not an atomic on a cache line
+ * that every CPU sending on the class would bounce. Unlisting the policy
+ * kills it (atomic mode from then on: only sockets still bound to a deleted
+ * policy pay for that).
  *
  * Locking:
  *  - @lock (a BH-safe spinlock, one per policy, never global) serialises the
@@ -61,7 +66,7 @@ struct dwcp_res_mem_hold {
  */
 struct dwcp_res_policy {
 	struct list_head node;		/* dwcp_net.policies, RCU */
-	refcount_t ref;
+	struct percpu_ref ref;
 	struct rcu_head rcu;
 	char name[DWCP_RES_NAME_MAX];
 	struct dwcp_pipe_config __rcu *cfg;

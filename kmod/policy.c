@@ -41,6 +41,7 @@ static void dwcp_res_policy_free_rcu(struct rcu_head *head)
 {
 	struct dwcp_res_policy *p = container_of(head, struct dwcp_res_policy, rcu);
 
+	percpu_ref_exit(&p->ref);
 	kfree(rcu_access_pointer(p->cfg));
 	kfree(p->eng_hist);
 	free_percpu(p->latency);
@@ -48,10 +49,21 @@ static void dwcp_res_policy_free_rcu(struct rcu_head *head)
 	kvfree(p);
 }
 
+/*
+ * The last reference went, in any context: free after a grace period, as
+ * lookups under rcu_read_lock() may still try to get the policy.
+ */
+static void dwcp_res_policy_release(struct percpu_ref *ref)
+{
+	struct dwcp_res_policy *p = container_of(ref, struct dwcp_res_policy, ref);
+
+	call_rcu(&p->rcu, dwcp_res_policy_free_rcu);
+}
+
 void dwcp_res_policy_put(struct dwcp_res_policy *p)
 {
-	if (p && refcount_dec_and_test(&p->ref))
-		call_rcu(&p->rcu, dwcp_res_policy_free_rcu);
+	if (p)
+		percpu_ref_put(&p->ref);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_put);
 
@@ -73,7 +85,7 @@ struct dwcp_res_policy *dwcp_res_policy_get(struct net *net, const char *name)
 
 	rcu_read_lock();
 	p = dwcp_res_policy_find(dwcp_net(net), name);
-	if (p && !refcount_inc_not_zero(&p->ref))
+	if (p && !percpu_ref_tryget(&p->ref))
 		p = NULL;
 	rcu_read_unlock();
 	return p;
@@ -139,7 +151,8 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 		goto nomem;
 	p->stats = alloc_percpu_gfp(struct dwcp_res_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	p->latency = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
-	if (!p->stats || !p->latency)
+	if (!p->stats || !p->latency ||
+	    percpu_ref_init(&p->ref, dwcp_res_policy_release, 0, GFP_KERNEL_ACCOUNT))
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
@@ -155,7 +168,6 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 	if (err)
 		goto fail;
 	strscpy(p->name, name, sizeof(p->name));
-	refcount_set(&p->ref, 1);
 	spin_lock_init(&p->lock);
 	INIT_LIST_HEAD(&p->waiters);
 	dwcp_res_chaos_policy_init(p);
@@ -169,6 +181,7 @@ nomem:
 fail:
 	kfree(c);
 	if (p) {
+		percpu_ref_exit(&p->ref);	/* also when never initialised */
 		kfree(p->eng_hist);
 		free_percpu(p->latency);
 		free_percpu(p->stats);
@@ -312,7 +325,7 @@ static void policy_unlink_locked(struct dwcp_net *dn, struct dwcp_res_policy *p)
 	list_del_rcu(&p->node);
 	dn->npolicies--;
 	dn->generation++;
-	dwcp_res_policy_put(p);
+	percpu_ref_kill(&p->ref);	/* drops the list's reference */
 }
 
 int dwcp_res_policy_del(struct net *net, const char *name,
@@ -567,6 +580,11 @@ int __init dwcp_res_policy_init(void)
 void dwcp_res_policy_exit(void)
 {
 	unregister_pernet_subsys(&dwcp_net_ops);
-	/* Wait for the frees queued by the last puts before the module goes. */
+	/*
+	 * Wait for the frees queued by the last puts before the module goes.
+	 * Twice: a kill's switch to atomic mode is an RCU callback, which may
+	 * drop the last reference and only then queue the free.
+	 */
+	rcu_barrier();
 	rcu_barrier();
 }

@@ -258,7 +258,7 @@ void dwcp_res_sysfs_policy_add(struct net *net, struct dwcp_res_policy *p)
 	sp = kzalloc(sizeof(*sp), GFP_KERNEL);
 	if (!sp)
 		return;		/* sysfs is a view: the policy works without it */
-	refcount_inc(&p->ref);
+	percpu_ref_get(&p->ref);
 	sp->p = p;
 	if (kobject_init_and_add(&sp->kobj, &pol_ktype, policies_kobj, "%s", p->name)) {
 		kobject_put(&sp->kobj);	/* pol_release drops the reference */

@@ -110,7 +110,7 @@ static struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
 	rcu_read_lock();
 	do {
 		p = rcu_dereference(ctx->cls[dir]);
-	} while (p && !refcount_inc_not_zero(&p->ref));
+	} while (p && !percpu_ref_tryget(&p->ref));
 	rcu_read_unlock();
 	return p;
 }
@@ -737,7 +737,7 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
 		/* The listener's references are put after a grace period. */
 		p = rcu_dereference(lctx->cls[d]);
-		if (p && !refcount_inc_not_zero(&p->ref))
+		if (p && !percpu_ref_tryget(&p->ref))
 			p = NULL;
 		RCU_INIT_POINTER(ctx->cls[d], p);
 	}

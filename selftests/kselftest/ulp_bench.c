@@ -17,6 +17,8 @@
  * (rate limit off, concurrent 1000, chaos off), so the cost measured is the
  * pipeline's admit/complete per call.
  *
+ * BENCH_SIZES=100b or 64k runs only that size (for experiments).
+ *
  * ulp_sock_mem: the growth of /proc/meminfo "Slab:" when the ULP is
  * attached to 2000 already connected sockets, divided by 2000: the context
  * as the slab allocator really sizes it (kmalloc bucket included).
@@ -272,6 +274,10 @@ int main(void)
 	}
 	for (s = 0; s < 2; s++) {
 		double sum[2] = {}, v;
+
+		/* BENCH_SIZES=100b (or 64k): only those write sizes. */
+		if (getenv("BENCH_SIZES") && !strstr(getenv("BENCH_SIZES"), sizes[s].name))
+			continue;
 
 		/* One short warm-up of each, not counted. */
 		stream(lfd, &sa, false, sizes[s].wsize, 0.3);
