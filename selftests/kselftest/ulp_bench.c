@@ -6,16 +6,21 @@
  *   BENCH tcp_64k_mbps V MB/s       BENCH ulp_64k_mbps V MB/s
  *   BENCH tcp_100b_mbps V MB/s      BENCH ulp_100b_mbps V MB/s
  *   BENCH ulp_ratio_64k R x         BENCH ulp_ratio_100b R x
- *   BENCH ulp_sock_mem B bytes        BENCH policy_mem B bytes
+ *   BENCH ulp_ratio_64k_min R x     BENCH ulp_ratio_100b_min R x
+ *   BENCH ulp_ratio_64k_max R x     BENCH ulp_ratio_100b_max R x
+ *   BENCH ulp_sock_mem B bytes      BENCH policy_mem B bytes
  *
  * Each figure streams for BENCH_SECS (default 2) seconds from a forked
  * sender to a receiver reading 64 KiB at a time, with write sizes of 64 KiB
- * and 100 B. Plain and ULP runs alternate (A B A B ..., BENCH_ROUNDS rounds,
- * default 3) so drift of the guest's speed cancels; each side's figure is the
- * mean of its rounds' MB/s (all rounds last the same). The ULP sockets have the
- * policy kst_bench on both directions: every protection on but generous
- * (rate limit off, concurrent 1000, chaos off), so the cost measured is the
- * pipeline's admit/complete per call.
+ * and 100 B. Plain and ULP runs alternate in rounds (A B, B A, A B, ...:
+ * BENCH_ROUNDS rounds, default 5) so that drift of the guest's speed
+ * cancels. A round's ratio is its ULP MB/s over its plain MB/s, taken
+ * back to back; ulp_ratio_* is the median of the rounds' ratios (a host
+ * busy with other work spoils single rounds, not the median), and _min and
+ * _max give their spread. The MB/s figures are means over the rounds. The
+ * ULP sockets have the policy kst_bench on both directions: every
+ * protection on but generous (rate limit off, concurrent 1000, chaos off),
+ * so the cost measured is the pipeline's admit/complete per call.
  *
  * BENCH_SIZES=100b or 64k runs only that size (for experiments).
  *
@@ -49,6 +54,14 @@
 
 #define POLICY	"kst_bench"
 #define MEM_SOCKS 2000
+#define MAX_ROUNDS 50
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
 
 static double now_s(void)
 {
@@ -242,11 +255,15 @@ int main(void)
 	};
 	const char *e = getenv("BENCH_SECS");
 	double secs = e ? atof(e) : 2.0;
-	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 3;
+	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 5;
 	struct sockaddr_in sa;
 	int lfd, s, r;
 	long mem;
 
+	if (rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "ulp_bench: BENCH_ROUNDS must be 1..%d\n", MAX_ROUNDS);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (dwcp_module_ensure("", NULL)) {
 		fprintf(stderr, "ulp_bench: cannot load dwcp_res\n");
@@ -273,12 +290,11 @@ int main(void)
 		return 0;
 	}
 	for (s = 0; s < 2; s++) {
-		double sum[2] = {}, v;
+		double sum[2] = {}, ratio[MAX_ROUNDS], v, mb[2];
 
 		/* BENCH_SIZES=100b (or 64k): only those write sizes. */
 		if (getenv("BENCH_SIZES") && !strstr(getenv("BENCH_SIZES"), sizes[s].name))
 			continue;
-
 		/* One short warm-up of each, not counted. */
 		stream(lfd, &sa, false, sizes[s].wsize, 0.3);
 		stream(lfd, &sa, true, sizes[s].wsize, 0.3);
@@ -295,10 +311,18 @@ int main(void)
 			printf("# round %d %s %s %.1f MB/s\n", r / 2, sizes[s].name,
 			       ulp ? "ulp" : "tcp", v);
 			sum[ulp] += v;
+			mb[ulp] = v;
+			if (r % 2)
+				ratio[r / 2] = mb[1] / mb[0];
 		}
+		qsort(ratio, rounds, sizeof(ratio[0]), cmp_double);
 		printf("BENCH tcp_%s_mbps %.1f MB/s\n", sizes[s].name, sum[0] / rounds);
 		printf("BENCH ulp_%s_mbps %.1f MB/s\n", sizes[s].name, sum[1] / rounds);
-		printf("BENCH ulp_ratio_%s %.3f x\n", sizes[s].name, sum[1] / sum[0]);
+		printf("BENCH ulp_ratio_%s %.3f x\n", sizes[s].name,
+		       rounds % 2 ? ratio[rounds / 2] :
+				    (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2);
+		printf("BENCH ulp_ratio_%s_min %.3f x\n", sizes[s].name, ratio[0]);
+		printf("BENCH ulp_ratio_%s_max %.3f x\n", sizes[s].name, ratio[rounds - 1]);
 		fflush(stdout);
 	}
 	/* Where the ULP's calls went: waits, rejections, latency. */
