@@ -65,13 +65,6 @@
 
 enum action { A_ADD, A_CHANGE, A_SAME, A_DELETE };
 
-struct item {
-	struct resctl_pset ps;
-	char where[64];			/* "policies[3]" */
-	enum action act;
-	const struct resctl_policy *cur;	/* the live policy, if any */
-};
-
 static const char * const profile[] = {
 	DWCP_RES_CLASS_SEND, DWCP_RES_CLASS_RECEIVE, DWCP_RES_CLASS_SYNC,
 	DWCP_RES_CLASS_CONSENSUS,
@@ -181,7 +174,7 @@ static const struct resctl_policy *find_live(const struct resctl_policy *v, size
 }
 
 /* One element of "policies" (or the whole file, a "policy show" object). */
-static int parse_policy(struct json_object *o, struct item *it, const char *file)
+static int parse_policy(struct json_object *o, struct resctl_cfg_item *it, const char *file)
 {
 	static const char * const ignored[] = {
 		"breaker", "admitted", "rejected", "inflight", "stats",
@@ -248,11 +241,11 @@ static int parse_policy(struct json_object *o, struct item *it, const char *file
 
 /* The whole file into @items; RESCTL_EXIT_USAGE (printed) if it is bad. */
 static int parse_config(struct json_object *root, const char *file,
-			struct item **items, size_t *nitems)
+			struct resctl_cfg_item **items, size_t *nitems)
 {
 	struct json_object *list = NULL;
 	bool versioned = false, engine = false;
-	struct item *v;
+	struct resctl_cfg_item *v;
 	size_t n = 0, i, j;
 	int rc;
 
@@ -324,12 +317,70 @@ static int parse_config(struct json_object *root, const char *file,
 	return 0;
 }
 
+int resctl_config_parse(const char *file, const char *buf, size_t len,
+			struct resctl_config *cfg)
+{
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (strlen(buf) != len) {
+		fprintf(stderr, "resctl: %s: a NUL byte: not a JSON text file\n", file);
+		return RESCTL_EXIT_USAGE;
+	}
+	cfg->root = parse_file(file, buf, len);
+	if (!cfg->root)
+		return RESCTL_EXIT_USAGE;
+	rc = parse_config(cfg->root, file, &cfg->items, &cfg->nitems);
+	if (!rc)
+		rc = resctl_ecfg_parse(cfg->root, file, &cfg->ecfg);
+	if (rc)
+		resctl_config_free(cfg);
+	return rc;
+}
+
+void resctl_config_free(struct resctl_config *cfg)
+{
+	free(cfg->items);
+	resctl_ecfg_free(cfg->ecfg);
+	json_object_put(cfg->root);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+void resctl_config_print(const struct resctl_config *cfg)
+{
+	static const struct print_col cols[] = { { "NAME", 16, false } };
+	size_t i;
+
+	print_open(NULL, NULL);
+	print_u64("version", NULL, RESCTL_CONFIG_VERSION);
+	print_table_open("policies", cols, 1);
+	for (i = 0; i < cfg->nitems; i++) {
+		const struct resctl_pset *ps = &cfg->items[i].ps;
+		struct resctl_policy p;
+
+		/* The values given, as a live policy has them for dump-config. */
+		memset(&p, 0, sizeof(p));
+		memcpy(p.cfg, ps->val, sizeof(p.cfg));
+		memcpy(p.has_cfg, ps->has, sizeof(p.has_cfg));
+		p.cfg[DWCP_RES_P_FLAGS] = ps->fset;
+		p.has_cfg[DWCP_RES_P_FLAGS] = ps->fset || ps->fclear;
+		print_row_open();
+		print_str("name", NULL, ps->name);
+		if (ps->base)
+			print_str("base", NULL, ps->base);
+		resctl_policy_print_config(&p);
+		print_row_close();
+	}
+	print_table_close();
+	resctl_ecfg_print(cfg->ecfg);
+}
+
 /*
  * What to send for @it against the live policies: the action, and the
  * flags as one u32 when they are known in full (a change reads the live
  * flags; an add only when both flags are given, else a second request).
  */
-static void plan(struct item *it, const struct resctl_policy *live, size_t nlive)
+static void plan(struct resctl_cfg_item *it, const struct resctl_policy *live, size_t nlive)
 {
 	struct resctl_pset *ps = &it->ps;
 
@@ -353,7 +404,7 @@ static void plan(struct item *it, const struct resctl_policy *live, size_t nlive
 	}
 }
 
-static int send_item(struct item *it, bool dry)
+static int send_item(struct resctl_cfg_item *it, bool dry)
 {
 	struct resctl_pset *ps = &it->ps;
 	struct resctl_pset flags_only;
@@ -402,7 +453,7 @@ static const char *act_name(enum action a)
 }
 
 /* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
-static void report(const struct item *v, size_t n, const struct resctl_policy *live,
+static void report(const struct resctl_cfg_item *v, size_t n, const struct resctl_policy *live,
 		   const bool *prune, size_t nlive, bool check, const struct resctl_ecfg *e)
 {
 	static const struct print_col cols[] = {
@@ -439,9 +490,9 @@ int cmd_apply(int argc, char **argv)
 	const char *path = NULL, *file;
 	bool check = false, do_prune = false, shared = false;
 	struct resctl_policy *live = NULL;
-	struct json_object *root = NULL;
-	struct item *items = NULL;
-	struct resctl_ecfg *ecfg = NULL;
+	struct resctl_config cfg;
+	struct resctl_cfg_item *items;
+	struct resctl_ecfg *ecfg;
 	size_t nitems = 0, nlive = 0, len, i;
 	bool *prune = NULL;
 	char *buf;
@@ -475,21 +526,13 @@ int cmd_apply(int argc, char **argv)
 		fprintf(stderr, "resctl: %s: cannot read it\n", file);
 		return RESCTL_EXIT_FAIL;
 	}
-	if (strlen(buf) != len) {
-		fprintf(stderr, "resctl: %s: a NUL byte: not a JSON text file\n", file);
-		free(buf);
-		return RESCTL_EXIT_USAGE;
-	}
-	root = parse_file(file, buf, len);
-	if (!root) {
-		free(buf);
-		return RESCTL_EXIT_USAGE;
-	}
-	rc = parse_config(root, file, &items, &nitems);
-	if (!rc)
-		rc = resctl_ecfg_parse(root, file, &ecfg);
+	rc = resctl_config_parse(file, buf, len, &cfg);
+	free(buf);
 	if (rc)
-		goto out;
+		return rc;
+	items = cfg.items;
+	nitems = cfg.nitems;
+	ecfg = cfg.ecfg;
 
 	/* One socket for the listing, the dry run and the changes. */
 	if (resctl_nl_share()) {
@@ -571,10 +614,7 @@ out:
 		resctl_nl_unshare();
 	free(prune);
 	free(live);
-	free(items);
-	resctl_ecfg_free(ecfg);
-	json_object_put(root);
-	free(buf);
+	resctl_config_free(&cfg);
 	return rc;
 }
 

@@ -8,8 +8,9 @@
  * split as a shell would split them, without any expansion: blanks
  * separate words, '...' keeps everything literal, "..." keeps everything
  * but \" \\ \$ \` literal, a backslash outside quotes escapes the next
- * character, and one at the end of a line joins the next line to it. A
- * '#' starting a word starts a comment; blank lines are skipped.
+ * character, and one at the end of a line joins the next line to it
+ * (not at the end of a comment). A '#' starting a word starts a comment;
+ * blank lines are skipped.
  *
  * The whole file is read and checked first (quoting, control characters,
  * that each command exists and may run in a batch): a mistake anywhere
@@ -34,24 +35,12 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "batch.h"
 #include "nl.h"
 #include "print.h"
 #include "resctl.h"
 
-struct bline {
-	int line;		/* first physical line */
-	int argc;
-	char **argv;
-	char *err;		/* why the line cannot run (check) */
-};
-
-struct batch {
-	const char *name;	/* for messages */
-	struct bline *v;
-	size_t n, cap;
-};
-
-static void bline_free(struct bline *b)
+static void bline_free(struct resctl_bline *b)
 {
 	int i;
 
@@ -62,7 +51,7 @@ static void bline_free(struct bline *b)
 }
 
 /* Append @w (taken) to @b's words. */
-static int add_word(struct bline *b, char *w)
+static int add_word(struct resctl_bline *b, char *w)
 {
 	char **v = realloc(b->argv, (b->argc + 2) * sizeof(*v));
 
@@ -80,7 +69,7 @@ static int add_word(struct bline *b, char *w)
  * Split @s into @b's words. On a syntax error sets b->err and returns
  * -EINVAL; -ENOMEM if memory ran out.
  */
-static int split_words(const char *s, struct bline *b)
+static int split_words(const char *s, struct resctl_bline *b)
 {
 	size_t len = strlen(s);
 	char *w;
@@ -104,6 +93,7 @@ static int split_words(const char *s, struct bline *b)
 				if (!end) {
 					free(w);
 					b->err = strdup("unterminated single quote");
+					b->syntax = true;
 					return -EINVAL;
 				}
 				memcpy(w + wl, s + 1, end - s - 1);
@@ -118,6 +108,7 @@ static int split_words(const char *s, struct bline *b)
 				if (!*s) {
 					free(w);
 					b->err = strdup("unterminated double quote");
+					b->syntax = true;
 					return -EINVAL;
 				}
 				s++;
@@ -125,6 +116,7 @@ static int split_words(const char *s, struct bline *b)
 				if (!s[1]) {
 					free(w);
 					b->err = strdup("backslash at the end of the file");
+					b->syntax = true;
 					return -EINVAL;
 				}
 				w[wl++] = s[1];
@@ -154,21 +146,72 @@ static int bad_char(const char *s, size_t len)
 	return -1;
 }
 
-/* An unescaped backslash ends @s (of length @len, newline stripped). */
+/*
+ * Whether @s ends in a comment: a '#' starting a word, outside quotes, as
+ * split_words() reads it (an unterminated quote or a lone backslash at
+ * the end: no comment).
+ */
+static bool in_comment(const char *s)
+{
+	bool word = false;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+			word = false;
+			continue;
+		}
+		if (*s == '#' && !word)
+			return true;
+		word = true;
+		if (*s == '\'') {
+			s = strchr(s + 1, '\'');
+			if (!s)
+				return false;
+		} else if (*s == '"') {
+			for (s++; *s && *s != '"'; s++)
+				if (*s == '\\' && s[1] && strchr("\"\\$`", s[1]))
+					s++;
+			if (!*s)
+				return false;
+		} else if (*s == '\\') {
+			if (!s[1])
+				return false;
+			s++;
+		}
+	}
+	return false;
+}
+
+/*
+ * An unescaped backslash ends @s (of length @len, newline stripped),
+ * outside a comment: as in sh, "# text \" does not join the next line.
+ */
 static bool continues(const char *s, size_t len)
 {
 	size_t k = 0;
 
 	while (k < len && s[len - 1 - k] == '\\')
 		k++;
-	return k % 2;
+	return k % 2 && !in_comment(s);
 }
 
-static int batch_add(struct batch *bt, struct bline *b)
+void resctl_batch_free(struct resctl_batch *bt)
+{
+	size_t i;
+
+	for (i = 0; i < bt->n; i++)
+		bline_free(&bt->v[i]);
+	free(bt->v);
+	bt->v = NULL;
+	bt->n = 0;
+	bt->cap = 0;
+}
+
+static int batch_add(struct resctl_batch *bt, struct resctl_bline *b)
 {
 	if (bt->n == bt->cap) {
 		size_t cap = bt->cap ? 2 * bt->cap : 16;
-		struct bline *v = realloc(bt->v, cap * sizeof(*v));
+		struct resctl_bline *v = realloc(bt->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -201,8 +244,8 @@ static char *check_cmd(int argc, char **argv)
 	return r < 0 ? strdup("out of memory") : why;
 }
 
-/* Read and split every line of @f. Returns 0 or -ENOMEM. */
-static int batch_read(FILE *f, struct batch *bt)
+/* See batch.h. */
+int resctl_batch_read(FILE *f, struct resctl_batch *bt)
 {
 	char *line = NULL, *acc = NULL;
 	size_t cap = 0, alen = 0;
@@ -220,7 +263,7 @@ static int batch_read(FILE *f, struct batch *bt)
 			line[--len] = '\0';
 		c = bad_char(line, len);
 		if (c >= 0) {
-			struct bline b = { .line = lineno };
+			struct resctl_bline b = { .line = lineno, .syntax = true };
 
 			if (asprintf(&b.err, "control character 0x%02x: not a text line", c) < 0 ||
 			    batch_add(bt, &b)) {
@@ -245,7 +288,7 @@ static int batch_read(FILE *f, struct batch *bt)
 			continue;
 		}
 		{
-			struct bline b = { .line = first };
+			struct resctl_bline b = { .line = first };
 
 			err = split_words(acc, &b);
 			if (err == -ENOMEM)
@@ -268,7 +311,7 @@ static int batch_read(FILE *f, struct batch *bt)
 		alen = 0;
 	}
 	if (!err && acc) {	/* a continuation at the end of the file */
-		struct bline b = { .line = first };
+		struct resctl_bline b = { .line = first, .syntax = true };
 
 		b.err = strdup("backslash at the end of the file");
 		if (batch_add(bt, &b))
@@ -280,7 +323,7 @@ static int batch_read(FILE *f, struct batch *bt)
 }
 
 /* Print "NAME:LINE: msg" to stderr for each line of @f; into @errs too. */
-static int relay(const struct batch *bt, int line, FILE *f, struct json_object *errs)
+static int relay(const struct resctl_batch *bt, int line, FILE *f, struct json_object *errs)
 {
 	char *s = NULL;
 	size_t cap = 0;
@@ -361,7 +404,8 @@ static struct json_object *captured_json(FILE *f)
  * Run one line with its stderr (and, with -j, its stdout) caught in
  * temporary files; returns its exit status.
  */
-static int run_line(const struct batch *bt, struct bline *b, struct json_object *rec)
+static int run_line(const struct resctl_batch *bt, struct resctl_bline *b,
+		    struct json_object *rec)
 {
 	struct json_object *errs = json_object_new_array();
 	FILE *ef = tmpfile(), *of = resctl_opts.json ? tmpfile() : NULL;
@@ -414,7 +458,7 @@ static int run_line(const struct batch *bt, struct bline *b, struct json_object 
 	return rc;
 }
 
-static struct json_object *new_record(const struct bline *b)
+static struct json_object *new_record(const struct resctl_bline *b)
 {
 	struct json_object *rec = json_object_new_object();
 	struct json_object *args = json_object_new_array();
@@ -429,7 +473,7 @@ static struct json_object *new_record(const struct bline *b)
 
 int cmd_batch(int argc, char **argv)
 {
-	struct batch bt = { 0 };
+	struct resctl_batch bt = { 0 };
 	struct json_object *out = NULL;
 	bool force = false;
 	const char *path;
@@ -457,7 +501,7 @@ int cmd_batch(int argc, char **argv)
 		}
 		bt.name = path;
 	}
-	if (batch_read(f, &bt)) {
+	if (resctl_batch_read(f, &bt)) {
 		fprintf(stderr, "resctl: out of memory\n");
 		rc = RESCTL_EXIT_FAIL;
 		goto out;
@@ -472,7 +516,7 @@ int cmd_batch(int argc, char **argv)
 
 	/* The check: without -force, a bad line anywhere runs nothing. */
 	for (i = 0; i < bt.n; i++) {
-		struct bline *b = &bt.v[i];
+		struct resctl_bline *b = &bt.v[i];
 
 		if (!b->err)
 			continue;
@@ -501,7 +545,7 @@ int cmd_batch(int argc, char **argv)
 		goto print;
 	}
 	for (i = 0; i < bt.n; i++) {
-		struct bline *b = &bt.v[i];
+		struct resctl_bline *b = &bt.v[i];
 		struct json_object *rec;
 		int lrc;
 
@@ -533,9 +577,7 @@ print:
 		fflush(stdout);
 	}
 out:
-	for (i = 0; i < bt.n; i++)
-		bline_free(&bt.v[i]);
-	free(bt.v);
+	resctl_batch_free(&bt);
 	if (f != stdin)
 		fclose(f);
 	return rc;

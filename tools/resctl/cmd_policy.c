@@ -877,6 +877,7 @@ static int json_value(const struct pkey *k, struct json_object *val, const char 
 {
 	enum json_type t = json_object_get_type(val);
 	int64_t i;
+	uint64_t u;
 
 	if (k->type == V_FLAG) {
 		if (t != json_type_boolean)
@@ -900,9 +901,14 @@ static int json_value(const struct pkey *k, struct json_object *val, const char 
 	i = json_object_get_int64(val);
 	if (i < 0 || errno)
 		return resctl_usage_err("%s: out of range, must be 0 or more", at);
-	if (!vtype_u64(k->type) && (uint64_t)i > UINT32_MAX)
+	/* Above INT64_MAX, get_int64 says INT64_MAX: read u64 values whole. */
+	u = json_object_get_uint64(val);
+	if (errno)
+		return resctl_usage_err("%s: out of range, at most %llu", at,
+					(unsigned long long)UINT64_MAX);
+	if (!vtype_u64(k->type) && u > UINT32_MAX)
 		return resctl_usage_err("%s: out of range, at most %u", at, UINT32_MAX);
-	*v = (uint64_t)i;
+	*v = u;
 	return 0;
 }
 

@@ -34,7 +34,6 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-enum eact { E_NONE, E_ADD, E_CHANGE, E_SAME, E_DELETE };
 
 /* How a value is written: count (u32), duration, ppm, permille, bits. */
 enum ekind { K_U32, K_NS, K_PPM, K_PERMILLE, K_TRIGGERS, K_LEVEL, K_BOOL, K_S64 };
@@ -74,52 +73,6 @@ static const struct ekey hc_keys[] = {
 	{ "enabled", DWCP_RES_HC_ENABLED, K_BOOL },
 };
 
-struct hc_item {
-	const char *name;
-	const char *policy;		/* NULL: not given; "": none */
-	bool policy_added;		/* the file adds that policy */
-	bool has_metric;
-	uint32_t metric;
-	bool has[DWCP_RES_HC_MAX + 1];
-	uint64_t v[DWCP_RES_HC_MAX + 1];	/* s64 values stored as u64 */
-	enum eact act;
-	char where[48];
-};
-
-/* A live check, as HEALTH_GET reported it. */
-struct hc_live {
-	char name[DWCP_RES_NAME_MAX];
-	char policy[DWCP_RES_NAME_MAX];
-	uint64_t v[DWCP_RES_HC_MAX + 1];
-	bool prune;
-};
-
-struct resctl_ecfg {
-	bool has_slo;
-	bool slo_has[DWCP_RES_B_MAX + 1];
-	uint64_t slo[DWCP_RES_B_MAX + 1];
-	uint64_t slo_live[DWCP_RES_B_MAX + 1];
-	enum eact slo_act;
-
-	bool has_degrade;
-	bool has_mode, mode_auto;
-	uint32_t level;
-	bool trig_has[DWCP_RES_TRIG_MAX + 1];
-	uint64_t trig[DWCP_RES_TRIG_MAX + 1];
-	uint64_t trig_live[DWCP_RES_TRIG_MAX + 1];
-	bool live_manual;
-	uint32_t live_level;
-	bool send_mode, send_trig;
-	enum eact degrade_act;
-
-	bool has_health;
-	struct hc_item *hc;
-	size_t nhc;
-	struct hc_live *live;
-	size_t nlive;
-	bool dry;			/* for the fill functions */
-};
-
 static const struct ekey *find_key(const struct ekey *keys, size_t n, const char *key)
 {
 	size_t i;
@@ -155,26 +108,34 @@ static const char *kind_help(enum ekind k)
 /* One value of kind @k from @val into *@out; RESCTL_EXIT_USAGE if bad. */
 static int json_val(enum ekind k, struct json_object *val, const char *at, uint64_t *out)
 {
-	uint32_t x32 = 0;
+	uint32_t x32 = 0, all;
+	uint64_t u;
 	int64_t s;
 	int err = 0;
 
 	if (json_object_is_type(val, json_type_int)) {
 		errno = 0;
 		s = json_object_get_int64(val);
+		/* Above INT64_MAX, get_int64 says INT64_MAX: u has the value. */
+		u = s < 0 ? 0 : json_object_get_uint64(val);
 		if (errno)
 			goto bad;
 		if (k == K_S64) {
+			if (s >= 0 && u != (uint64_t)s)
+				goto bad;
 			*out = (uint64_t)s;
 			return 0;
 		}
 		if (k == K_BOOL || s < 0)
 			goto bad;
-		if (k != K_NS && s > UINT32_MAX)
+		if (k != K_NS && u > UINT32_MAX)
 			goto bad;
-		if (k == K_LEVEL && s >= __DWCP_RES_LEVEL_MAX)
+		if (k == K_LEVEL && u >= __DWCP_RES_LEVEL_MAX)
 			goto bad;
-		*out = (uint64_t)s;
+		/* Bits the kernel does not know: refused now, not at the dry run. */
+		if (k == K_TRIGGERS && (resctl_trigger_parse("all", &all) || (u & ~(uint64_t)all)))
+			goto bad;
+		*out = u;
 		return 0;
 	}
 	if (k == K_BOOL && json_object_is_type(val, json_type_boolean)) {
@@ -294,7 +255,7 @@ static int parse_degrade(struct resctl_ecfg *e, struct json_object *o, const cha
 	return 0;
 }
 
-static int parse_check(struct hc_item *c, struct json_object *o, const char *file)
+static int parse_check(struct resctl_hc_item *c, struct json_object *o, const char *file)
 {
 	char at[128];
 	const struct ekey *k;
@@ -453,7 +414,7 @@ static int degrade_reply(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 }
 
 struct hc_list {
-	struct hc_live *v;
+	struct resctl_hc_live *v;
 	size_t n;
 };
 
@@ -461,7 +422,7 @@ static int health_reply(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *h[DWCP_RES_HC_MAX + 1];
 	struct hc_list *l = arg;
-	struct hc_live *c, *nv;
+	struct resctl_hc_live *c, *nv;
 	int i;
 
 	(void)nlh;
@@ -504,7 +465,7 @@ static int fetch_all(uint64_t *slo, uint64_t *trig, uint64_t *level, uint64_t *m
 
 /* ---- plan, send, report ------------------------------------------------ */
 
-static const struct hc_live *live_check(const struct resctl_ecfg *e, const char *name)
+static const struct resctl_hc_live *live_check(const struct resctl_ecfg *e, const char *name)
 {
 	size_t i;
 
@@ -547,8 +508,8 @@ int resctl_ecfg_plan(struct resctl_ecfg *e, const char *file, bool prune)
 		e->degrade_act = e->send_trig || e->send_mode ? E_CHANGE : E_SAME;
 	}
 	for (i = 0; i < e->nhc; i++) {
-		struct hc_item *c = &e->hc[i];
-		const struct hc_live *l = live_check(e, c->name);
+		struct resctl_hc_item *c = &e->hc[i];
+		const struct resctl_hc_live *l = live_check(e, c->name);
 
 		if (!l) {
 			if (!c->has_metric)
@@ -593,7 +554,7 @@ void resctl_ecfg_policy_added(struct resctl_ecfg *e, const char *name)
 
 struct send_arg {
 	const struct resctl_ecfg *e;
-	const struct hc_item *c;
+	const struct resctl_hc_item *c;
 };
 
 static int put_dry(struct nl_msg *msg, bool dry)
@@ -663,7 +624,7 @@ static int fill_degrade(struct nl_msg *msg, void *arg)
 static int fill_check(struct nl_msg *msg, void *arg)
 {
 	const struct send_arg *s = arg;
-	const struct hc_item *c = s->c;
+	const struct resctl_hc_item *c = s->c;
 	struct nlattr *nest;
 	size_t i;
 	int rc = 0;
@@ -739,7 +700,7 @@ int resctl_ecfg_send(struct resctl_ecfg *e, const char *file, bool dry)
 		}
 	}
 	for (i = 0; i < e->nhc; i++) {
-		struct hc_item *c = &e->hc[i];
+		struct resctl_hc_item *c = &e->hc[i];
 
 		if (c->act != E_ADD && c->act != E_CHANGE)
 			continue;
@@ -765,7 +726,7 @@ int resctl_ecfg_send(struct resctl_ecfg *e, const char *file, bool dry)
 	return 0;
 }
 
-static const char *eact_name(enum eact a)
+static const char *eact_name(enum resctl_eact a)
 {
 	switch (a) {
 	case E_ADD:	return "add";
@@ -776,7 +737,7 @@ static const char *eact_name(enum eact a)
 	}
 }
 
-static void row(const char *kind, const char *name, enum eact a)
+static void row(const char *kind, const char *name, enum resctl_eact a)
 {
 	print_row_open();
 	print_str("kind", NULL, kind);
@@ -811,12 +772,15 @@ void resctl_ecfg_report(const struct resctl_ecfg *e)
 
 /* ---- dump-config -------------------------------------------------------- */
 
-static void dump_keys(const struct ekey *keys, size_t n, const uint64_t *v)
+/* The values of @keys (those @has marks; NULL: all) as apply reads them. */
+static void dump_keys(const struct ekey *keys, size_t n, const uint64_t *v, const bool *has)
 {
 	char buf[96];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (has && !has[keys[i].attr])
+			continue;
 		switch (keys[i].kind) {
 		case K_TRIGGERS:
 			print_str(keys[i].key, NULL,
@@ -853,18 +817,18 @@ int resctl_ecfg_dump(void)
 	}
 	print_open("slo", NULL);
 	print_open(DWCP_RES_BUDGET_SYSTEM, NULL);
-	dump_keys(slo_keys, N(slo_keys), slo);
+	dump_keys(slo_keys, N(slo_keys), slo, NULL);
 	print_close();
 	print_close();
 	print_open("degrade", NULL);
 	print_str("mode", NULL, manual ? prom_level_name((unsigned int)level) : "auto");
 	print_open("triggers", NULL);
-	dump_keys(trig_keys, N(trig_keys), trig);
+	dump_keys(trig_keys, N(trig_keys), trig, NULL);
 	print_close();
 	print_close();
 	print_table_open("health", cols, N(cols));
 	for (i = 0; i < hl.n; i++) {
-		const struct hc_live *c = &hl.v[i];
+		const struct resctl_hc_live *c = &hl.v[i];
 
 		print_row_open();
 		print_str("name", NULL, c->name);
@@ -872,10 +836,54 @@ int resctl_ecfg_dump(void)
 		print_str("policy", NULL, c->policy);
 		if (c->v[DWCP_RES_HC_BUILTIN])
 			print_bool("builtin", NULL, true);
-		dump_keys(hc_keys, N(hc_keys), c->v);
+		dump_keys(hc_keys, N(hc_keys), c->v, NULL);
 		print_row_close();
 	}
 	print_table_close();
 	free(hl.v);
 	return 0;
+}
+
+void resctl_ecfg_print(const struct resctl_ecfg *e)
+{
+	static const struct print_col cols[] = { { "NAME", 16, false } };
+	bool trig = false;
+	size_t i;
+
+	if (e->has_slo) {
+		print_open("slo", NULL);
+		print_open(DWCP_RES_BUDGET_SYSTEM, NULL);
+		dump_keys(slo_keys, N(slo_keys), e->slo, e->slo_has);
+		print_close();
+		print_close();
+	}
+	if (e->has_degrade) {
+		print_open("degrade", NULL);
+		if (e->has_mode)
+			print_str("mode", NULL, e->mode_auto ? "auto" : prom_level_name(e->level));
+		for (i = 0; i <= DWCP_RES_TRIG_MAX; i++)
+			trig |= e->trig_has[i];
+		if (trig) {
+			print_open("triggers", NULL);
+			dump_keys(trig_keys, N(trig_keys), e->trig, e->trig_has);
+			print_close();
+		}
+		print_close();
+	}
+	if (!e->has_health)
+		return;
+	print_table_open("health", cols, N(cols));
+	for (i = 0; i < e->nhc; i++) {
+		const struct resctl_hc_item *c = &e->hc[i];
+
+		print_row_open();
+		print_str("name", NULL, c->name);
+		if (c->has_metric)
+			print_str("metric", NULL, resctl_metric_name(c->metric));
+		if (c->policy)
+			print_str("policy", NULL, c->policy);
+		dump_keys(hc_keys, N(hc_keys), c->v, c->has);
+		print_row_close();
+	}
+	print_table_close();
 }

@@ -2,7 +2,6 @@
 /*
  * resctl: configure and observe the dwcp_res kernel module.
  */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +190,7 @@ static int print_help_table(void (*print)(FILE *out))
  * KIND<TAB>its value form, the profiles "policy add ... base" starts from.
  * Returns -1 if @topic is none of them.
  */
-static int print_listing(const char *topic)
+int resctl_print_listing(const char *topic)
 {
 	static const char * const profiles[] = {
 		DWCP_RES_CLASS_SEND, DWCP_RES_CLASS_RECEIVE,
@@ -220,7 +219,7 @@ static int print_listing(const char *topic)
 	return -1;
 }
 
-static void usage(FILE *out, const char *section)
+void resctl_usage(FILE *out, const char *section)
 {
 	const struct resctl_cmd *c;
 
@@ -328,7 +327,7 @@ int resctl_dispatch(int argc, char **argv)
 		return RESCTL_EXIT_USAGE;
 	}
 	if (argc >= 2 && !strcmp(argv[1], "help")) {
-		usage(stdout, section);
+		resctl_usage(stdout, section);
 		return RESCTL_EXIT_OK;
 	}
 	/* "resctl health" and "resctl slo" alone show, like "ip link". */
@@ -341,54 +340,4 @@ int resctl_dispatch(int argc, char **argv)
 	else
 		fprintf(stderr, "resctl: unknown %s command \"%s\"\n", section, argv[1]);
 	return resctl_usage_of(section, NULL);
-}
-
-int main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	/* "+": stop at the first non-option, the command owns the rest. */
-	while ((opt = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			resctl_opts.json = true;
-			break;
-		case 'p':
-			resctl_opts.pretty = true;
-			break;
-		case 'h':
-			usage(stdout, NULL);
-			return RESCTL_EXIT_OK;
-		case 'V':
-			return cmd_version(0, NULL);
-		default:
-			usage(stderr, NULL);
-			return RESCTL_EXIT_USAGE;
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (argc < 1) {
-		usage(stderr, NULL);
-		return RESCTL_EXIT_USAGE;
-	}
-	if (!strcmp(argv[0], "help")) {
-		int rc = argc == 2 ? print_listing(argv[1]) : -1;
-
-		if (rc >= 0)
-			return rc;
-		if (argc > 2 || (argc == 2 && !resctl_section_exists(argv[1])))
-			return resctl_usage_of("help", NULL);
-		usage(stdout, argc == 2 ? argv[1] : NULL);
-		return RESCTL_EXIT_OK;
-	}
-	return resctl_dispatch(argc, argv);
 }

@@ -45,6 +45,13 @@ int resctl_dispatch(int argc, char **argv);
 /* The table entry that resctl_dispatch() would run, or NULL. */
 const struct resctl_cmd *resctl_cmd_find(int argc, char **argv);
 bool resctl_section_exists(const char *section);
+/* The help: every command, or @section's only, and the options. */
+void resctl_usage(FILE *out, const char *section);
+/*
+ * "resctl help commands|keys|kinds|profiles": one item a line, for shell
+ * completion and scripts; -1 if @topic is none of them.
+ */
+int resctl_print_listing(const char *topic);
 
 /*
  * Print "resctl: usage: resctl SECTION NAME ARGS" to stderr (every command
