@@ -11,6 +11,7 @@
 #include <string.h>
 #include <linux/dwcp_res.h>
 
+#include "health.h"
 #include "nl.h"
 #include "print.h"
 #include "prom.h"
@@ -135,105 +136,49 @@ static const char *value_help(enum hunit u)
 	}
 }
 
-/* One check as the kernel reported it. */
-struct hcheck {
-	char name[DWCP_RES_NAME_MAX];
-	char policy[DWCP_RES_NAME_MAX];
-	uint64_t a[DWCP_RES_HC_MAX + 1];
-	int64_t min, max, value;
-};
-
-struct hlist {
-	struct hcheck *v;
-	size_t n;
-};
-
-static int health_reply(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
+static enum hunit check_unit(const struct resctl_hc_live *c)
 {
-	struct nlattr *h[DWCP_RES_HC_MAX + 1];
-	struct hlist *l = arg;
-	struct hcheck *c, *nv;
-	int i;
-
-	(void)nlh;
-	if (!tb[DWCP_RES_A_HEALTH] ||
-	    nla_parse_nested(h, DWCP_RES_HC_MAX, tb[DWCP_RES_A_HEALTH], NULL) ||
-	    !h[DWCP_RES_HC_NAME])
-		return 0;
-	nv = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-	if (!nv)
-		return -ENOMEM;
-	l->v = nv;
-	c = &l->v[l->n++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", nla_get_string(h[DWCP_RES_HC_NAME]));
-	if (h[DWCP_RES_HC_POLICY])
-		snprintf(c->policy, sizeof(c->policy), "%s",
-			 nla_get_string(h[DWCP_RES_HC_POLICY]));
-	for (i = 0; i <= DWCP_RES_HC_MAX; i++)
-		resctl_attr_uint(h[i], &c->a[i]);
-	if (h[DWCP_RES_HC_VALUE_MIN])
-		c->min = nla_get_s64(h[DWCP_RES_HC_VALUE_MIN]);
-	if (h[DWCP_RES_HC_VALUE_MAX])
-		c->max = nla_get_s64(h[DWCP_RES_HC_VALUE_MAX]);
-	if (h[DWCP_RES_HC_VALUE])
-		c->value = nla_get_s64(h[DWCP_RES_HC_VALUE]);
-	return 0;
-}
-
-static int fill_name(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *nest = nla_nest_start(msg, DWCP_RES_A_HEALTH);
-
-	if (!nest || nla_put_string(msg, DWCP_RES_HC_NAME, arg) < 0)
-		return -1;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-static enum hunit check_unit(const struct hcheck *c)
-{
-	uint64_t m = c->a[DWCP_RES_HC_METRIC];
+	uint64_t m = c->v[DWCP_RES_HC_METRIC];
 
 	return m < N(metrics) ? metrics[m].unit : HU_COUNT;
 }
 
-static void print_check(const struct hcheck *c)
+static void print_check(const struct resctl_hc_live *c)
 {
 	enum hunit u = check_unit(c);
 	char buf[UNITS_BUF];
-	const char *lvl = prom_level_name((unsigned int)c->a[DWCP_RES_HC_LEVEL]);
+	const char *lvl = prom_level_name((unsigned int)c->v[DWCP_RES_HC_LEVEL]);
 
 	print_open(NULL, NULL);
 	print_str("name", "check", c->name);
-	print_str("metric", "metric", resctl_metric_name(c->a[DWCP_RES_HC_METRIC]));
+	print_str("metric", "metric", resctl_metric_name(c->v[DWCP_RES_HC_METRIC]));
 	print_str("policy", "policy", c->policy[0] ? c->policy : "all");
-	print_bool("healthy", "healthy", c->a[DWCP_RES_HC_HEALTHY]);
-	print_bool("enabled", "enabled", c->a[DWCP_RES_HC_ENABLED]);
-	print_bool("builtin", "builtin", c->a[DWCP_RES_HC_BUILTIN]);
+	print_bool("healthy", "healthy", c->v[DWCP_RES_HC_HEALTHY]);
+	print_bool("enabled", "enabled", c->v[DWCP_RES_HC_ENABLED]);
+	print_bool("builtin", "builtin", c->v[DWCP_RES_HC_BUILTIN]);
 	if (resctl_opts.json) {
-		print_s64("value", NULL, c->value);
-		print_s64("min", NULL, c->min);
-		print_s64("max", NULL, c->max);
+		print_s64("value", NULL, resctl_hc_s64(c, DWCP_RES_HC_VALUE));
+		print_s64("min", NULL, resctl_hc_s64(c, DWCP_RES_HC_VALUE_MIN));
+		print_s64("max", NULL, resctl_hc_s64(c, DWCP_RES_HC_VALUE_MAX));
 	} else {
-		print_str(NULL, "value", value_fmt(u, c->value, buf));
-		print_str(NULL, "min", value_fmt(u, c->min, buf));
-		print_str(NULL, "max", value_fmt(u, c->max, buf));
+		print_str(NULL, "value", value_fmt(u, resctl_hc_s64(c, DWCP_RES_HC_VALUE), buf));
+		print_str(NULL, "min", value_fmt(u, resctl_hc_s64(c, DWCP_RES_HC_VALUE_MIN), buf));
+		print_str(NULL, "max", value_fmt(u, resctl_hc_s64(c, DWCP_RES_HC_VALUE_MAX), buf));
 	}
-	print_unit("interval_ns", "interval", c->a[DWCP_RES_HC_INTERVAL_NS],
-		   units_fmt_duration(buf, c->a[DWCP_RES_HC_INTERVAL_NS]));
-	print_unit("timeout_ns", "timeout", c->a[DWCP_RES_HC_TIMEOUT_NS],
-		   units_fmt_duration(buf, c->a[DWCP_RES_HC_TIMEOUT_NS]));
-	print_u64("rise", "rise", c->a[DWCP_RES_HC_RISE]);
-	print_u64("fall", "fall", c->a[DWCP_RES_HC_FALL]);
+	print_unit("interval_ns", "interval", c->v[DWCP_RES_HC_INTERVAL_NS],
+		   units_fmt_duration(buf, c->v[DWCP_RES_HC_INTERVAL_NS]));
+	print_unit("timeout_ns", "timeout", c->v[DWCP_RES_HC_TIMEOUT_NS],
+		   units_fmt_duration(buf, c->v[DWCP_RES_HC_TIMEOUT_NS]));
+	print_u64("rise", "rise", c->v[DWCP_RES_HC_RISE]);
+	print_u64("fall", "fall", c->v[DWCP_RES_HC_FALL]);
 	print_str("level", "level", lvl ? lvl : "unknown");
-	print_u64("consecutive", "consecutive", c->a[DWCP_RES_HC_CONSECUTIVE]);
-	print_u64("checks", "checks", c->a[DWCP_RES_HC_CHECKS]);
-	print_u64("failures", "failures", c->a[DWCP_RES_HC_FAILURES]);
-	print_u64("timeouts", "timeouts", c->a[DWCP_RES_HC_TIMEOUTS]);
-	print_u64("transitions", "transitions", c->a[DWCP_RES_HC_TRANSITIONS]);
-	print_unit("since_ns", "since", c->a[DWCP_RES_HC_SINCE_NS],
-		   units_fmt_duration(buf, c->a[DWCP_RES_HC_SINCE_NS] / 1000000 * 1000000));
+	print_u64("consecutive", "consecutive", c->v[DWCP_RES_HC_CONSECUTIVE]);
+	print_u64("checks", "checks", c->v[DWCP_RES_HC_CHECKS]);
+	print_u64("failures", "failures", c->v[DWCP_RES_HC_FAILURES]);
+	print_u64("timeouts", "timeouts", c->v[DWCP_RES_HC_TIMEOUTS]);
+	print_u64("transitions", "transitions", c->v[DWCP_RES_HC_TRANSITIONS]);
+	print_unit("since_ns", "since", c->v[DWCP_RES_HC_SINCE_NS],
+		   units_fmt_duration(buf, c->v[DWCP_RES_HC_SINCE_NS] / 1000000 * 1000000));
 	print_close();
 }
 
@@ -248,7 +193,7 @@ int cmd_health_list(int argc, char **argv)
 		{ "MAX", 10, true },
 		{ "LEVEL", 17, false },
 	};
-	struct hlist l = { 0 };
+	struct resctl_hc_list l = { 0 };
 	char buf[UNITS_BUF];
 	size_t i, bad = 0;
 	int rc;
@@ -256,32 +201,31 @@ int cmd_health_list(int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return resctl_usage_of("health", "list");
-	rc = resctl_nl_call(DWCP_RES_CMD_HEALTH_GET, NLM_F_DUMP, NULL, NULL,
-			    health_reply, &l);
+	rc = resctl_health_get(NULL, &l);
 	if (rc)
 		goto out;
 	for (i = 0; i < l.n; i++)
-		bad += l.v[i].a[DWCP_RES_HC_ENABLED] && !l.v[i].a[DWCP_RES_HC_HEALTHY];
+		bad += l.v[i].v[DWCP_RES_HC_ENABLED] && !l.v[i].v[DWCP_RES_HC_HEALTHY];
 	print_open(NULL, NULL);
 	print_bool("healthy", "healthy", !bad);
 	print_u64("unhealthy_checks", "unhealthy checks", bad);
 	print_table_open("checks", cols, N(cols));
 	for (i = 0; i < l.n; i++) {
-		const struct hcheck *c = &l.v[i];
-		const char *lvl = prom_level_name((unsigned int)c->a[DWCP_RES_HC_LEVEL]);
+		const struct resctl_hc_live *c = &l.v[i];
+		const char *lvl = prom_level_name((unsigned int)c->v[DWCP_RES_HC_LEVEL]);
 
 		print_row_open();
 		print_str("name", "check", c->name);
-		print_str("state", "state", !c->a[DWCP_RES_HC_ENABLED] ? "disabled" :
-			  c->a[DWCP_RES_HC_HEALTHY] ? "healthy" : "UNHEALTHY");
-		print_str("metric", "metric", resctl_metric_name(c->a[DWCP_RES_HC_METRIC]));
+		print_str("state", "state", !c->v[DWCP_RES_HC_ENABLED] ? "disabled" :
+			  c->v[DWCP_RES_HC_HEALTHY] ? "healthy" : "UNHEALTHY");
+		print_str("metric", "metric", resctl_metric_name(c->v[DWCP_RES_HC_METRIC]));
 		print_str("policy", "policy", c->policy[0] ? c->policy : "all");
 		if (resctl_opts.json) {
-			print_s64("value", NULL, c->value);
-			print_s64("max", NULL, c->max);
+			print_s64("value", NULL, resctl_hc_s64(c, DWCP_RES_HC_VALUE));
+			print_s64("max", NULL, resctl_hc_s64(c, DWCP_RES_HC_VALUE_MAX));
 		} else {
-			print_str(NULL, "value", value_fmt(check_unit(c), c->value, buf));
-			print_str(NULL, "max", value_fmt(check_unit(c), c->max, buf));
+			print_str(NULL, "value", value_fmt(check_unit(c), resctl_hc_s64(c, DWCP_RES_HC_VALUE), buf));
+			print_str(NULL, "max", value_fmt(check_unit(c), resctl_hc_s64(c, DWCP_RES_HC_VALUE_MAX), buf));
 		}
 		print_str("level", "level", lvl ? lvl : "unknown");
 		print_row_close();
@@ -295,15 +239,14 @@ out:
 
 int cmd_health_show(int argc, char **argv)
 {
-	struct hlist l = { 0 };
+	struct resctl_hc_list l = { 0 };
 	int rc;
 
 	if (argc != 1)
 		return resctl_usage_of("health", "show");
 	if (!resctl_name_ok(argv[0]))
 		return resctl_usage_err("bad check name \"%s\"", argv[0]);
-	rc = resctl_nl_call(DWCP_RES_CMD_HEALTH_GET, 0, fill_name, argv[0],
-			    health_reply, &l);
+	rc = resctl_health_get(argv[0], &l);
 	if (!rc && l.n == 1) {
 		print_check(&l.v[0]);
 		print_flush();
@@ -458,7 +401,7 @@ int cmd_health_add(int argc, char **argv)
 int cmd_health_set(int argc, char **argv)
 {
 	struct hreq r = { 0 };
-	struct hlist l = { 0 };
+	struct resctl_hc_list l = { 0 };
 	enum hunit u = HU_COUNT;
 	int rc;
 
@@ -467,8 +410,7 @@ int cmd_health_set(int argc, char **argv)
 	if (!resctl_name_ok(argv[0]))
 		return resctl_usage_err("bad check name \"%s\"", argv[0]);
 	/* min and max are in the check's metric's unit: ask for it first. */
-	rc = resctl_nl_call(DWCP_RES_CMD_HEALTH_GET, 0, fill_name, argv[0],
-			    health_reply, &l);
+	rc = resctl_health_get(argv[0], &l);
 	if (rc)
 		return rc;
 	if (l.n == 1)
@@ -487,5 +429,6 @@ int cmd_health_del(int argc, char **argv)
 		return resctl_usage_of("health", "del");
 	if (!resctl_name_ok(argv[0]))
 		return resctl_usage_err("bad check name \"%s\"", argv[0]);
-	return resctl_nl_call(DWCP_RES_CMD_HEALTH_DEL, 0, fill_name, argv[0], NULL, NULL);
+	return resctl_nl_call(DWCP_RES_CMD_HEALTH_DEL, 0, resctl_health_fill_name, argv[0],
+			      NULL, NULL);
 }

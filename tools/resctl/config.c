@@ -413,41 +413,8 @@ static int degrade_reply(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-struct hc_list {
-	struct resctl_hc_live *v;
-	size_t n;
-};
-
-static int health_reply(struct nlattr **tb, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *h[DWCP_RES_HC_MAX + 1];
-	struct hc_list *l = arg;
-	struct resctl_hc_live *c, *nv;
-	int i;
-
-	(void)nlh;
-	if (!tb[DWCP_RES_A_HEALTH] ||
-	    nla_parse_nested(h, DWCP_RES_HC_MAX, tb[DWCP_RES_A_HEALTH], NULL) ||
-	    !h[DWCP_RES_HC_NAME])
-		return 0;
-	nv = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-	if (!nv)
-		return -ENOMEM;
-	l->v = nv;
-	c = &l->v[l->n++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", nla_get_string(h[DWCP_RES_HC_NAME]));
-	if (h[DWCP_RES_HC_POLICY])
-		snprintf(c->policy, sizeof(c->policy), "%s",
-			 nla_get_string(h[DWCP_RES_HC_POLICY]));
-	for (i = 0; i <= DWCP_RES_HC_MAX; i++)
-		resctl_attr_uint(h[i], &c->v[i]);
-	/* s64 attributes: resctl_attr_uint reads the 8 bytes as they are. */
-	return 0;
-}
-
 static int fetch_all(uint64_t *slo, uint64_t *trig, uint64_t *level, uint64_t *manual,
-		     struct hc_list *hl)
+		     struct resctl_hc_list *hl)
 {
 	struct degrade_live d = { 0, 0, trig };
 	int rc;
@@ -456,8 +423,7 @@ static int fetch_all(uint64_t *slo, uint64_t *trig, uint64_t *level, uint64_t *m
 	if (!rc)
 		rc = resctl_nl_call(DWCP_RES_CMD_DEGRADE_GET, 0, NULL, NULL, degrade_reply, &d);
 	if (!rc)
-		rc = resctl_nl_call(DWCP_RES_CMD_HEALTH_GET, NLM_F_DUMP, NULL, NULL,
-				    health_reply, hl);
+		rc = resctl_health_get(NULL, hl);
 	*level = d.level;
 	*manual = d.manual;
 	return rc;
@@ -477,7 +443,7 @@ static const struct resctl_hc_live *live_check(const struct resctl_ecfg *e, cons
 
 int resctl_ecfg_plan(struct resctl_ecfg *e, const char *file, bool prune)
 {
-	struct hc_list hl = { NULL, 0 };
+	struct resctl_hc_list hl = { NULL, 0 };
 	uint64_t level = 0, manual = 0;
 	size_t i, j, adds = 0;
 	int rc;
@@ -805,7 +771,7 @@ int resctl_ecfg_dump(void)
 {
 	static const struct print_col cols[] = { { "NAME", 16, false } };
 	uint64_t slo[DWCP_RES_B_MAX + 1] = { 0 }, trig[DWCP_RES_TRIG_MAX + 1] = { 0 };
-	struct hc_list hl = { NULL, 0 };
+	struct resctl_hc_list hl = { NULL, 0 };
 	uint64_t level = 0, manual = 0;
 	size_t i;
 	int rc;

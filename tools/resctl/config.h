@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <linux/dwcp_res.h>
 
+#include "health.h"
 #include "policy.h"
 
 #define RESCTL_CONFIG_VERSION	1
@@ -32,14 +33,6 @@ struct resctl_hc_item {
 	uint64_t v[DWCP_RES_HC_MAX + 1];	/* s64 values stored as u64 */
 	enum resctl_eact act;
 	char where[48];
-};
-
-/* A live check, as HEALTH_GET reported it. */
-struct resctl_hc_live {
-	char name[DWCP_RES_NAME_MAX];
-	char policy[DWCP_RES_NAME_MAX];
-	uint64_t v[DWCP_RES_HC_MAX + 1];
-	bool prune;
 };
 
 struct resctl_ecfg {
