@@ -122,6 +122,7 @@ static uint64_t cc_conns, cc_errs;
 
 /* Churn tallies. */
 static uint64_t ch_cmds, ch_bad, ch_rmmod, ch_rmmod_bad, ch_faults;
+static atomic_uint ch_cycles;	/* full turns of the churn's 16 steps */
 static char ch_last_bad[512], ch_cur[256];
 
 static void result(bool ok, const char *name)
@@ -439,6 +440,7 @@ static void *churn_run(void *arg)
 		case 15:
 			if (step % 64 == 15)
 				churn(true, "chaos clear");
+			atomic_fetch_add(&ch_cycles, 1);
 			usleep(2000);
 			break;
 		}
@@ -557,7 +559,13 @@ int main(int argc, char **argv)
 			pthread_create(&ends[i][j].th, NULL, end_run, &ends[i][j]);
 	pthread_create(&churn_th, NULL, churn_run, NULL);
 	pthread_create(&conn_th, NULL, conn_run, NULL);
-	while (now_s() - t0 < seconds)
+	/*
+	 * A slow guest (a host busy with other guests) may run the churn only
+	 * a few times in the traffic's time: give it up to six times as long
+	 * to finish two turns, so that every step ran under traffic.
+	 */
+	while (now_s() - t0 < seconds ||
+	       (atomic_load(&ch_cycles) < 2 && now_s() - t0 < 6 * seconds))
 		usleep(100000);
 	atomic_store(&stop, true);
 	pthread_join(churn_th, NULL);
