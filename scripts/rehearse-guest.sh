@@ -140,7 +140,7 @@ case $phase in
 	check "node_exporter still serves dwcp_res_ series" node_exporter_serves
 	echo "1..$n" >&3
 	echo "# $((n - fail)) passed, $fail failed" >&3
-	echo done >"$S/phase"
+	echo finished >"$S/phase"
 	sync
 	systemctl poweroff
 	;;

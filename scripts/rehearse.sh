@@ -106,12 +106,13 @@ else
 	log "pristine image: $img (cached)"
 fi
 
-# extract FILE SECTION: the first literal block ("::") after the section
-# title SECTION, one command a line (continuations joined, comment lines
+# extract FILE SECTION: the first literal block ("::") of the section titled
+# SECTION (before the next title), one command a line (continuations joined, comment lines
 # dropped), "<this repository>" replaced by the bundle.
 extract() {
 	git -C "$DWCP_ROOT" show "HEAD:$1" | awk -v sec="$2" '
-		st == 0 && $0 == sec { st = 1; next }
+		st == 0 && $0 == sec { st = 1; getline; next }
+		st == 1 && /^(===+|---+)$/ { exit }
 		st == 1 && /::$/ { st = 2; next }
 		st == 2 && /^[ \t]*$/ { next }
 		st == 2 { st = 3 }
