@@ -9,6 +9,7 @@
 #   make check           the whole test suite, in VMs (see README.md)
 #   make fuzz            the long netlink fuzzing run on the debug kernel
 #   make stress          the long reliability runs, in VMs (Documentation/reliability.rst)
+#   make rehearse        follow the admin guide on a fresh Debian 12 VM (network, ~1 h)
 #   make demo            boot a VM with the module loaded and show it working
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make clean
@@ -75,6 +76,9 @@ stress:
 demo:
 	@bash scripts/demo.sh
 
+rehearse:
+	@bash scripts/rehearse.sh
+
 lint:
 	@bash scripts/lint.sh
 
@@ -84,4 +88,4 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all module resctl preload install check fuzz stress demo lint bench clean
+.PHONY: all module resctl preload install check fuzz stress demo rehearse lint bench clean
