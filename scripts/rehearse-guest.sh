@@ -116,7 +116,9 @@ case $phase in
 	check "resctl policy list shows the DWCP profile" \
 		sh -c 'resctl policy list | tee /dev/stderr | grep -qw consensus'
 	block dkms
-	check "dkms status: installed" sh -c 'dkms status | tee /dev/stderr | grep -q installed'
+	check "dkms status: installed, no warning" \
+		bash -c 'out=$(dkms status -m dwcp_res -k "$(uname -r)") && echo "$out" &&
+			grep -q ": installed" <<<"$out" && ! grep -qi warning <<<"$out"'
 	check "modinfo finds the DKMS build first" \
 		sh -c 'modinfo -n dwcp_res | tee /dev/stderr | grep -q /updates/dkms/'
 	block metrics
