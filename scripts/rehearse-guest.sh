@@ -94,7 +94,7 @@ traffic_counted() {
 	local before after
 	before=$(admitted sync)
 	resctl exec --class sync -- bash -c \
-		'exec 3<>/dev/tcp/deb.debian.org/80 && printf "HEAD /debian/ HTTP/1.0\r\nHost: deb.debian.org\r\n\r\n" >&3 && head -n1 <&3' ||
+		'exec 3<>/dev/tcp/deb.debian.org/80 && printf "HEAD /debian/ HTTP/1.1\r\nHost: deb.debian.org\r\nConnection: close\r\n\r\n" >&3 && head -n1 <&3' ||
 		return 1
 	after=$(admitted sync)
 	echo "sync admitted: before ${before:-none}, after ${after:-none}"

@@ -96,6 +96,7 @@ build_image() {
 	rm -rf "$root"
 	rm -rf "$img"
 	mv "$tmp" "$img"
+	chmod 755 "$img"
 	trap - EXIT
 	touch "$img/.done"
 }
