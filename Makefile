@@ -10,7 +10,7 @@
 #   make check           the whole test suite, in VMs (see README.md)
 #   make fuzz            the long netlink fuzzing run on the debug kernel
 #   make stress          the long reliability runs, in VMs (Documentation/reliability.rst)
-#   make rehearse        follow the admin guide on a fresh Debian 12 VM (network, ~1 h)
+#   make rehearse        follow the admin guide on a fresh Debian 12 VM (network, ~40 min)
 #   make demo            boot a VM with the module loaded and show it working
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make clean
