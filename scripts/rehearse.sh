@@ -101,12 +101,6 @@ build_image() {
 	touch "$img/.done"
 }
 
-if [ ! -e "$img/.done" ]; then
-	build_image
-else
-	log "pristine image: $img (cached)"
-fi
-
 # extract FILE SECTION: the first literal block ("::") of the section titled
 # SECTION (before the next title), one command a line (continuations joined, comment lines
 # dropped), "<this repository>" replaced by the bundle.
@@ -128,58 +122,74 @@ extract() {
 		}' | sed 's|<this repository>|/mnt/rehearse/dwcp_res.bundle|'
 }
 
-rm -rf "$out"
-mkdir -p "$out/payload"
-if ! git -C "$DWCP_ROOT" diff --quiet HEAD; then
-	log "warning: uncommitted changes are not rehearsed (the guest clones HEAD)"
-fi
-extract Documentation/admin-guide.rst 'Installing on Debian 12' >"$out/payload/install.cmds"
-extract Documentation/admin-guide.rst 'Installing with DKMS' >"$out/payload/dkms.cmds"
-extract Documentation/admin-guide.rst 'Fleet metrics and alerts' >"$out/payload/metrics.cmds"
-for f in install dkms metrics; do
-	[ -s "$out/payload/$f.cmds" ] || die "no command block for $f in the admin guide"
-	sed "s/^/[dwcp_res]   $f: /" "$out/payload/$f.cmds" >&2
-done
-branch=$(git -C "$DWCP_ROOT" symbolic-ref -q HEAD || true)
-git -C "$DWCP_ROOT" bundle create -q "$out/payload/dwcp_res.bundle" HEAD ${branch:+"$branch"}
-cp "$DWCP_ROOT/scripts/rehearse-guest.sh" "$out/payload/guest.sh"
-mkfs.ext4 -q -L payload -d "$out/payload" "$out/payload.img" 64M
-log "copying the pristine image"
-cp --sparse=always "$img/root.img" "$out/root.img"
+# The whole run is one function, parsed before it starts: editing this file
+# during a run (it takes long) cannot derail it.
+main() {
+	if [ ! -e "$img/.done" ]; then
+		build_image
+	else
+		log "pristine image: $img (cached)"
+	fi
 
-results=$out/rehearse.results console=$out/rehearse.console
-: >"$results"
-log "booting Debian's $kver under TCG (4 GiB, 2 CPUs, timeout ${timeout}s)"
-start=$(date +%s)
-tail -n +1 -F "$results" 2>/dev/null |
-	grep --line-buffered -E '^(not )?ok |^# phase|^1\.\.|^# [0-9]+ passed' >&2 &
-tailpid=$!
-set +e
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 4096 -smp 2 \
-	-display none -monitor none \
-	-kernel "$img/vmlinuz-$kver" -initrd "$img/initrd.img-$kver" \
-	-append "root=/dev/vda rw console=ttyS0 systemd.show_status=1" \
-	-drive "file=$out/root.img,format=raw,if=virtio" \
-	-drive "file=$out/payload.img,format=raw,if=virtio,readonly=on" \
-	-nic user,model=virtio-net-pci \
-	-serial "file:$console" -serial "file:$results" </dev/null
-rc=$?
-set -e
-sleep 1
-kill "$tailpid" 2>/dev/null || true
-wait "$tailpid" 2>/dev/null || true
-secs=$(($(date +%s) - start))
-if [ $rc = 124 ] || [ $rc = 137 ]; then
-	echo "# dwcp-rehearse-timeout ${timeout}s" >>"$results"
-fi
+	rm -rf "$out"
+	mkdir -p "$out/payload"
+	if ! git -C "$DWCP_ROOT" diff --quiet HEAD; then
+		log "warning: uncommitted changes are not rehearsed (the guest clones HEAD)"
+	fi
+	extract Documentation/admin-guide.rst 'Installing on Debian 12' >"$out/payload/install.cmds"
+	extract Documentation/admin-guide.rst 'Installing with DKMS' >"$out/payload/dkms.cmds"
+	extract Documentation/admin-guide.rst 'Fleet metrics and alerts' >"$out/payload/metrics.cmds"
+	for f in install dkms metrics; do
+		[ -s "$out/payload/$f.cmds" ] || die "no command block for $f in the admin guide"
+		sed "s/^/[dwcp_res]   $f: /" "$out/payload/$f.cmds" >&2
+	done
+	branch=$(git -C "$DWCP_ROOT" symbolic-ref -q HEAD || true)
+	git -C "$DWCP_ROOT" bundle create -q "$out/payload/dwcp_res.bundle" HEAD ${branch:+"$branch"}
+	cp "$DWCP_ROOT/scripts/rehearse-guest.sh" "$out/payload/guest.sh"
+	mkfs.ext4 -q -L payload -d "$out/payload" "$out/payload.img" 64M
+	log "copying the pristine image"
+	cp --sparse=always "$img/root.img" "$out/root.img"
 
-pass=$(grep -c '^ok ' "$results" || true)
-fail=$(grep -c '^not ok ' "$results" || true)
-if ! grep -q '^1\.\.' "$results"; then
-	log "the guest did not finish (timeout or crash): see $console and $results"
-	fail=$((fail + 1))
-fi
-grep '^not ok ' "$results" >&2 || true
-log "rehearsal took $((secs / 60)) min $((secs % 60)) s; logs in $out"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+	results=$out/rehearse.results console=$out/rehearse.console
+	: >"$results"
+	log "booting Debian's $kver under TCG (4 GiB, 2 CPUs, timeout ${timeout}s)"
+	start=$(date +%s)
+	tail --pid=$$ -n +1 -F "$results" 2>/dev/null |
+		grep --line-buffered -E '^(not )?ok |^# phase|^1\.\.|^# [0-9]+ passed' >&2 &
+	tailpid=$!
+	set +e
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 4096 -smp 2 \
+		-display none -monitor none \
+		-kernel "$img/vmlinuz-$kver" -initrd "$img/initrd.img-$kver" \
+		-append "root=/dev/vda rw console=ttyS0 systemd.show_status=1" \
+		-drive "file=$out/root.img,format=raw,if=virtio" \
+		-drive "file=$out/payload.img,format=raw,if=virtio,readonly=on" \
+		-nic user,model=virtio-net-pci \
+		-serial "file:$console" -serial "file:$results" </dev/null
+	rc=$?
+	set -e
+	sleep 1
+	kill "$tailpid" 2>/dev/null || true
+	wait "$tailpid" 2>/dev/null || true
+	secs=$(($(date +%s) - start))
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "# dwcp-rehearse-timeout ${timeout}s" >>"$results"
+	fi
+
+	pass=$(grep -c '^ok ' "$results" || true)
+	fail=$(grep -c '^not ok ' "$results" || true)
+	if ! grep -q '^1\.\.' "$results"; then
+		log "the guest did not finish (timeout or crash): see $console and $results"
+		fail=$((fail + 1))
+	fi
+	if grep -aE 'WARNING: CPU|BUG:|Oops|Call Trace|general protection' "$console" >&2; then
+		log "kernel splat in $console"
+		fail=$((fail + 1))
+	fi
+	grep '^not ok ' "$results" >&2 || true
+	log "rehearsal took $((secs / 60)) min $((secs % 60)) s; logs in $out"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
+
+main "$@"
