@@ -5,10 +5,12 @@
 #   make                 build dwcp_res.ko for the running kernel, resctl and the preload shim
 #   make install         install the module, resctl, the preload shim, the man page,
 #                        the completion, the systemd units, the example config and
-#                        the Prometheus rules (DESTDIR, PREFIX, KVER honoured)
+#                        the Prometheus rules (DESTDIR, PREFIX, KVER honoured):
+#                        install-module (extra/ + depmod) and install-tools (the rest)
 #   make check           the whole test suite, in VMs (see README.md)
 #   make fuzz            the long netlink fuzzing run on the debug kernel
 #   make stress          the long reliability runs, in VMs (Documentation/reliability.rst)
+#   make rehearse        follow the admin guide on a fresh Debian 12 VM (network, ~40 min)
 #   make demo            boot a VM with the module loaded and show it working
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make clean
@@ -40,9 +42,15 @@ preload:
 	$(MAKE) -C tools/preload OUT=$(BUILD)/preload
 
 # Packagers: DESTDIR=... (no depmod then: run it when the package is installed).
-install: all
+# install-tools is everything but the module: what DKMS users install, since
+# "dkms install" refuses to shadow a module of the same version in extra/.
+install: install-module install-tools
+
+install-module: module
 	install -D -m 0644 $(MODDIR)/dwcp_res.ko $(DESTDIR)/lib/modules/$(KVER)/extra/dwcp_res.ko
 	if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+install-tools: resctl preload
 	install -D -m 0755 $(BUILD)/resctl/resctl $(DESTDIR)$(SBINDIR)/resctl
 	install -D -m 0644 Documentation/resctl.8 $(DESTDIR)$(MANDIR)/man8/resctl.8
 	install -D -m 0644 tools/resctl/resctl.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/resctl
@@ -75,6 +83,9 @@ stress:
 demo:
 	@bash scripts/demo.sh
 
+rehearse:
+	@bash scripts/rehearse.sh
+
 lint:
 	@bash scripts/lint.sh
 
@@ -84,4 +95,4 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all module resctl preload install check fuzz stress demo lint bench clean
+.PHONY: all module resctl preload install install-module install-tools check fuzz stress demo rehearse lint bench clean

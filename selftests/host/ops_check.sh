@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # ops_check.sh KVER [MODDIR]: what an operator installs, checked on the
 # host (no VM): "make install" into a DESTDIR (every file where it belongs,
-# PREFIX honoured, an existing /etc/dwcp_res.conf kept), the installed
+# PREFIX honoured, an existing /etc/dwcp_res.conf kept; "make install-tools"
+# the same without the module, for DKMS users), the installed
 # systemd units pass "systemd-analyze verify", the Prometheus rules pass
 # "promtool check rules" and their unit tests "promtool test rules", the
 # example config is version 1 JSON, and "dkms build" of the tree (dkms.conf)
@@ -71,6 +72,17 @@ if [ -s "$D/lib/modules/$KVER/extra/dwcp_res.ko" ]; then
 	ok installed_module_is_for_kver "$([ "${vm%% *}" = "$KVER" ]; echo $?)" "vermagic $vm"
 else
 	ok installed_module_is_for_kver 1 "no module"
+fi
+# DKMS users install everything but the module (admin guide): no module,
+# no depmod, the rest all there.
+E=$T/tools
+if make -s -C "$ROOT" DESTDIR="$E" PREFIX=/usr BUILD="$T/build" install-tools >"$T/tools.log" 2>&1; then
+	n_mod=$(find "$E" -name '*.ko' | wc -l)
+	ok make_install_tools_without_module "$([ "$n_mod" = 0 ] && [ -s "$E/usr/sbin/resctl" ] &&
+		[ -s "$E/usr/lib/systemd/system/dwcp-res.service" ]; echo $?)" \
+		"$n_mod modules, resctl or units missing"
+else
+	ok make_install_tools_without_module 1 "make install-tools failed:"; diag "$T/tools.log"
 fi
 
 # ---- systemd ---------------------------------------------------------------
