@@ -48,6 +48,8 @@ step=host-tests;	mkdir -p "$B/host"
 			make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" TAPDIR="$B/host" test
 			python3 "$DWCP_ROOT/selftests/host/spec_check.py" >"$B/host/spec_check.tap" 2>&1 ||
 				echo $? >"$B/host/spec_check.rc"
+			python3 "$DWCP_ROOT/selftests/host/docs_check.py" >"$B/host/docs_check.tap" 2>&1 ||
+				echo $? >"$B/host/docs_check.rc"
 			bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
 				echo $? >"$B/host/resctl_docs.rc"
 			bash "$DWCP_ROOT/selftests/hostfuzz/run.sh" "$B/hostfuzz" >"$B/host/hostfuzz.tap" 2>&1 ||

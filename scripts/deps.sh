@@ -5,6 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex cpio kmod xz-utils rsync python3 python3-yaml pkg-config
+	python3-docutils
 	clang libclang-rt-14-dev
 	libelf-dev libssl-dev dwarves
 	linux-headers-amd64 linux-source-6.1
