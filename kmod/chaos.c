@@ -108,7 +108,7 @@ static void mem_apply(struct dwcp_res_policy *p, bool rearm)
 	u64 want = 0;
 
 	lockdep_assert_held(&dn->cfg_lock);
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	on = dwcp_res_chaos_allowed && READ_ONCE(dn->chaos_enabled) && !p->mem.dead &&
 	     c->cfg.probability_ppm && c->times;
 	if (on) {
@@ -116,7 +116,7 @@ static void mem_apply(struct dwcp_res_policy *p, bool rearm)
 		       dwcp_chaos_below(c, c->cfg.value_max - c->cfg.value_min + 1);
 		want = PAGE_ALIGN(want);
 	}
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	if (!on) {
 		mem_release(p);
 		return;
@@ -125,9 +125,9 @@ static void mem_apply(struct dwcp_res_policy *p, bool rearm)
 		return;
 	mem_release(p);
 	mem_hold(p, want);
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	c->injections++;
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 }
 
 void dwcp_res_chaos_policy_unlink(struct dwcp_res_policy *p)
@@ -144,9 +144,9 @@ static void chaos_apply_all(struct dwcp_net *dn)
 
 	list_for_each_entry(p, &dn->policies, node) {
 		if (!READ_ONCE(dn->chaos_enabled)) {
-			spin_lock_bh(&p->lock);
+			dwcp_res_policy_lock(p);
 			dwcp_pipe_end_partition(&p->pipe);
-			spin_unlock_bh(&p->lock);
+			dwcp_res_policy_unlock(p);
 		}
 		mem_apply(p, false);
 	}
@@ -193,9 +193,9 @@ int dwcp_res_chaos_set(struct net *net, const char *policy,
 		NL_SET_ERR_MSG(extack, "no policy with this name");
 		return -ENOENT;
 	}
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	err = dwcp_pipe_set_fault(&p->pipe, cfg, &why);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	if (err)
 		dwcp_res_extack(extack, why);
 	else if (cfg->kind == DWCP_RES_FAULT_MEM_PRESSURE)
@@ -214,9 +214,9 @@ void dwcp_res_chaos_clear(struct net *net)
 
 	mutex_lock(&dn->cfg_lock);
 	list_for_each_entry(p, &dn->policies, node) {
-		spin_lock_bh(&p->lock);
+		dwcp_res_policy_lock(p);
 		dwcp_pipe_clear_faults(&p->pipe);
-		spin_unlock_bh(&p->lock);
+		dwcp_res_policy_unlock(p);
 		mem_release(p);
 	}
 	mutex_unlock(&dn->cfg_lock);

@@ -82,9 +82,9 @@ int dwcp_res_policy_apply(struct dwcp_res_policy *p,
 	scaled = *cfg;
 	if (level != DWCP_RES_LEVEL_NORMAL)
 		degrade_scale(&scaled, level);
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	granted = dwcp_pipe_reconfigure(&p->pipe, &scaled, ktime_get_ns(), why);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	if (granted < 0)
 		return granted;
 	/*

@@ -57,12 +57,17 @@ struct dwcp_res_mem_hold {
  * Locking:
  *  - @lock (a BH-safe spinlock, one per policy, never global) serialises the
  *    pipeline core state @pipe and the bulkhead's wait list @waiters; it is
- *    the only lock on the per-call fast path.
+ *    the only lock a call may take, and a quiet policy's calls skip it.
  *  - @cfg is the current configuration, published with RCU: readers (dumps,
  *    sysfs) take rcu_read_lock(); writers hold the namespace's config mutex,
  *    apply the new config to @pipe under @lock (keeping its state) and then
  *    swap the pointer.
  *  - @stats are per-CPU, updated under @lock, summed without it.
+ *  - The lock-free path (pipeline.c; Documentation/ulp.rst): while
+ *    dwcp_pipe_fast_ok() holds, calls take a bulkhead slot from @fast and
+ *    record a successful completion in @fast_lat only. Whoever takes @lock
+ *    folds that into @pipe and @stats first (dwcp_res_policy_lock()), and
+ *    republishes @fast_epoch on the way out (dwcp_res_policy_unlock()).
  */
 struct dwcp_res_policy {
 	struct list_head node;		/* dwcp_net.policies, RCU */
@@ -76,14 +81,33 @@ struct dwcp_res_policy {
 	struct kobject *sysfs;		/* initial namespace only; cfg_lock */
 	struct dwcp_res_mem_hold mem;	/* chaos memory pressure; cfg_lock */
 
-	spinlock_t lock;		/* fast path: @waiters and @pipe */
+	spinlock_t lock;		/* @waiters and @pipe */
 	struct list_head waiters;	/* struct dwcp_res_waiter, FIFO */
 	struct dwcp_pipe pipe;
 	/* The reject event's rate limit (events.h), under @lock. */
 	unsigned long ev_reject_next;	/* jiffies: no reject event before */
 	u64 ev_rejects;			/* rejections since the last event */
 
-	atomic64_t transport_errors;	/* dwcp_res_transport_error() */
+	/*
+	 * The lock-free path. Read-mostly, written under @lock: @fast_epoch is
+	 * the breaker's epoch while the pipe is quiet, 0 while calls must take
+	 * the lock; @fast_limit and @fast_slow_ns are the bulkhead's limit and
+	 * the breaker's slow-call threshold (U64_MAX: none) for it.
+	 */
+	u32 fast_epoch;
+	u32 fast_limit;
+	u64 fast_slow_ns;
+	struct dwcp_hist __percpu *fast_lat;	/* its successes' latencies */
+	/* Written by every CPU: low 32 bits slots held, high 32 slots given back. */
+	atomic64_t fast ____cacheline_aligned_in_smp;
+	u32 fast_peak;			/* most slots seen held, racy max */
+	/* What the folds took in, under @lock. */
+	u64 lockfree;			/* calls admitted without the lock, ended */
+	u32 fold_released;
+	struct dwcp_hist *fold_prev;	/* @fast_lat summed at the last fold */
+	struct dwcp_hist *fold_cur;	/* scratch for the next one */
+
+	atomic64_t transport_errors ____cacheline_aligned_in_smp;
 	/* The engine's view (engine.c), under the namespace's cfg_lock. */
 	struct dwcp_engine_policy eng;
 	struct dwcp_hist *eng_hist;	/* lifetime latencies at the last tick */
@@ -197,6 +221,13 @@ void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 
 /* pipeline.c */
 void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);
+/*
+ * Take and drop @p->lock around anything that reads or changes @p->pipe:
+ * taking it folds in what the lock-free path did, dropping it decides
+ * whether that path may run (dwcp_pipe_fast_ok()) until the next time.
+ */
+void dwcp_res_policy_lock(struct dwcp_res_policy *p);
+void dwcp_res_policy_unlock(struct dwcp_res_policy *p);
 /*
  * Retries of a failed attempt (the ULP and dwcp_res_call): grant one if
  * @attempt attempts so far leave one under the policy's retry config, the

@@ -74,16 +74,16 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 	int cpu;
 
 	memset(s, 0, sizeof(*s));
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	s->alerts = dwcp_budget_eval(&p->pipe.budget, now, &st);
 	s->remaining_ppm = st.remaining_ppm;
 	s->burn_x1000 = st.burn_long_x1000[0];
 	s->life_total = p->pipe.budget.life_total;
 	s->life_bad = p->pipe.budget.life_bad;
 	s->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
-	s->inflight = p->pipe.inflight;
+	s->inflight = dwcp_pipe_inflight(&p->pipe);
 	s->latency_target_ns = p->pipe.latency_target_ns;
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	s->transport_errors = atomic64_read(&p->transport_errors);
 
 	/*
@@ -101,6 +101,8 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 		spin_lock_bh(&p->lock);
 		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
 		spin_unlock_bh(&p->lock);
+		/* Written by its CPU with BH off, not under the lock. */
+		dwcp_hist_merge(h, per_cpu_ptr(p->fast_lat, cpu));
 	}
 	dwcp_hist_delta(h, p->eng_hist);
 	s->latency_samples = dwcp_hist_count(h);

@@ -79,7 +79,7 @@ void dwcp_res_ev_report(struct dwcp_res_policy *p, const struct dwcp_res_ev *ev)
 
 static inline void dwcp_res_ev_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev)
 {
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	dwcp_res_ev_begin(ev, p);
 }
 
@@ -87,7 +87,7 @@ static inline void dwcp_res_ev_unlock(struct dwcp_res_policy *p, struct dwcp_res
 {
 	bool report = dwcp_res_ev_end(ev, p);
 
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	if (unlikely(report))
 		dwcp_res_ev_report(p, ev);
 }

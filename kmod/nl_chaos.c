@@ -86,11 +86,11 @@ int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info)
 			struct fault_snap f;
 			u64 now = ktime_get_ns();
 
-			spin_lock_bh(&p->lock);
+			dwcp_res_policy_lock(p);
 			f.c = p->pipe.chaos[i];
 			f.active_ns = p->pipe.partition_until > now ?
 				      p->pipe.partition_until - now : 0;
-			spin_unlock_bh(&p->lock);
+			dwcp_res_policy_unlock(p);
 			f.held = p->mem.bytes;	/* cfg_lock */
 			if (f.c.cfg.probability_ppm)
 				err = fault_to_attrs(msg, p->name, &f);
@@ -130,11 +130,11 @@ int dwcp_res_nl_chaos_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			u64 now = ktime_get_ns();
 			void *hdr;
 
-			spin_lock_bh(&p->lock);
+			dwcp_res_policy_lock(p);
 			f.c = p->pipe.chaos[fi];
 			f.active_ns = p->pipe.partition_until > now ?
 				      p->pipe.partition_until - now : 0;
-			spin_unlock_bh(&p->lock);
+			dwcp_res_policy_unlock(p);
 			f.held = p->mem.bytes;	/* cfg_lock */
 			if (!f.c.cfg.probability_ppm)
 				continue;

@@ -369,9 +369,9 @@ cancel:
 static void budget_read_policy(struct dwcp_res_policy *p, u64 now,
 			       struct budget_report *r)
 {
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	budget_read(&p->pipe.budget, now, r);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	/* Alert bits the engine saw rise; it counts at each tick. */
 	r->alerts_fired = p->eng.alerts_fired;
 }

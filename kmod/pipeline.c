@@ -7,6 +7,24 @@
  * clock, the per-policy lock, per-CPU counters, and the sleeping: waiting
  * for a reserved rate-limit slot, and waiting in the bulkhead's FIFO queue,
  * always bounded by the caller's timeout and interruptible by signals.
+ *
+ * The lock-free path. A quiet policy (dwcp_pipe_fast_ok(): no rate limit,
+ * a consecutive-failure breaker that is closed, nobody queued, no fault
+ * armed) at the normal level needs nothing from a call but a bulkhead slot
+ * and, for a success, a latency: such calls are admitted with one atomic
+ * on p->fast and completed with a per-CPU histogram record and a second
+ * atomic, never taking p->lock. Whoever takes the lock folds that in first
+ * (policy_fold()). The two paths share the bulkhead's slots:
+ *
+ *  - Both count before they check. The lock-free admission increments
+ *    p->fast, then checks p->fast_epoch and the slots held; a locked
+ *    admission clears p->fast_epoch, then reads p->fast. With a full
+ *    barrier between each one's write and read, at least one of two
+ *    racing admissions sees the other: nobody over-admits.
+ *  - A waiter is never forgotten. Whoever queues increments
+ *    bulkhead.queued, then (barrier) reads p->fast for slots given back;
+ *    a lock-free release gives its slot back, then (barrier) reads
+ *    bulkhead.queued and, if someone waits, takes the lock to hand it on.
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
@@ -56,6 +74,130 @@ void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n)
 	spin_lock_bh(&p->lock);
 	wake_head_waiters(p, n);
 	spin_unlock_bh(&p->lock);
+}
+
+#define FAST_RELEASED	BIT_ULL(32)	/* p->fast: one slot given back */
+
+/*
+ * Fold what the lock-free path did since the last fold into the pipe and
+ * this CPU's counters, and hand slots it gave back to waiters. Caller holds
+ * p->lock (BH off).
+ */
+static void policy_fold(struct dwcp_res_policy *p, u64 now)
+{
+	struct dwcp_res_pcpu_stats *s = this_cpu_ptr(p->stats);
+	struct dwcp_pipe_fold f = {};
+	u64 w = atomic64_read(&p->fast);
+	u32 released = w >> 32;
+	int cpu;
+
+	/*
+	 * @active also counts admissions that are backing off: a call is
+	 * counted as admitted (here and in the counters) once it has ended.
+	 */
+	f.active = (u32)w;
+	f.released = released - p->fold_released;
+	f.peak = READ_ONCE(p->fast_peak);
+	if (f.released) {
+		/* A success is recorded before its slot is given back. */
+		smp_rmb();
+		dwcp_hist_init(p->fold_cur);
+		for_each_possible_cpu(cpu)
+			dwcp_hist_merge(p->fold_cur, per_cpu_ptr(p->fast_lat, cpu));
+		dwcp_hist_delta(p->fold_cur, p->fold_prev);
+		f.successes = p->fold_cur;
+	}
+	p->fold_released = released;
+	p->lockfree += f.released;
+	wake_head_waiters(p, dwcp_pipe_fold(&p->pipe, now, &f));
+	if (!f.released)
+		return;
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->admitted, f.released);
+	if (f.successes) {
+		u64_stats_add(&s->completed, dwcp_hist_count(f.successes));
+		u64_stats_add(&s->results[DWCP_RES_RESULT_SUCCESS],
+			      dwcp_hist_count(f.successes));
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+void dwcp_res_policy_lock(struct dwcp_res_policy *p)
+{
+	spin_lock_bh(&p->lock);
+	policy_fold(p, ktime_get_ns());
+}
+
+void dwcp_res_policy_unlock(struct dwcp_res_policy *p)
+{
+	const struct dwcp_pipe *pipe = &p->pipe;
+
+	WRITE_ONCE(p->fast_limit, pipe->bulkhead.cfg.max_concurrent);
+	WRITE_ONCE(p->fast_slow_ns, pipe->breaker.cfg.slow_call_ns ?: U64_MAX);
+	/* Publishes the two above, and the pipe, to the lock-free path. */
+	smp_store_release(&p->fast_epoch,
+			  dwcp_pipe_fast_ok(pipe) ? pipe->breaker.epoch : 0);
+	spin_unlock_bh(&p->lock);
+}
+
+/*
+ * Give back a slot of the lock-free path: @done for an admitted call, not
+ * for an admission that backed off. Then, if anyone waits, hand it on.
+ */
+static void fast_release(struct dwcp_res_policy *p, bool done)
+{
+	atomic64_add(done ? FAST_RELEASED - 1 : -1, &p->fast);
+	/* Pairs with admit_lock()'s and the queueing's smp_mb(): see the top. */
+	smp_mb__after_atomic();
+	if (unlikely(READ_ONCE(p->pipe.bulkhead.queued))) {
+		dwcp_res_policy_lock(p);
+		dwcp_res_policy_unlock(p);
+	}
+}
+
+/*
+ * Take p->lock to admit: stop lock-free admissions (dwcp_res_policy_unlock()
+ * lets them run again), then count the slots they hold.
+ */
+static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 now)
+{
+	spin_lock_bh(&p->lock);
+	WRITE_ONCE(p->fast_epoch, 0);
+	/* Pairs with fast_admit()'s increment: see the top of the file. */
+	smp_mb();
+	policy_fold(p, now);
+	dwcp_res_ev_begin(ev, p);
+}
+
+/* Try the lock-free admission; false: take the lock. */
+static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
+		       u64 now, u32 len, const struct dwcp_chaos_peer *peer)
+{
+	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
+	u32 epoch = smp_load_acquire(&p->fast_epoch);
+	u32 held, peak;
+
+	if (!epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
+		return false;
+	held = (u32)atomic64_inc_return(&p->fast) + READ_ONCE(p->pipe.bulkhead.active);
+	if (unlikely(READ_ONCE(p->fast_epoch) != epoch ||
+		     held > READ_ONCE(p->fast_limit))) {
+		fast_release(p, false);
+		return false;
+	}
+	peak = READ_ONCE(p->fast_peak);
+	while (unlikely(held > peak) && !try_cmpxchg(&p->fast_peak, &peak, held))
+		;
+	memset(t, 0, sizeof(*t));
+	t->start = now;
+	t->peer = peer;
+	t->epoch = epoch;
+	t->len = len;
+	t->stage = DWCP_PIPE_STAGE_ADMITTED;
+	t->reason = DWCP_RES_REJECT_NONE;
+	t->fault = DWCP_PIPE_FAULT_NONE;
+	t->fast = 1;
+	return true;
 }
 
 /*
@@ -176,6 +318,9 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 	u64 deadline = 0;
 	int err;
 
+	call->policy = p;
+	if (likely(fast_admit(p, &call->t, now, len, peer)))
+		return 0;
 	if (timeo > 0) {
 		pflags |= DWCP_PIPE_MAY_WAIT;
 		if (timeo != MAX_SCHEDULE_TIMEOUT)
@@ -183,9 +328,8 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 	}
 	if (dwcp_res_chaos_allowed && READ_ONCE(dn->chaos_enabled))
 		pflags |= DWCP_PIPE_CHAOS;
-	call->policy = p;
 
-	dwcp_res_ev_lock(p, &ev);
+	admit_lock(p, &ev, now);
 	v = dwcp_pipe_admit_peer(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
 				 pflags, deadline, peer);
 	for (;;) {
@@ -203,14 +347,20 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		case DWCP_PIPE_WAIT_SLOT:
 			w.granted = false;
 			list_add_tail(&w.node, &p->waiters);
+			/*
+			 * A lock-free slot given back since the fold is ours:
+			 * pairs with fast_release()'s barrier.
+			 */
+			smp_mb();
+			policy_fold(p, now);
 			fallthrough;
 		case DWCP_PIPE_WAIT_RATE:
 			STAT_INC(p, waited);
 			dwcp_res_ev_unlock(p, &ev);
 			err = sleep_until(call->t.wait_until,
 					  v == DWCP_PIPE_WAIT_SLOT ? &w : NULL);
-			dwcp_res_ev_lock(p, &ev);
 			now = ktime_get_ns();
+			admit_lock(p, &ev, now);
 			if (v == DWCP_PIPE_WAIT_SLOT && !w.granted) {
 				/* Timed out or interrupted while still queued. */
 				list_del(&w.node);
@@ -248,15 +398,16 @@ bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
 {
 	bool ok;
 
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	/* A caller that may not sleep retries at once: no backoff to cross. */
 	ok = dwcp_retry_next_delay(&p->pipe.retry, attempt, now,
 				   may_sleep ? deadline : U64_MAX,
 				   get_random_u32(), delay) &&
-	     dwcp_retry_budget_acquire(&p->pipe.retry_budget, p->pipe.inflight);
+	     dwcp_retry_budget_acquire(&p->pipe.retry_budget,
+				       dwcp_pipe_inflight(&p->pipe));
 	if (ok)
 		STAT_INC(p, retries);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 	if (!may_sleep)
 		*delay = 0;
 	return ok;
@@ -264,9 +415,9 @@ bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
 
 void dwcp_res_retry_release(struct dwcp_res_policy *p)
 {
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	dwcp_retry_budget_release(&p->pipe.retry_budget);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 }
 
 int dwcp_res_backoff(u64 until)
@@ -288,6 +439,17 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 		result = DWCP_RES_RESULT_FAILURE;
 
 	latency = now > call->t.start ? now - call->t.start : 0;
+	if (call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
+	    latency < READ_ONCE(p->fast_slow_ns) &&
+	    call->t.epoch == READ_ONCE(p->fast_epoch)) {
+		/* BH off: a softirq completing on this CPU must not interleave. */
+		local_bh_disable();
+		dwcp_hist_record(this_cpu_ptr(p->fast_lat), latency);
+		local_bh_enable();
+		call->t.stage = DWCP_PIPE_STAGE_DONE;
+		fast_release(p, true);
+		return;
+	}
 	dwcp_res_ev_lock(p, &ev);
 	/* Count what the breaker counts: a slow success is SLOW. */
 	if (result == DWCP_RES_RESULT_SUCCESS)
@@ -301,6 +463,8 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 	u64_stats_update_end(&s->syncp);
 	dwcp_hist_record(this_cpu_ptr(p->latency), latency);
 	dwcp_res_ev_unlock(p, &ev);
+	if (call->t.fast)
+		fast_release(p, true);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
 
@@ -324,9 +488,7 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 		if (err)
 			break;
 		now = ktime_get_ns();
-		spin_lock_bh(&p->lock);
-		limit = dwcp_pipe_timeout(&p->pipe);
-		spin_unlock_bh(&p->lock);
+		limit = READ_ONCE(p->pipe.timeout.current_ns);
 		if (deadline != U64_MAX)
 			limit = min_t(u64, limit, deadline > now ? deadline - now : 0);
 

@@ -44,6 +44,9 @@ static void dwcp_res_policy_free_rcu(struct rcu_head *head)
 	percpu_ref_exit(&p->ref);
 	kfree(rcu_access_pointer(p->cfg));
 	kfree(p->eng_hist);
+	kfree(p->fold_prev);
+	kfree(p->fold_cur);
+	free_percpu(p->fast_lat);
 	free_percpu(p->latency);
 	free_percpu(p->stats);
 	kvfree(p);
@@ -151,13 +154,18 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 		goto nomem;
 	p->stats = alloc_percpu_gfp(struct dwcp_res_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	p->latency = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
-	if (!p->stats || !p->latency ||
+	p->fast_lat = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
+	p->fold_prev = kmalloc(sizeof(*p->fold_prev), GFP_KERNEL_ACCOUNT);
+	p->fold_cur = kmalloc(sizeof(*p->fold_cur), GFP_KERNEL_ACCOUNT);
+	if (!p->stats || !p->latency || !p->fast_lat || !p->fold_prev || !p->fold_cur ||
 	    percpu_ref_init(&p->ref, dwcp_res_policy_release, 0, GFP_KERNEL_ACCOUNT))
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
 		dwcp_hist_init(per_cpu_ptr(p->latency, cpu));
+		dwcp_hist_init(per_cpu_ptr(p->fast_lat, cpu));
 	}
+	dwcp_hist_init(p->fold_prev);
 
 	err = dwcp_pipe_init(&p->pipe, cfg, ktime_get_ns(), &why);
 	if (err) {
@@ -173,6 +181,9 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 	dwcp_res_chaos_policy_init(p);
 	p->dn = dn;
 	p->ev_reject_next = jiffies;
+	/* Open the lock-free path if the config allows it. */
+	dwcp_res_policy_lock(p);
+	dwcp_res_policy_unlock(p);
 	RCU_INIT_POINTER(p->cfg, c);
 	return p;
 
@@ -183,6 +194,9 @@ fail:
 	if (p) {
 		percpu_ref_exit(&p->ref);	/* also when never initialised */
 		kfree(p->eng_hist);
+		kfree(p->fold_prev);
+		kfree(p->fold_cur);
+		free_percpu(p->fast_lat);
 		free_percpu(p->latency);
 		free_percpu(p->stats);
 	}
@@ -414,6 +428,25 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 	u64 now;
 
 	memset(st, 0, sizeof(*st));
+	/* First, so that the counters include what the lock-free path did. */
+	now = ktime_get_ns();
+	dwcp_res_policy_lock(p);
+	st->inflight = dwcp_pipe_inflight(&p->pipe);
+	st->lockfree = p->lockfree;
+	/* Calls of the lock-free path count as admitted once they end. */
+	st->admitted = p->pipe.bulkhead.ext_active;
+	st->bulkhead_active = dwcp_bh_held(&p->pipe.bulkhead);
+	st->bulkhead_queued = p->pipe.bulkhead.queued;
+	st->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
+	st->breaker_epoch = p->pipe.breaker.epoch;
+	st->budget_remaining_ppm = dwcp_budget_remaining_ppm(&p->pipe.budget, now);
+	st->success_ppm = dwcp_budget_success_ppm(&p->pipe.budget, now);
+	if (p->pipe.flags & DWCP_PIPE_F_ADAPTIVE)
+		st->rate_mcps = dwcp_adaptive_rate(&p->pipe.adaptive);
+	else if (p->pipe.flags & DWCP_PIPE_F_RATE)
+		st->rate_mcps = p->pipe.rate.cfg.rate * 1000;
+	st->timeout_ns = dwcp_pipe_timeout(&p->pipe);
+	dwcp_res_policy_unlock(p);
 	for_each_possible_cpu(cpu) {
 		const struct dwcp_res_pcpu_stats *s = per_cpu_ptr(p->stats, cpu);
 		struct dwcp_res_policy_stats c;
@@ -439,21 +472,6 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
 			st->rejected[i] += c.rejected[i];
 	}
-	now = ktime_get_ns();
-	spin_lock_bh(&p->lock);
-	st->inflight = p->pipe.inflight;
-	st->bulkhead_active = p->pipe.bulkhead.active;
-	st->bulkhead_queued = p->pipe.bulkhead.queued;
-	st->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
-	st->breaker_epoch = p->pipe.breaker.epoch;
-	st->budget_remaining_ppm = dwcp_budget_remaining_ppm(&p->pipe.budget, now);
-	st->success_ppm = dwcp_budget_success_ppm(&p->pipe.budget, now);
-	if (p->pipe.flags & DWCP_PIPE_F_ADAPTIVE)
-		st->rate_mcps = dwcp_adaptive_rate(&p->pipe.adaptive);
-	else if (p->pipe.flags & DWCP_PIPE_F_RATE)
-		st->rate_mcps = p->pipe.rate.cfg.rate * 1000;
-	st->timeout_ns = dwcp_pipe_timeout(&p->pipe);
-	spin_unlock_bh(&p->lock);
 
 	/* Lifetime latency: the per-CPU histograms, merged. */
 	h = kmalloc(sizeof(*h), GFP_KERNEL);
@@ -464,6 +482,8 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		spin_lock_bh(&p->lock);
 		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
 		spin_unlock_bh(&p->lock);
+		/* Written by its CPU with BH off, not under the lock. */
+		dwcp_hist_merge(h, per_cpu_ptr(p->fast_lat, cpu));
 	}
 	if (dwcp_hist_count(h)) {
 		st->latency_ns[0] = dwcp_hist_percentile(h, 500000);
@@ -504,9 +524,9 @@ void dwcp_res_policy_inspect(struct dwcp_res_policy *p,
 			     void (*fn)(struct dwcp_pipe *pipe, void *arg),
 			     void *arg)
 {
-	spin_lock_bh(&p->lock);
+	dwcp_res_policy_lock(p);
 	fn(&p->pipe, arg);
-	spin_unlock_bh(&p->lock);
+	dwcp_res_policy_unlock(p);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_policy_inspect);
 

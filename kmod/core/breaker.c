@@ -372,6 +372,20 @@ void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_resu
 	closed_result(b, r, now);	/* CLOSED or DISABLED */
 }
 
+void dwcp_breaker_fold(struct dwcp_breaker *b, u64 admitted, u64 successes)
+{
+	b->admitted += admitted;
+	if (!successes)
+		return;
+	if (b->state != DWCP_RES_BREAKER_CLOSED ||
+	    b->cfg.mode != DWCP_RES_BREAKER_MODE_CONSECUTIVE) {
+		b->stale += successes;
+		return;
+	}
+	b->results[DWCP_RES_RESULT_SUCCESS] += successes;
+	b->consecutive_failures = 0;
+}
+
 int dwcp_breaker_force(struct dwcp_breaker *b, enum dwcp_res_breaker_state st, u64 now)
 {
 	switch (st) {

@@ -218,6 +218,15 @@ int dwcp_breaker_admit(struct dwcp_breaker *b, u64 now, u32 *epoch);
  * (CANCELLED if the caller gave up). Unknown classes are taken as IGNORED.
  */
 void dwcp_breaker_complete(struct dwcp_breaker *b, u32 epoch, enum dwcp_res_result r, u64 now);
+/*
+ * Count @admitted admissions (of calls that ended) and @successes SUCCESS
+ * results of calls that never met the breaker one by one: the kernel shell's lock-free path
+ * (Documentation/ulp.rst, "The lock-free path") admits calls while a
+ * CONSECUTIVE breaker is CLOSED, where a success does nothing but reset
+ * the failure count, and folds them in here in bulk. Successes that find
+ * the breaker moved on since (not CLOSED) are stale, as late results are.
+ */
+void dwcp_breaker_fold(struct dwcp_breaker *b, u64 admitted, u64 successes);
 /* SUCCESS slower than cfg.slow_call_ns becomes SLOW; others unchanged. */
 static inline enum dwcp_res_result dwcp_breaker_classify(const struct dwcp_breaker *b,
 							 enum dwcp_res_result r,

@@ -30,8 +30,8 @@ static void dwcp_bh_grant(struct dwcp_bh *bh)
 {
 	bh->active++;
 	bh->admitted++;
-	if (bh->active > bh->peak)
-		bh->peak = bh->active;
+	if (dwcp_bh_held(bh) > bh->peak)
+		bh->peak = dwcp_bh_held(bh);
 }
 
 int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
@@ -44,7 +44,24 @@ int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
 		return err;
 	bh->cfg = *cfg;
 	/* The limit grew: the head waiters take the new slots, in order. */
-	while (bh->queued && bh->active < bh->cfg.max_concurrent) {
+	while (bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
+		bh->queued--;
+		dwcp_bh_grant(bh);
+		granted++;
+	}
+	return granted;
+}
+
+u32 dwcp_bh_fold_ext(struct dwcp_bh *bh, u32 active, u32 released, u32 peak)
+{
+	u32 granted = 0;
+
+	bh->ext_active = active;
+	bh->admitted += released;
+	bh->completed += released;
+	if (peak > bh->peak)
+		bh->peak = peak;
+	while (bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
 		bh->queued--;
 		dwcp_bh_grant(bh);
 		granted++;
@@ -54,7 +71,7 @@ int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
 
 enum dwcp_bh_verdict dwcp_bh_try_acquire(struct dwcp_bh *bh)
 {
-	if (!bh->queued && bh->active < bh->cfg.max_concurrent) {
+	if (!bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
 		dwcp_bh_grant(bh);
 		return DWCP_BH_ADMIT;
 	}
@@ -65,7 +82,7 @@ enum dwcp_bh_verdict dwcp_bh_try_acquire(struct dwcp_bh *bh)
 enum dwcp_bh_verdict dwcp_bh_acquire(struct dwcp_bh *bh)
 {
 	/* Nobody barges: with anyone queued, a newcomer queues too. */
-	if (!bh->queued && bh->active < bh->cfg.max_concurrent) {
+	if (!bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
 		dwcp_bh_grant(bh);
 		return DWCP_BH_ADMIT;
 	}
@@ -85,7 +102,7 @@ bool dwcp_bh_release(struct dwcp_bh *bh)
 		return false;
 	bh->completed++;
 	/* Hand off unless a shrunk limit still has too many slots out. */
-	if (bh->queued && bh->active <= bh->cfg.max_concurrent) {
+	if (bh->queued && dwcp_bh_held(bh) <= bh->cfg.max_concurrent) {
 		bh->queued--;
 		bh->admitted++;
 		return true;

@@ -32,8 +32,9 @@
  * with the bounded queue of Envoy's max_pending_requests; waiting is the
  * shell's asynchronous business (resilience4j #1592).
  *
- * Invariants: queued > 0 implies active >= max_concurrent (nobody waits
- * while a slot is free); admitted == completed + active; every waiter ends
+ * Invariants: queued > 0 implies active + ext_active >= max_concurrent
+ * (nobody waits while a slot is free); admitted == completed + active
+ * (the lock-free path's slots count once given back); every waiter ends
  * in exactly one of handoff, timeout or cancel. After a shrinking
  * reconfigure active may exceed max_concurrent until enough releases.
  *
@@ -70,7 +71,8 @@ enum dwcp_bh_verdict {
 
 struct dwcp_bh {
 	struct dwcp_bh_config cfg;
-	u32 active;		/* slots held */
+	u32 active;		/* slots held by calls admitted here */
+	u32 ext_active;		/* slots held by the shell's lock-free path */
 	u32 queued;		/* waiters in the shell's list */
 	u32 peak;		/* highest active seen */
 	u32 peak_queued;	/* highest queued seen */
@@ -110,6 +112,25 @@ enum dwcp_bh_verdict dwcp_bh_try_acquire(struct dwcp_bh *bh);
  * queued drops); false: the slot is free (active drops).
  */
 bool dwcp_bh_release(struct dwcp_bh *bh);
+
+/*
+ * Slots held outside the core. The kernel shell admits the calls of a
+ * quiet policy without its lock (Documentation/ulp.rst, "The lock-free
+ * path") and counts them in an atomic of its own; under the lock it tells
+ * the core, here, what that path holds now (@active), how many slots it
+ * gave back since the last call (@released: counted then as admitted and
+ * completed) and the most slots of both kinds it saw held (@peak). Every
+ * free-slot test counts @active with the core's own. Returns how many head
+ * waiters the slots given back let in (granted as by a handoff: the shell
+ * wakes them).
+ */
+u32 dwcp_bh_fold_ext(struct dwcp_bh *bh, u32 active, u32 released, u32 peak);
+
+/* Slots held, of both kinds. */
+static inline u32 dwcp_bh_held(const struct dwcp_bh *bh)
+{
+	return bh->active + bh->ext_active;
+}
 
 /* A queued waiter's max wait passed before it was granted. */
 void dwcp_bh_wait_timeout(struct dwcp_bh *bh);

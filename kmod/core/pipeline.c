@@ -364,6 +364,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 	t->fault_value = 0;
 	t->peer = peer;
 	t->charged = 0;
+	t->fast = 0;
 	t->epoch = 0;
 
 	/* 1. degradation gate */
@@ -441,7 +442,8 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	if (t->stage != DWCP_PIPE_STAGE_ADMITTED)
 		return false;
 	t->stage = DWCP_PIPE_STAGE_DONE;
-	p->inflight--;
+	if (!t->fast)
+		p->inflight--;
 
 	if (r == DWCP_RES_RESULT_SUCCESS)
 		r = dwcp_breaker_classify(&p->breaker, r, latency);
@@ -468,7 +470,42 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	}
 	if (unlikely(dwcp_timeout_update_due(&p->timeout, now)))
 		dwcp_timeout_update(&p->timeout, now);
-	return dwcp_bh_release(&p->bulkhead);
+	/* A lock-free ticket's slot is the shell's to give back. */
+	return !t->fast && dwcp_bh_release(&p->bulkhead);
+}
+
+bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p)
+{
+	size_t i;
+
+	if ((p->flags & DWCP_PIPE_F_RATE) || p->bulkhead.queued ||
+	    p->partition_until ||
+	    p->breaker.state != DWCP_RES_BREAKER_CLOSED ||
+	    p->breaker.cfg.mode != DWCP_RES_BREAKER_MODE_CONSECUTIVE)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(p->chaos); i++)
+		if (p->chaos[i].cfg.probability_ppm)
+			return false;
+	return true;
+}
+
+u32 dwcp_pipe_fold(struct dwcp_pipe *p, u64 now, const struct dwcp_pipe_fold *f)
+{
+	u64 n = f->successes ? dwcp_hist_count(f->successes) : 0;
+	u32 granted, c;
+
+	granted = dwcp_bh_fold_ext(&p->bulkhead, f->active, f->released, f->peak);
+	dwcp_breaker_fold(&p->breaker, f->released, n);
+	if (n) {
+		dwcp_hist_merge(&p->timeout.win, f->successes);
+		for (; n; n -= c) {
+			c = (u32)min_t(u64, n, U32_MAX);
+			dwcp_budget_add(&p->budget, now, c, 0);
+		}
+	}
+	if (dwcp_timeout_update_due(&p->timeout, now))
+		dwcp_timeout_update(&p->timeout, now);
+	return granted;
 }
 
 u64 dwcp_pipe_timeout(const struct dwcp_pipe *p)

@@ -106,6 +106,7 @@ struct dwcp_pipe_ticket {
 	u8 reason;		/* enum dwcp_res_reject */
 	u8 fault;		/* chaos: enum dwcp_res_fault_kind, or FAULT_NONE */
 	u8 charged;		/* the rate limiter charged this call */
+	u8 fast;		/* admitted by the shell's lock-free path */
 };
 
 #define DWCP_PIPE_FAULT_NONE	0xff
@@ -192,6 +193,38 @@ void dwcp_pipe_clear_faults(struct dwcp_pipe *p);
 static inline void dwcp_pipe_end_partition(struct dwcp_pipe *p)
 {
 	p->partition_until = 0;
+}
+
+/*
+ * The lock-free path (Documentation/ulp.rst). While a policy is quiet -
+ * no rate limit, a CONSECUTIVE breaker that is CLOSED, nobody queued in
+ * the bulkhead, no fault armed - a call's admission takes nothing but a
+ * bulkhead slot and its successful completion changes nothing but
+ * counters, so the kernel shell admits and completes such calls without
+ * the policy lock, keeps what they did in per-CPU counters and an atomic,
+ * and folds it in here, under the lock, before anything reads or decides
+ * on the pipe. dwcp_pipe_fast_ok() says whether the pipe is quiet; a ticket
+ * of the lock-free path has @fast set (its slot is the shell's: completing
+ * it leaves the bulkhead alone). Folding can come up to one engine tick
+ * late: a budget bucket or a timeout window may close a tick later.
+ */
+bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p);
+
+struct dwcp_pipe_fold {
+	u32 active;		/* slots the lock-free path holds now */
+	u32 released;		/* calls it admitted that ended since the last fold */
+	u32 peak;		/* most slots (both kinds) it saw held */
+	/* Latencies of its successful completions since the last fold; NULL: none. */
+	const struct dwcp_hist *successes;
+};
+
+/* Returns how many head waiters now hold a slot (the caller wakes them). */
+u32 dwcp_pipe_fold(struct dwcp_pipe *p, u64 now, const struct dwcp_pipe_fold *f);
+
+/* Calls admitted and not completed, lock-free ones included. */
+static inline u32 dwcp_pipe_inflight(const struct dwcp_pipe *p)
+{
+	return p->inflight + p->bulkhead.ext_active;
 }
 
 /* The call's time limit now: the adaptive timeout (the caller cuts it to its deadline). */

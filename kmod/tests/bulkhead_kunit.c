@@ -349,6 +349,42 @@ static void bh_randomized_simulation(struct kunit *test)
 	KUNIT_EXPECT_LE(test, bh.peak, 8U);
 }
 
+/*
+ * Slots of the shell's lock-free path (dwcp_bh_fold_ext()) count against
+ * the limit like the core's own; a waiter queued behind them gets the slot
+ * they give back, at the fold, and the counters add both kinds up (the
+ * lock-free path's calls once they ended).
+ */
+static void bh_ext_slots_share_the_limit(struct kunit *test)
+{
+	struct dwcp_bh bh;
+
+	bh_setup(test, &bh, 2, 2, SEC);
+	/* Two lock-free calls hold both slots. */
+	KUNIT_EXPECT_EQ(test, dwcp_bh_fold_ext(&bh, 2, 0, 2), 0U);
+	KUNIT_EXPECT_EQ(test, dwcp_bh_try_acquire(&bh), DWCP_BH_FULL);
+	KUNIT_EXPECT_EQ(test, dwcp_bh_acquire(&bh), DWCP_BH_QUEUE);	/* A */
+	KUNIT_EXPECT_EQ(test, dwcp_bh_acquire(&bh), DWCP_BH_QUEUE);	/* B */
+	KUNIT_EXPECT_EQ(test, dwcp_bh_held(&bh), 2U);
+	/* One gave its slot back: A has it; B still waits. */
+	KUNIT_EXPECT_EQ(test, dwcp_bh_fold_ext(&bh, 1, 1, 2), 1U);
+	KUNIT_EXPECT_EQ(test, bh.active, 1U);
+	KUNIT_EXPECT_EQ(test, bh.queued, 1U);
+	/* A finishes while the other still runs: the slot goes to B. */
+	KUNIT_EXPECT_TRUE(test, dwcp_bh_release(&bh));
+	KUNIT_EXPECT_EQ(test, bh.queued, 0U);
+	/* The other finishes too; then B. */
+	KUNIT_EXPECT_EQ(test, dwcp_bh_fold_ext(&bh, 0, 1, 2), 0U);
+	KUNIT_EXPECT_FALSE(test, dwcp_bh_release(&bh));
+	KUNIT_EXPECT_EQ(test, dwcp_bh_held(&bh), 0U);
+	KUNIT_EXPECT_EQ(test, bh.admitted, 4ULL);
+	KUNIT_EXPECT_EQ(test, bh.completed, 4ULL);
+	KUNIT_EXPECT_EQ(test, bh.peak, 2U);
+	/* The lock-free path saw more at once than the core ever did. */
+	dwcp_bh_fold_ext(&bh, 0, 0, 3);
+	KUNIT_EXPECT_EQ(test, bh.peak, 3U);
+}
+
 static struct kunit_case dwcp_bulkhead_test_cases[] = {
 	KUNIT_CASE(go_bulkhead_basic),
 	KUNIT_CASE(go_bulkhead_rejects_when_full),
@@ -359,6 +395,7 @@ static struct kunit_case dwcp_bulkhead_test_cases[] = {
 	KUNIT_CASE(bh_reconfigure),
 	KUNIT_CASE(bh_dwcp_profile),
 	KUNIT_CASE(bh_randomized_simulation),
+	KUNIT_CASE(bh_ext_slots_share_the_limit),
 	{}
 };
 

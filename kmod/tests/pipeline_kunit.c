@@ -1307,6 +1307,95 @@ static void reconfigure_reports_granted_waiters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->bulkhead.active, 4U);
 }
 
+/*
+ * The lock-free path's contract with the core: dwcp_pipe_fast_ok() holds
+ * only while a call needs nothing but a slot (no rate limit, a closed
+ * consecutive breaker, nobody queued, no fault armed), and a fold brings
+ * the breaker, the budget, the timeout window and the bulkhead to what
+ * the same calls made one by one would have.
+ */
+static void fast_ok_and_fold(struct kunit *test)
+{
+	struct dwcp_pipe_ticket a, b;
+	struct dwcp_pipe_config cfg;
+	struct dwcp_chaos_config cc;
+	struct dwcp_pipe_fold f = {};
+	struct dwcp_hist *lat;
+	struct dwcp_pipe *p;
+	const char *why;
+	int i;
+
+	small_cfg(test, &cfg);
+	p = pipe_new(test, &cfg, T0);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));		/* rate limit */
+	cfg.flags = 0;
+	KUNIT_ASSERT_GE(test, dwcp_pipe_reconfigure(p, &cfg, T0, &why), 0);
+	KUNIT_EXPECT_TRUE(test, dwcp_pipe_fast_ok(p));
+
+	/* A failure, then three lock-free successes folded in. */
+	KUNIT_ASSERT_EQ(test, admit(p, &a, T0, 0, 0), (u32)DWCP_PIPE_ADMIT);
+	dwcp_pipe_complete(p, &a, T0 + MS, R_FAILURE, false);
+	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 1U);
+	lat = kunit_kzalloc(test, sizeof(*lat), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lat);
+	for (i = 0; i < 3; i++)
+		dwcp_hist_record(lat, 2 * MS);
+	f.active = 1;		/* a fourth still runs */
+	f.released = 3;
+	f.peak = 2;
+	f.successes = lat;
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_fold(p, T0 + 2 * MS, &f), 0U);
+	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 0U);
+	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 3ULL);
+	KUNIT_EXPECT_EQ(test, p->breaker.admitted, 4ULL);
+	KUNIT_EXPECT_EQ(test, p->budget.life_total, 4ULL);
+	KUNIT_EXPECT_EQ(test, p->budget.life_bad, 1ULL);
+	KUNIT_EXPECT_EQ(test, dwcp_hist_count(&p->timeout.win), 4ULL);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_inflight(p), 1U);
+	KUNIT_EXPECT_EQ(test, p->bulkhead.admitted, 4ULL);
+	KUNIT_EXPECT_EQ(test, p->bulkhead.completed, 4ULL);
+
+	/* With the lock-free call's slot, the bulkhead of two has one left. */
+	KUNIT_ASSERT_EQ(test, admit(p, &a, T0 + 3 * MS, 0, 0), (u32)DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, admit(p, &b, T0 + 3 * MS, DWCP_PIPE_MAY_WAIT, 0),
+			(u32)DWCP_PIPE_WAIT_SLOT);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));		/* a waiter */
+	/* The lock-free call ends: its slot goes to the waiter. */
+	f = (struct dwcp_pipe_fold){ .released = 1 };
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_fold(p, T0 + 4 * MS, &f), 1U);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_resume(p, &b, T0 + 4 * MS, DWCP_PIPE_MAY_WAIT),
+			(u32)DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_TRUE(test, dwcp_pipe_fast_ok(p));
+	dwcp_pipe_complete(p, &a, T0 + 5 * MS, R_SUCCESS, false);
+	dwcp_pipe_complete(p, &b, T0 + 5 * MS, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_pipe_inflight(p), 0U);
+	KUNIT_EXPECT_EQ(test, p->bulkhead.admitted, p->bulkhead.completed);
+
+	/* A lock-free ticket completed under the lock leaves the slot alone. */
+	KUNIT_ASSERT_EQ(test, admit(p, &a, T0 + 6 * MS, 0, 0), (u32)DWCP_PIPE_ADMIT);
+	p->inflight--;		/* as if the shell had admitted it */
+	p->bulkhead.active--;
+	a.fast = 1;
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_complete(p, &a, T0 + 7 * MS, R_FAILURE, false));
+	KUNIT_EXPECT_EQ(test, p->bulkhead.active, 0U);
+	KUNIT_EXPECT_EQ(test, p->inflight, 0U);
+
+	/* An armed fault or an open breaker sends every call to the lock. */
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_LATENCY);
+	cc.probability_ppm = 1;
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));
+	dwcp_pipe_clear_faults(p);
+	KUNIT_EXPECT_TRUE(test, dwcp_pipe_fast_ok(p));
+	dwcp_breaker_force(&p->breaker, DWCP_RES_BREAKER_OPEN, T0 + 8 * MS);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));
+	/* Successes folded in after it opened are stale, as late results are. */
+	f = (struct dwcp_pipe_fold){ .successes = lat };
+	dwcp_pipe_fold(p, T0 + 9 * MS, &f);
+	KUNIT_EXPECT_EQ(test, p->breaker.stale, 3ULL);
+	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 5ULL);
+}
+
 static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE_PARAM(pipe_dwcp_profile, profile_gen_params),
 	KUNIT_CASE(pipe_profile_unknown_class),
@@ -1333,6 +1422,7 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(defect_16_one_deadline),
 	KUNIT_CASE(reconfigure_reports_granted_waiters),
 	KUNIT_CASE(defect_17_latency_excludes_waits),
+	KUNIT_CASE(fast_ok_and_fold),
 	{}
 };
 

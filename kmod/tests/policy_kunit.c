@@ -349,11 +349,13 @@ struct hammer {
 	atomic_t max_active;
 };
 
+static atomic_t hammer_running, hammer_most;
+
 static int hammer_thread(void *arg)
 {
 	struct hammer *h = arg;
 	struct dwcp_res_call c;
-	int i, err;
+	int i, err, n, m;
 
 	for (i = 0; i < h->iterations; i++) {
 		u32 r = get_random_u32();
@@ -371,11 +373,17 @@ static int hammer_thread(void *arg)
 			continue;
 		}
 		atomic_inc(&h->admitted);
+		/* What really runs at once, whatever the policy counts. */
+		n = atomic_inc_return(&hammer_running);
+		m = atomic_read(&hammer_most);
+		while (n > m && !atomic_try_cmpxchg(&hammer_most, &m, n))
+			;
 		/* Hold the slot across a sleep so that others queue behind it. */
 		if (r & 2)
 			usleep_range(20, 100);
 		else
 			udelay(5);
+		atomic_dec(&hammer_running);
 		/* Mostly successes, so the breaker stays closed most of the time. */
 		dwcp_res_complete(&c, (r >> 8) % 16 == 0 ? DWCP_RES_RESULT_FAILURE :
 				      (r >> 8) % 16 == 1 ? DWCP_RES_RESULT_IGNORED :
@@ -516,11 +524,15 @@ static void chaos_peer_partition_spike_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Defect 12 (data races): run under lockdep and KASAN. */
-static void defect_12_concurrent_admit_complete(struct kunit *test)
+/*
+ * Eight threads admit and complete on one policy with two slots and a
+ * queue of three; @flags: the policy's (with DWCP_PIPE_F_RATE every call
+ * takes the lock, with none the quiet policy's calls go lock-free until
+ * the bulkhead fills). Returns the policy's stats at the end.
+ */
+static void hammer_policy(struct kunit *test, u32 flags, struct dwcp_res_policy_stats *st)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
-	struct dwcp_res_policy_stats st;
 	struct hammer *h;
 	/* More threads than slots + queue, so some wait and some are refused. */
 	int nthreads = 8;
@@ -530,7 +542,7 @@ static void defect_12_concurrent_admit_complete(struct kunit *test)
 
 	h = kunit_kcalloc(test, nthreads, sizeof(*h), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
-	cfg->flags = DWCP_PIPE_F_RATE;
+	cfg->flags = flags;
 	cfg->rate.rate = 200000;
 	cfg->rate.burst = 64;
 	cfg->bulkhead.max_concurrent = 2;
@@ -538,6 +550,8 @@ static void defect_12_concurrent_admit_complete(struct kunit *test)
 	cfg->bulkhead.max_wait_ns = 5 * NSEC_PER_MSEC;
 	cfg->breaker.max_failures = 50;
 	h[0].p = add_policy(test, cfg);
+	atomic_set(&hammer_running, 0);
+	atomic_set(&hammer_most, 0);
 
 	for (i = 0; i < nthreads; i++) {
 		struct task_struct *t;
@@ -551,9 +565,9 @@ static void defect_12_concurrent_admit_complete(struct kunit *test)
 	for (i = 0; i < nthreads; i++)
 		wait_for_completion(&h[i].done);
 
-	dwcp_res_policy_stats(h[0].p, &st);
+	dwcp_res_policy_stats(h[0].p, st);
 	for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
-		rejected += st.rejected[i];
+		rejected += st->rejected[i];
 	for (i = 1; i < nthreads; i++) {
 		atomic_add(atomic_read(&h[i].admitted), &h[0].admitted);
 		atomic_add(atomic_read(&h[i].rejected), &h[0].rejected);
@@ -561,22 +575,171 @@ static void defect_12_concurrent_admit_complete(struct kunit *test)
 		atomic_add(atomic_read(&h[i].attempts), &h[0].attempts);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&h[0].other), 0);
-	KUNIT_EXPECT_EQ(test, st.admitted, (u64)atomic_read(&h[0].admitted));
+	KUNIT_EXPECT_EQ(test, st->admitted, (u64)atomic_read(&h[0].admitted));
 	KUNIT_EXPECT_EQ(test, rejected, (u64)atomic_read(&h[0].rejected));
-	KUNIT_EXPECT_EQ(test, st.admitted + rejected, (u64)nthreads * 1500);
+	KUNIT_EXPECT_EQ(test, st->admitted + rejected, (u64)nthreads * 1500);
 	/* admitted = completed + in flight, with nothing left in flight */
-	KUNIT_EXPECT_EQ(test, st.admitted, st.completed);
-	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+	KUNIT_EXPECT_EQ(test, st->admitted, st->completed);
+	KUNIT_EXPECT_EQ(test, st->inflight, 0U);
 	/* no bulkhead slot lost, nobody left queued, limit never exceeded */
-	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
-	KUNIT_EXPECT_EQ(test, st.bulkhead_queued, 0U);
+	KUNIT_EXPECT_EQ(test, st->bulkhead_active, 0U);
+	KUNIT_EXPECT_EQ(test, st->bulkhead_queued, 0U);
 	dwcp_res_policy_inspect(h[0].p, peak_active, &peak);
 	KUNIT_EXPECT_LE(test, peak, 2U);
-	KUNIT_EXPECT_GT(test, st.admitted, 0ULL);
-	KUNIT_EXPECT_GT(test, st.waited, 0ULL);
+	KUNIT_EXPECT_LE(test, atomic_read(&hammer_most), 2);
+	KUNIT_EXPECT_GT(test, st->admitted, 0ULL);
+	KUNIT_EXPECT_GT(test, st->waited, 0ULL);
 	kunit_info(test, "admitted %llu rejected %llu waited %llu\n",
-		   st.admitted, rejected, st.waited);
+		   st->admitted, rejected, st->waited);
 	dwcp_res_policy_put(h[0].p);
+}
+
+/* Defect 12 (data races): run under lockdep and KASAN. */
+static void defect_12_concurrent_admit_complete(struct kunit *test)
+{
+	struct dwcp_res_policy_stats st;
+
+	hammer_policy(test, DWCP_PIPE_F_RATE, &st);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 0ULL);
+}
+
+/*
+ * The same on a quiet policy: calls go lock-free while a slot is free and
+ * through the lock when the bulkhead is full or someone waits; the two
+ * paths share the two slots (never more run at once), hand them to waiters
+ * in both directions, and every counter adds up.
+ */
+static void lock_free_concurrent_admit_complete(struct kunit *test)
+{
+	struct dwcp_res_policy_stats st;
+
+	hammer_policy(test, 0, &st);
+	KUNIT_EXPECT_GT(test, st.lockfree, 0ULL);
+	KUNIT_EXPECT_LT(test, st.lockfree, st.admitted);
+	kunit_info(test, "lock-free %llu of %llu\n", st.lockfree, st.admitted);
+}
+
+static void breaker_failures(struct dwcp_pipe *pipe, void *arg)
+{
+	*(u32 *)arg = pipe->breaker.consecutive_failures;
+}
+
+/*
+ * A quiet policy's calls skip the lock, and nothing is lost: counters,
+ * results and the breaker's failure count read as if every call had taken
+ * it. A rate limit sends calls back to the lock.
+ */
+static void lock_free_path_counts_as_locked(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	u32 failures;
+	int i;
+
+	cfg->flags = 0;
+	p = add_policy(test, cfg);
+	for (i = 0; i < 20; i++) {
+		KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+		dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	}
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_FAILURE, false);
+	dwcp_res_policy_inspect(p, breaker_failures, &failures);
+	KUNIT_EXPECT_EQ(test, failures, 1U);
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_inspect(p, breaker_failures, &failures);
+	KUNIT_EXPECT_EQ(test, failures, 0U);
+
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 22ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, 22ULL);
+	KUNIT_EXPECT_EQ(test, st.completed, 22ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_SUCCESS], 21ULL);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.latency_count, 22ULL);
+	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+
+	cfg->flags = DWCP_PIPE_F_RATE;
+	cfg->rate.rate = 1000000;
+	cfg->rate.burst = 1000;
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 22ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, 23ULL);
+	dwcp_res_policy_put(p);
+}
+
+struct waiter_arg {
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	struct completion done;
+	int err;
+};
+
+static int waiter_thread(void *arg)
+{
+	struct waiter_arg *w = arg;
+
+	w->err = dwcp_res_admit(w->p, &w->c, 0, 5 * HZ, 0);
+	complete(&w->done);
+	return 0;
+}
+
+static void queued_count(struct dwcp_pipe *pipe, void *arg)
+{
+	*(u32 *)arg = pipe->bulkhead.queued;
+}
+
+/*
+ * A call admitted lock-free holds the only slot; a caller queues behind
+ * it. The lock-free completion must hand the slot on at once (not leave
+ * the waiter to its 5 s timeout).
+ */
+static void lock_free_slot_goes_to_waiter(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct task_struct *t;
+	struct dwcp_res_call a;
+	struct waiter_arg *w;
+	u32 queued = 0;
+	u64 t0;
+	int i;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	cfg->flags = 0;
+	cfg->bulkhead.max_concurrent = 1;
+	cfg->bulkhead.max_queue = 1;
+	cfg->bulkhead.max_wait_ns = 5ULL * NSEC_PER_SEC;
+	w->p = add_policy(test, cfg);
+	init_completion(&w->done);
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(w->p, &a, 0, 0, 0), 0);
+	t = kthread_run(waiter_thread, w, "dwcp-waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 250 && !queued; i++) {
+		msleep(20);
+		dwcp_res_policy_inspect(w->p, queued_count, &queued);
+	}
+	KUNIT_ASSERT_EQ(test, queued, 1U);
+	t0 = ktime_get_ns();
+	dwcp_res_complete(&a, DWCP_RES_RESULT_SUCCESS, false);
+	wait_for_completion(&w->done);
+	KUNIT_EXPECT_EQ(test, w->err, 0);
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - t0, (u64)NSEC_PER_SEC);
+	dwcp_res_complete(&w->c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_stats(w->p, &st);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.completed, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.waited, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
+	dwcp_res_policy_put(w->p);
 }
 
 static struct kunit_case dwcp_policy_test_cases[] = {
@@ -596,6 +759,9 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(chaos_faults_in_kernel),
 	KUNIT_CASE(chaos_peer_partition_spike_in_kernel),
 	KUNIT_CASE(defect_12_concurrent_admit_complete),
+	KUNIT_CASE(lock_free_concurrent_admit_complete),
+	KUNIT_CASE(lock_free_path_counts_as_locked),
+	KUNIT_CASE(lock_free_slot_goes_to_waiter),
 	{}
 };
 
