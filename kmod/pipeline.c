@@ -188,14 +188,17 @@ static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 	peak = READ_ONCE(p->fast_peak);
 	while (unlikely(held > peak) && !try_cmpxchg(&p->fast_peak, &peak, held))
 		;
-	memset(t, 0, sizeof(*t));
 	t->start = now;
+	t->wait_until = 0;
+	t->deadline = 0;
+	t->fault_value = 0;
 	t->peer = peer;
 	t->epoch = epoch;
 	t->len = len;
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
 	t->reason = DWCP_RES_REJECT_NONE;
 	t->fault = DWCP_PIPE_FAULT_NONE;
+	t->charged = 0;
 	t->fast = 1;
 	return true;
 }
@@ -305,22 +308,20 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 	return err;
 }
 
-int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
-			u32 len, long timeo, unsigned int flags,
-			const struct dwcp_chaos_peer *peer)
+/* Admit under the lock: every stage, waits included. */
+static noinline int admit_locked(struct dwcp_res_policy *p,
+				 struct dwcp_res_call *call, u64 now, u32 len,
+				 long timeo, unsigned int flags,
+				 const struct dwcp_chaos_peer *peer)
 {
 	struct dwcp_res_waiter w = { .task = current };
 	struct dwcp_net *dn = p->dn;
 	struct dwcp_res_ev ev;
 	enum dwcp_pipe_verdict v;
 	u32 pflags = 0;
-	u64 now = ktime_get_ns();
 	u64 deadline = 0;
 	int err;
 
-	call->policy = p;
-	if (likely(fast_admit(p, &call->t, now, len, peer)))
-		return 0;
 	if (timeo > 0) {
 		pflags |= DWCP_PIPE_MAY_WAIT;
 		if (timeo != MAX_SCHEDULE_TIMEOUT)
@@ -384,6 +385,18 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		}
 	}
 }
+
+int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
+			u32 len, long timeo, unsigned int flags,
+			const struct dwcp_chaos_peer *peer)
+{
+	u64 now = ktime_get_ns();
+
+	call->policy = p;
+	if (likely(fast_admit(p, &call->t, now, len, peer)))
+		return 0;
+	return admit_locked(p, call, now, len, timeo, flags, peer);
+}
 EXPORT_SYMBOL_GPL(dwcp_res_admit_peer);
 
 int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
@@ -425,31 +438,14 @@ int dwcp_res_backoff(u64 until)
 	return sleep_until(until, NULL);
 }
 
-void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
+/* Complete under the lock; for a lock-free ticket, give its slot back after. */
+static noinline void complete_locked(struct dwcp_res_policy *p,
+				     struct dwcp_res_call *call, u64 now,
+				     u64 latency, u32 result, bool timed_out)
 {
-	struct dwcp_res_policy *p = call->policy;
 	struct dwcp_res_pcpu_stats *s;
 	struct dwcp_res_ev ev;
-	u64 now = ktime_get_ns();
-	u64 latency;
 
-	if (WARN_ON_ONCE(call->t.stage != DWCP_PIPE_STAGE_ADMITTED))
-		return;
-	if (result >= __DWCP_RES_RESULT_MAX)
-		result = DWCP_RES_RESULT_FAILURE;
-
-	latency = now > call->t.start ? now - call->t.start : 0;
-	if (call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
-	    latency < READ_ONCE(p->fast_slow_ns) &&
-	    call->t.epoch == READ_ONCE(p->fast_epoch)) {
-		/* BH off: a softirq completing on this CPU must not interleave. */
-		local_bh_disable();
-		dwcp_hist_record(this_cpu_ptr(p->fast_lat), latency);
-		local_bh_enable();
-		call->t.stage = DWCP_PIPE_STAGE_DONE;
-		fast_release(p, true);
-		return;
-	}
 	dwcp_res_ev_lock(p, &ev);
 	/* Count what the breaker counts: a slow success is SLOW. */
 	if (result == DWCP_RES_RESULT_SUCCESS)
@@ -465,6 +461,32 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 	dwcp_res_ev_unlock(p, &ev);
 	if (call->t.fast)
 		fast_release(p, true);
+}
+
+void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
+{
+	struct dwcp_res_policy *p = call->policy;
+	u64 now = ktime_get_ns();
+	u64 latency;
+
+	if (WARN_ON_ONCE(call->t.stage != DWCP_PIPE_STAGE_ADMITTED))
+		return;
+	if (result >= __DWCP_RES_RESULT_MAX)
+		result = DWCP_RES_RESULT_FAILURE;
+
+	latency = now > call->t.start ? now - call->t.start : 0;
+	if (likely(call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
+		   latency < READ_ONCE(p->fast_slow_ns) &&
+		   call->t.epoch == READ_ONCE(p->fast_epoch))) {
+		/* BH off: a softirq completing on this CPU must not interleave. */
+		local_bh_disable();
+		dwcp_hist_record(this_cpu_ptr(p->fast_lat), latency);
+		local_bh_enable();
+		call->t.stage = DWCP_PIPE_STAGE_DONE;
+		fast_release(p, true);
+		return;
+	}
+	complete_locked(p, call, now, latency, result, timed_out);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
 

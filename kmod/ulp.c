@@ -26,6 +26,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
@@ -45,6 +46,14 @@
 enum { DWCP_ULP_V4, DWCP_ULP_V6, DWCP_ULP_NUM_IP };
 enum { DWCP_ULP_SEND, DWCP_ULP_RECV, DWCP_ULP_NUM_DIR };
 
+/*
+ * Per-socket counters of one direction. @admitted, @results and @bytes of
+ * sends change under the socket lock, which the send takes anyway (plain
+ * adds: the send path has no atomic of ours); those of receives with
+ * atomics (tcp_recvmsg() takes the lock inside, out of our reach). The
+ * other counters are atomics everywhere. A send is counted as admitted
+ * when it enters the base proto, a receive when the pipeline admits it.
+ */
 struct dwcp_ulp_dir_stats {
 	atomic64_t retries;
 	atomic64_t admitted;
@@ -120,12 +129,63 @@ static struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
 	return p;
 }
 
+/* What a call that reached the base proto and returned @ret counts as. */
+static u32 ulp_result(int ret)
+{
+	/* Any progress is a success: a partial send moved data. */
+	return ret >= 0 ? DWCP_RES_RESULT_SUCCESS : dwcp_classify_errno(ret, NULL);
+}
+
+/* Add @n to a send counter: the caller holds the socket lock. */
+static void ulp_send_add(atomic64_t *c, s64 n)
+{
+	atomic64_set(c, atomic64_read(c) + n);
+}
+
+/*
+ * Count an admitted call that ended with @result, having moved @bytes.
+ * Sends: the caller holds the socket lock (see struct dwcp_ulp_dir_stats).
+ */
+static void ulp_count(struct sock *sk, struct dwcp_ulp_dir_stats *st, int dir,
+		      u32 result, int bytes)
+{
+	if (dir == DWCP_ULP_SEND) {
+		sock_owned_by_me(sk);
+		ulp_send_add(&st->results[result], 1);
+		if (bytes > 0)
+			ulp_send_add(&st->bytes, bytes);
+		return;
+	}
+	atomic64_inc(&st->results[result]);
+	if (bytes > 0)
+		atomic64_add(bytes, &st->bytes);
+}
+
+/*
+ * Count a call the pipeline admitted and then ended itself (chaos), with
+ * @result, before it reached the base proto.
+ */
+static void ulp_count_unlocked(struct sock *sk, struct dwcp_ulp_dir_stats *st,
+			       int dir, u32 result)
+{
+	if (dir == DWCP_ULP_SEND) {
+		lock_sock(sk);
+		ulp_send_add(&st->admitted, 1);
+	} else {
+		atomic64_inc(&st->admitted);
+	}
+	ulp_count(sk, st, dir, result, 0);
+	if (dir == DWCP_ULP_SEND)
+		release_sock(sk);
+}
+
 /*
  * Admit one call of direction @dir. Returns 0 (the call proceeds; *@pp is
  * NULL when the direction is unprotected) or the errno to return.
  */
-static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *call,
-		     struct dwcp_res_policy **pp, size_t len, long timeo)
+static int ulp_admit(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
+		     struct dwcp_res_call *call, struct dwcp_res_policy **pp,
+		     size_t len, long timeo)
 {
 	struct dwcp_ulp_dir_stats *st = &ctx->st[dir];
 	struct dwcp_res_policy *p;
@@ -138,7 +198,8 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 	err = dwcp_res_admit_peer(p, call, min_t(size_t, len, U32_MAX), timeo,
 				  DWCP_RES_ADMIT_TASK, &ctx->peer);
 	if (!err) {
-		atomic64_inc(&st->admitted);
+		if (dir == DWCP_ULP_RECV)
+			atomic64_inc(&st->admitted);
 		*pp = p;
 		return 0;
 	}
@@ -152,8 +213,7 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 		 * (admitted, a FAILURE and a chaos rejection), so that the
 		 * sockets' counters sum to their policy's.
 		 */
-		atomic64_inc(&st->admitted);
-		atomic64_inc(&st->results[DWCP_RES_RESULT_FAILURE]);
+		ulp_count_unlocked(sk, st, dir, DWCP_RES_RESULT_FAILURE);
 		atomic64_inc(&st->rejected[DWCP_RES_REJECT_CHAOS]);
 	} else if (call->t.reason != DWCP_RES_REJECT_NONE &&
 		   call->t.reason < __DWCP_RES_REJECT_MAX) {
@@ -162,8 +222,7 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 		/* A signal ended a wait: restart the syscall like TCP does. */
 		if (call->t.fault != DWCP_PIPE_FAULT_NONE) {
 			/* In injected latency: admitted, then CANCELLED. */
-			atomic64_inc(&st->admitted);
-			atomic64_inc(&st->results[DWCP_RES_RESULT_CANCELLED]);
+			ulp_count_unlocked(sk, st, dir, DWCP_RES_RESULT_CANCELLED);
 		}
 		atomic64_inc(&st->interrupted);
 		err = sock_intr_errno(timeo);
@@ -171,26 +230,71 @@ static int ulp_admit(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *ca
 	return err;
 }
 
-/* Complete an admitted call with what the base proto returned. */
-static void ulp_complete(struct dwcp_ulp_ctx *ctx, int dir, struct dwcp_res_call *call,
-			 struct dwcp_res_policy *p, int ret)
+/*
+ * Complete an admitted call with what the base proto returned (counted
+ * already, by ulp_count()).
+ */
+static void ulp_complete(struct dwcp_res_call *call, struct dwcp_res_policy *p, int ret)
 {
-	struct dwcp_ulp_dir_stats *st = &ctx->st[dir];
-	u32 result;
-
 	if (!p)
 		return;
-	/* Any progress is a success: a partial send moved data. */
-	if (ret >= 0) {
-		result = DWCP_RES_RESULT_SUCCESS;
-		atomic64_add(ret, &st->bytes);
-	} else {
-		result = dwcp_classify_errno(ret, NULL);
+	if (ret < 0)
 		dwcp_res_transport_error(p, ret);
-	}
-	atomic64_inc(&st->results[result]);
-	dwcp_res_complete(call, result, false);
+	dwcp_res_complete(call, ulp_result(ret), false);
 	dwcp_res_policy_put(p);
+}
+
+/*
+ * The base proto's sendmsg, counted (when @st) under the socket lock it
+ * takes. For TCP that is tcp_sendmsg() itself, opened up: the count goes
+ * inside its lock_sock(), as kTLS sends with tcp_sendmsg_locked().
+ */
+static int ulp_send(struct sock *sk, struct proto *base, struct msghdr *msg,
+		    size_t size, struct dwcp_ulp_dir_stats *st)
+{
+	int ret;
+
+	if (!st)
+		return INDIRECT_CALL_1(base->sendmsg, tcp_sendmsg, sk, msg, size);
+	if (likely(base->sendmsg == tcp_sendmsg)) {
+		lock_sock(sk);
+		ulp_send_add(&st->admitted, 1);
+		ret = tcp_sendmsg_locked(sk, msg, size);
+	} else {
+		lock_sock(sk);
+		ulp_send_add(&st->admitted, 1);
+		release_sock(sk);
+		ret = base->sendmsg(sk, msg, size);
+		lock_sock(sk);
+	}
+	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
+	release_sock(sk);
+	return ret;
+}
+
+/* The same for sendpage. */
+static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
+			int offset, size_t size, int flags,
+			struct dwcp_ulp_dir_stats *st)
+{
+	int ret;
+
+	if (!st)
+		return base->sendpage(sk, page, offset, size, flags);
+	if (likely(base->sendpage == tcp_sendpage)) {
+		lock_sock(sk);
+		ulp_send_add(&st->admitted, 1);
+		ret = tcp_sendpage_locked(sk, page, offset, size, flags);
+	} else {
+		lock_sock(sk);
+		ulp_send_add(&st->admitted, 1);
+		release_sock(sk);
+		ret = base->sendpage(sk, page, offset, size, flags);
+		lock_sock(sk);
+	}
+	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
+	release_sock(sk);
+	return ret;
 }
 
 /*
@@ -298,10 +402,10 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
 	left = msg_data_left(msg);
 	for (;;) {
-		ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size, timeo);
+		ret = ulp_admit(sk, ctx, DWCP_ULP_SEND, &call, &p, size, timeo);
 		if (!ret) {
-			ret = base->sendmsg(sk, msg, size);
-			ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+			ret = ulp_send(sk, base, msg, size, p ? &ctx->st[DWCP_ULP_SEND] : NULL);
+			ulp_complete(&call, p, ret);
 			if (likely(ret >= 0) || !p)
 				break;
 		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
@@ -328,12 +432,13 @@ static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 
 	if (sk->sk_state == TCP_LISTEN)
 		return base->sendpage(sk, page, offset, size, flags);
-	ret = ulp_admit(ctx, DWCP_ULP_SEND, &call, &p, size,
+	ret = ulp_admit(sk, ctx, DWCP_ULP_SEND, &call, &p, size,
 			sock_sndtimeo(sk, flags & MSG_DONTWAIT));
 	if (ret)
 		return ret;
-	ret = base->sendpage(sk, page, offset, size, flags);
-	ulp_complete(ctx, DWCP_ULP_SEND, &call, p, ret);
+	ret = ulp_sendpage(sk, base, page, offset, size, flags,
+			   p ? &ctx->st[DWCP_ULP_SEND] : NULL);
+	ulp_complete(&call, p, ret);
 	return ret;
 }
 
@@ -356,10 +461,15 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	left = msg_data_left(msg);
 	for (;;) {
 		/* Byte rates apply to sends only: a receive's size is not known yet. */
-		ret = ulp_admit(ctx, DWCP_ULP_RECV, &call, &p, 0, timeo);
+		ret = ulp_admit(sk, ctx, DWCP_ULP_RECV, &call, &p, 0, timeo);
 		if (!ret) {
-			ret = base->recvmsg(sk, msg, len, flags, addr_len);
-			ulp_complete(ctx, DWCP_ULP_RECV, &call, p, ret);
+			/* A direct call when the base is TCP, as inet_recvmsg() makes it. */
+			ret = INDIRECT_CALL_1(base->recvmsg, tcp_recvmsg, sk, msg, len,
+					      flags, addr_len);
+			if (p)
+				ulp_count(sk, &ctx->st[DWCP_ULP_RECV], DWCP_ULP_RECV,
+					  ulp_result(ret), ret);
+			ulp_complete(&call, p, ret);
 			if (likely(ret >= 0) || !p)
 				break;
 		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
