@@ -22,6 +22,17 @@
 /* Policies one namespace may hold (the four of the profile included). */
 #define DWCP_RES_MAX_POLICIES	64
 
+/*
+ * The lock-free path's per-CPU part (pipeline.c): latencies of the calls it
+ * timed, how many of its successes went untimed, and the tick that picks
+ * the calls to time. Written by the owning CPU only.
+ */
+struct dwcp_res_pcpu_fast {
+	struct dwcp_hist lat;
+	u64 untimed;
+	u32 tick;
+};
+
 /* Per-CPU counters of one policy, written under the policy lock. */
 struct dwcp_res_pcpu_stats {
 	u64_stats_t admitted;
@@ -65,7 +76,7 @@ struct dwcp_res_mem_hold {
  *  - @stats are per-CPU, updated under @lock, summed without it.
  *  - The lock-free path (pipeline.c; Documentation/ulp.rst): while
  *    dwcp_pipe_fast_ok() holds, calls take a bulkhead slot from @fast and
- *    record a successful completion in @fast_lat only. Whoever takes @lock
+ *    record a successful completion in @fast_pcpu only. Whoever takes @lock
  *    folds that into @pipe and @stats first (dwcp_res_policy_lock()), and
  *    republishes @fast_epoch on the way out (dwcp_res_policy_unlock()).
  */
@@ -97,14 +108,15 @@ struct dwcp_res_policy {
 	u32 fast_epoch;
 	u32 fast_limit;
 	u64 fast_slow_ns;
-	struct dwcp_hist __percpu *fast_lat;	/* its successes' latencies */
+	struct dwcp_res_pcpu_fast __percpu *fast_pcpu;
 	/* Written by every CPU: low 32 bits slots held, high 32 slots given back. */
 	atomic64_t fast ____cacheline_aligned_in_smp;
 	u32 fast_peak;			/* most slots seen held, racy max */
 	/* What the folds took in, under @lock. */
 	u64 lockfree;			/* calls admitted without the lock, ended */
 	u32 fold_released;
-	struct dwcp_hist *fold_prev;	/* @fast_lat summed at the last fold */
+	u64 fold_untimed;		/* @fast_pcpu untimed, summed */
+	struct dwcp_hist *fold_prev;	/* @fast_pcpu latencies, summed */
 	struct dwcp_hist *fold_cur;	/* scratch for the next one */
 
 	atomic64_t transport_errors ____cacheline_aligned_in_smp;

@@ -102,7 +102,7 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
 		spin_unlock_bh(&p->lock);
 		/* Written by its CPU with BH off, not under the lock. */
-		dwcp_hist_merge(h, per_cpu_ptr(p->fast_lat, cpu));
+		dwcp_hist_merge(h, &per_cpu_ptr(p->fast_pcpu, cpu)->lat);
 	}
 	dwcp_hist_delta(h, p->eng_hist);
 	s->latency_samples = dwcp_hist_count(h);

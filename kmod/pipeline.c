@@ -99,13 +99,21 @@ static void policy_fold(struct dwcp_res_policy *p, u64 now)
 	f.released = released - p->fold_released;
 	f.peak = READ_ONCE(p->fast_peak);
 	if (f.released) {
+		u64 untimed = 0;
+
 		/* A success is recorded before its slot is given back. */
 		smp_rmb();
 		dwcp_hist_init(p->fold_cur);
-		for_each_possible_cpu(cpu)
-			dwcp_hist_merge(p->fold_cur, per_cpu_ptr(p->fast_lat, cpu));
+		for_each_possible_cpu(cpu) {
+			struct dwcp_res_pcpu_fast *pf = per_cpu_ptr(p->fast_pcpu, cpu);
+
+			dwcp_hist_merge(p->fold_cur, &pf->lat);
+			untimed += READ_ONCE(pf->untimed);
+		}
 		dwcp_hist_delta(p->fold_cur, p->fold_prev);
-		f.successes = p->fold_cur;
+		f.latencies = p->fold_cur;
+		f.successes = dwcp_hist_count(p->fold_cur) + untimed - p->fold_untimed;
+		p->fold_untimed = untimed;
 	}
 	p->fold_released = released;
 	p->lockfree += f.released;
@@ -114,11 +122,8 @@ static void policy_fold(struct dwcp_res_policy *p, u64 now)
 		return;
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_add(&s->admitted, f.released);
-	if (f.successes) {
-		u64_stats_add(&s->completed, dwcp_hist_count(f.successes));
-		u64_stats_add(&s->results[DWCP_RES_RESULT_SUCCESS],
-			      dwcp_hist_count(f.successes));
-	}
+	u64_stats_add(&s->completed, f.successes);
+	u64_stats_add(&s->results[DWCP_RES_RESULT_SUCCESS], f.successes);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -169,9 +174,17 @@ static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 no
 	dwcp_res_ev_begin(ev, p);
 }
 
+/*
+ * One lock-free call in DWCP_RES_FAST_SAMPLE per CPU is timed when the
+ * policy has no slow-call threshold: nothing then needs every call's
+ * latency, and the two clock reads would be a large share of a short
+ * call's cost (Documentation/ulp.rst, "Throughput and memory").
+ */
+#define DWCP_RES_FAST_SAMPLE	8
+
 /* Try the lock-free admission; false: take the lock. */
 static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
-		       u64 now, u32 len, const struct dwcp_chaos_peer *peer)
+		       u32 len, const struct dwcp_chaos_peer *peer)
 {
 	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
 	u32 epoch = smp_load_acquire(&p->fast_epoch);
@@ -188,7 +201,9 @@ static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 	peak = READ_ONCE(p->fast_peak);
 	while (unlikely(held > peak) && !try_cmpxchg(&p->fast_peak, &peak, held))
 		;
-	t->start = now;
+	t->untimed = READ_ONCE(p->fast_slow_ns) == U64_MAX &&
+		     (this_cpu_inc_return(p->fast_pcpu->tick) % DWCP_RES_FAST_SAMPLE);
+	t->start = t->untimed ? 0 : ktime_get_ns();
 	t->wait_until = 0;
 	t->deadline = 0;
 	t->fault_value = 0;
@@ -390,12 +405,10 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 			u32 len, long timeo, unsigned int flags,
 			const struct dwcp_chaos_peer *peer)
 {
-	u64 now = ktime_get_ns();
-
 	call->policy = p;
-	if (likely(fast_admit(p, &call->t, now, len, peer)))
+	if (likely(fast_admit(p, &call->t, len, peer)))
 		return 0;
-	return admit_locked(p, call, now, len, timeo, flags, peer);
+	return admit_locked(p, call, ktime_get_ns(), len, timeo, flags, peer);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_admit_peer);
 
@@ -457,7 +470,8 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 	u64_stats_inc(&s->completed);
 	u64_stats_inc(&s->results[result]);
 	u64_stats_update_end(&s->syncp);
-	dwcp_hist_record(this_cpu_ptr(p->latency), latency);
+	if (!call->t.untimed)
+		dwcp_hist_record(this_cpu_ptr(p->latency), latency);
 	dwcp_res_ev_unlock(p, &ev);
 	if (call->t.fast)
 		fast_release(p, true);
@@ -466,27 +480,41 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 {
 	struct dwcp_res_policy *p = call->policy;
-	u64 now = ktime_get_ns();
-	u64 latency;
+	u64 now = 0, latency = 0;
 
 	if (WARN_ON_ONCE(call->t.stage != DWCP_PIPE_STAGE_ADMITTED))
 		return;
 	if (result >= __DWCP_RES_RESULT_MAX)
 		result = DWCP_RES_RESULT_FAILURE;
 
-	latency = now > call->t.start ? now - call->t.start : 0;
-	if (likely(call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
-		   latency < READ_ONCE(p->fast_slow_ns) &&
-		   call->t.epoch == READ_ONCE(p->fast_epoch))) {
-		/* BH off: a softirq completing on this CPU must not interleave. */
-		local_bh_disable();
-		dwcp_hist_record(this_cpu_ptr(p->fast_lat), latency);
-		local_bh_enable();
-		call->t.stage = DWCP_PIPE_STAGE_DONE;
-		fast_release(p, true);
-		return;
+	if (likely(call->t.untimed)) {
+		if (likely(result == DWCP_RES_RESULT_SUCCESS &&
+			   call->t.epoch == READ_ONCE(p->fast_epoch))) {
+			/* One instruction: safe against a softirq on this CPU. */
+			this_cpu_inc(p->fast_pcpu->untimed);
+			goto released;
+		}
+	} else {
+		now = ktime_get_ns();
+		latency = now > call->t.start ? now - call->t.start : 0;
+		if (call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
+		    latency < READ_ONCE(p->fast_slow_ns) &&
+		    call->t.epoch == READ_ONCE(p->fast_epoch)) {
+			/* BH off: a softirq completing here must not interleave. */
+			local_bh_disable();
+			dwcp_hist_record(&this_cpu_ptr(p->fast_pcpu)->lat, latency);
+			local_bh_enable();
+			goto released;
+		}
 	}
+	if (!now)
+		now = ktime_get_ns();
 	complete_locked(p, call, now, latency, result, timed_out);
+	return;
+
+released:
+	call->t.stage = DWCP_PIPE_STAGE_DONE;
+	fast_release(p, true);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
 
@@ -514,9 +542,10 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 		if (deadline != U64_MAX)
 			limit = min_t(u64, limit, deadline > now ? deadline - now : 0);
 
+		start = now;
 		err = fn(arg, limit);
 		now = ktime_get_ns();
-		if (now - call.t.start > limit) {
+		if (now - start > limit) {
 			/* It overran: count the timeout even if @fn succeeded late. */
 			err = -ETIMEDOUT;
 			result = DWCP_RES_RESULT_FAILURE;

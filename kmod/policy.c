@@ -46,7 +46,7 @@ static void dwcp_res_policy_free_rcu(struct rcu_head *head)
 	kfree(p->eng_hist);
 	kfree(p->fold_prev);
 	kfree(p->fold_cur);
-	free_percpu(p->fast_lat);
+	free_percpu(p->fast_pcpu);
 	free_percpu(p->latency);
 	free_percpu(p->stats);
 	kvfree(p);
@@ -154,16 +154,16 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 		goto nomem;
 	p->stats = alloc_percpu_gfp(struct dwcp_res_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	p->latency = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
-	p->fast_lat = alloc_percpu_gfp(struct dwcp_hist, GFP_KERNEL_ACCOUNT);
+	p->fast_pcpu = alloc_percpu_gfp(struct dwcp_res_pcpu_fast, GFP_KERNEL_ACCOUNT);
 	p->fold_prev = kmalloc(sizeof(*p->fold_prev), GFP_KERNEL_ACCOUNT);
 	p->fold_cur = kmalloc(sizeof(*p->fold_cur), GFP_KERNEL_ACCOUNT);
-	if (!p->stats || !p->latency || !p->fast_lat || !p->fold_prev || !p->fold_cur ||
+	if (!p->stats || !p->latency || !p->fast_pcpu || !p->fold_prev || !p->fold_cur ||
 	    percpu_ref_init(&p->ref, dwcp_res_policy_release, 0, GFP_KERNEL_ACCOUNT))
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
 		dwcp_hist_init(per_cpu_ptr(p->latency, cpu));
-		dwcp_hist_init(per_cpu_ptr(p->fast_lat, cpu));
+		dwcp_hist_init(&per_cpu_ptr(p->fast_pcpu, cpu)->lat);
 	}
 	dwcp_hist_init(p->fold_prev);
 
@@ -196,7 +196,7 @@ fail:
 		kfree(p->eng_hist);
 		kfree(p->fold_prev);
 		kfree(p->fold_cur);
-		free_percpu(p->fast_lat);
+		free_percpu(p->fast_pcpu);
 		free_percpu(p->latency);
 		free_percpu(p->stats);
 	}
@@ -483,7 +483,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
 		spin_unlock_bh(&p->lock);
 		/* Written by its CPU with BH off, not under the lock. */
-		dwcp_hist_merge(h, per_cpu_ptr(p->fast_lat, cpu));
+		dwcp_hist_merge(h, &per_cpu_ptr(p->fast_pcpu, cpu)->lat);
 	}
 	if (dwcp_hist_count(h)) {
 		st->latency_ns[0] = dwcp_hist_percentile(h, 500000);

@@ -365,6 +365,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 	t->peer = peer;
 	t->charged = 0;
 	t->fast = 0;
+	t->untimed = 0;
 	t->epoch = 0;
 
 	/* 1. degradation gate */
@@ -445,13 +446,15 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	if (!t->fast)
 		p->inflight--;
 
-	if (r == DWCP_RES_RESULT_SUCCESS)
+	if (r == DWCP_RES_RESULT_SUCCESS && !t->untimed)
 		r = dwcp_breaker_classify(&p->breaker, r, latency);
 	dwcp_breaker_complete(&p->breaker, t->epoch, r, now);
 	dwcp_budget_record_result(&p->budget, now, r);
-	if (r != DWCP_RES_RESULT_IGNORED && r != DWCP_RES_RESULT_CANCELLED) {
+	/* An untimed call that timed out still ran at least the timeout. */
+	if (r != DWCP_RES_RESULT_IGNORED && r != DWCP_RES_RESULT_CANCELLED &&
+	    (!t->untimed || timed_out)) {
 		dwcp_timeout_record(&p->timeout, latency, timed_out);
-		if (p->flags & DWCP_PIPE_F_ADAPTIVE)
+		if ((p->flags & DWCP_PIPE_F_ADAPTIVE) && !t->untimed)
 			dwcp_adaptive_record(&p->adaptive, latency);
 	}
 	if (p->flags & DWCP_PIPE_F_ADAPTIVE) {
@@ -491,17 +494,16 @@ bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p)
 
 u32 dwcp_pipe_fold(struct dwcp_pipe *p, u64 now, const struct dwcp_pipe_fold *f)
 {
-	u64 n = f->successes ? dwcp_hist_count(f->successes) : 0;
+	u64 n = f->successes;
 	u32 granted, c;
 
 	granted = dwcp_bh_fold_ext(&p->bulkhead, f->active, f->released, f->peak);
 	dwcp_breaker_fold(&p->breaker, f->released, n);
-	if (n) {
-		dwcp_hist_merge(&p->timeout.win, f->successes);
-		for (; n; n -= c) {
-			c = (u32)min_t(u64, n, U32_MAX);
-			dwcp_budget_add(&p->budget, now, c, 0);
-		}
+	if (f->latencies)
+		dwcp_hist_merge(&p->timeout.win, f->latencies);
+	for (; n; n -= c) {
+		c = (u32)min_t(u64, n, U32_MAX);
+		dwcp_budget_add(&p->budget, now, c, 0);
 	}
 	if (dwcp_timeout_update_due(&p->timeout, now))
 		dwcp_timeout_update(&p->timeout, now);

@@ -107,6 +107,7 @@ struct dwcp_pipe_ticket {
 	u8 fault;		/* chaos: enum dwcp_res_fault_kind, or FAULT_NONE */
 	u8 charged;		/* the rate limiter charged this call */
 	u8 fast;		/* admitted by the shell's lock-free path */
+	u8 untimed;		/* its latency was not measured (@start unset) */
 };
 
 #define DWCP_PIPE_FAULT_NONE	0xff
@@ -175,7 +176,8 @@ void dwcp_pipe_abort(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 /*
  * Finish an admitted call. @result is SUCCESS/FAILURE/IGNORED/CANCELLED
  * (SLOW is derived from the breaker's slow threshold); @timed_out says the
- * call hit dwcp_pipe_timeout(). Returns true when the released bulkhead slot
+ * call hit dwcp_pipe_timeout(). An untimed ticket feeds no latency to the
+ * timeout estimator, the adaptive limiter or the slow-call rule. Returns true when the released bulkhead slot
  * went to the head waiter, which the caller must wake.
  */
 bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
@@ -214,8 +216,9 @@ struct dwcp_pipe_fold {
 	u32 active;		/* slots the lock-free path holds now */
 	u32 released;		/* calls it admitted that ended since the last fold */
 	u32 peak;		/* most slots (both kinds) it saw held */
-	/* Latencies of its successful completions since the last fold; NULL: none. */
-	const struct dwcp_hist *successes;
+	u64 successes;		/* of those, completed lock-free as SUCCESS */
+	/* The latencies measured among them (a sample); NULL: none. */
+	const struct dwcp_hist *latencies;
 };
 
 /* Returns how many head waiters now hold a slot (the caller wakes them). */

@@ -1343,7 +1343,8 @@ static void fast_ok_and_fold(struct kunit *test)
 	f.active = 1;		/* a fourth still runs */
 	f.released = 3;
 	f.peak = 2;
-	f.successes = lat;
+	f.successes = 3;
+	f.latencies = lat;
 	KUNIT_EXPECT_EQ(test, dwcp_pipe_fold(p, T0 + 2 * MS, &f), 0U);
 	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 0U);
 	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 3ULL);
@@ -1390,10 +1391,19 @@ static void fast_ok_and_fold(struct kunit *test)
 	dwcp_breaker_force(&p->breaker, DWCP_RES_BREAKER_OPEN, T0 + 8 * MS);
 	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));
 	/* Successes folded in after it opened are stale, as late results are. */
-	f = (struct dwcp_pipe_fold){ .successes = lat };
+	f = (struct dwcp_pipe_fold){ .successes = 3, .latencies = lat };
 	dwcp_pipe_fold(p, T0 + 9 * MS, &f);
 	KUNIT_EXPECT_EQ(test, p->breaker.stale, 3ULL);
 	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 5ULL);
+
+	/* An untimed ticket is counted but feeds no latency anywhere. */
+	dwcp_breaker_reset(&p->breaker, T0 + 10 * MS);
+	KUNIT_ASSERT_EQ(test, admit(p, &a, T0 + 10 * MS, 0, 0), (u32)DWCP_PIPE_ADMIT);
+	a.untimed = 1;
+	i = (int)dwcp_hist_count(&p->timeout.win);
+	dwcp_pipe_complete(p, &a, T0 + 11 * MS, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, dwcp_hist_count(&p->timeout.win), (u64)i);
+	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 6ULL);
 }
 
 static struct kunit_case dwcp_pipeline_test_cases[] = {

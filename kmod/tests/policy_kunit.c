@@ -627,7 +627,8 @@ static void breaker_failures(struct dwcp_pipe *pipe, void *arg)
 /*
  * A quiet policy's calls skip the lock, and nothing is lost: counters,
  * results and the breaker's failure count read as if every call had taken
- * it. A rate limit sends calls back to the lock.
+ * it; latencies are sampled unless a slow-call threshold needs them all.
+ * A rate limit sends calls back to the lock.
  */
 static void lock_free_path_counts_as_locked(struct kunit *test)
 {
@@ -635,6 +636,7 @@ static void lock_free_path_counts_as_locked(struct kunit *test)
 	struct dwcp_res_policy_stats st;
 	struct dwcp_res_policy *p;
 	struct dwcp_res_call c;
+	u64 latency_count;
 	u32 failures;
 	int i;
 
@@ -659,8 +661,22 @@ static void lock_free_path_counts_as_locked(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.completed, 22ULL);
 	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_SUCCESS], 21ULL);
 	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 1ULL);
-	KUNIT_EXPECT_EQ(test, st.latency_count, 22ULL);
+	/* Without a slow-call threshold, one lock-free call in eight is timed. */
+	KUNIT_EXPECT_LE(test, st.latency_count, 22ULL / 4);
 	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+
+	/* With one, every call is timed (to be classified). */
+	cfg->breaker.slow_call_ns = 10ULL * NSEC_PER_SEC;
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	for (i = 0; i < 10; i++) {
+		KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
+		dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	}
+	latency_count = st.latency_count;
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.latency_count, latency_count + 10);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 32ULL);
+	KUNIT_EXPECT_EQ(test, st.completed, 32ULL);
 
 	cfg->flags = DWCP_PIPE_F_RATE;
 	cfg->rate.rate = 1000000;
@@ -669,8 +685,8 @@ static void lock_free_path_counts_as_locked(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
 	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
 	dwcp_res_policy_stats(p, &st);
-	KUNIT_EXPECT_EQ(test, st.lockfree, 22ULL);
-	KUNIT_EXPECT_EQ(test, st.admitted, 23ULL);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 32ULL);
+	KUNIT_EXPECT_EQ(test, st.admitted, 33ULL);
 	dwcp_res_policy_put(p);
 }
 
