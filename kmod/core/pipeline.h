@@ -177,8 +177,9 @@ void dwcp_pipe_abort(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
  * Finish an admitted call. @result is SUCCESS/FAILURE/IGNORED/CANCELLED
  * (SLOW is derived from the breaker's slow threshold); @timed_out says the
  * call hit dwcp_pipe_timeout(). An untimed ticket feeds no latency to the
- * timeout estimator, the adaptive limiter or the slow-call rule. Returns true when the released bulkhead slot
- * went to the head waiter, which the caller must wake.
+ * timeout estimator (unless it timed out), the adaptive limiter or the
+ * slow-call rule. Returns true when the released bulkhead slot went to the
+ * head waiter, which the caller must wake.
  */
 bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 			u64 now, u32 result, bool timed_out);
