@@ -116,16 +116,21 @@ static void ctx_free(struct dwcp_ulp_ctx *ctx)
 		call_rcu(&ctx->rcu, ctx_free_rcu);
 }
 
-/* A reference to a direction's class for one call; NULL: unprotected. */
+/*
+ * A reference to a direction's class for one call; NULL: unprotected.
+ * The sched flavour of the read side is enough (call_rcu(), which frees a
+ * policy, waits for preempt-disabled sections too) and costs no call on a
+ * preemptible kernel, where rcu_read_lock() is one.
+ */
 static struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
 {
 	struct dwcp_res_policy *p;
 
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	do {
-		p = rcu_dereference(ctx->cls[dir]);
+		p = rcu_dereference_sched(ctx->cls[dir]);
 	} while (p && !percpu_ref_tryget(&p->ref));
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return p;
 }
 

@@ -13,7 +13,7 @@
  * Each figure streams for BENCH_SECS (default 2) seconds from a forked
  * sender to a receiver reading 64 KiB at a time, with write sizes of 64 KiB
  * and 100 B. Plain and ULP runs alternate in rounds (A B, B A, A B, ...:
- * BENCH_ROUNDS rounds, default 5) so that drift of the guest's speed
+ * BENCH_ROUNDS rounds, default 9) so that drift of the guest's speed
  * cancels. A round's ratio is its ULP MB/s over its plain MB/s, taken
  * back to back; ulp_ratio_* is the median of the rounds' ratios (a host
  * busy with other work spoils single rounds, not the median), and _min and
@@ -255,7 +255,7 @@ int main(void)
 	};
 	const char *e = getenv("BENCH_SECS");
 	double secs = e ? atof(e) : 2.0;
-	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 5;
+	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 9;
 	struct sockaddr_in sa;
 	int lfd, s, r;
 	long mem;
