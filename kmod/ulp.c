@@ -122,7 +122,7 @@ static void ctx_free(struct dwcp_ulp_ctx *ctx)
  * policy, waits for preempt-disabled sections too) and costs no call on a
  * preemptible kernel, where rcu_read_lock() is one.
  */
-static struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
+static __always_inline struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ctx, int dir)
 {
 	struct dwcp_res_policy *p;
 
@@ -398,7 +398,8 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	struct proto *base = READ_ONCE(ctx->sk_proto);
 	struct ulp_retry r = {};
 	struct dwcp_res_policy *p;
-	struct dwcp_res_call call;
+	/* Written whole by the admission; zeroing it would cost every call. */
+	struct dwcp_res_call call __uninitialized;
 	size_t left;
 	long timeo;
 	int ret;
@@ -433,7 +434,8 @@ static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 	struct dwcp_ulp_ctx *ctx = ulp_ctx(sk);
 	struct proto *base = READ_ONCE(ctx->sk_proto);
 	struct dwcp_res_policy *p;
-	struct dwcp_res_call call;
+	/* Written whole by the admission; zeroing it would cost every call. */
+	struct dwcp_res_call call __uninitialized;
 	int ret;
 
 	if (sk->sk_state == TCP_LISTEN)
@@ -455,7 +457,8 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct proto *base = READ_ONCE(ctx->sk_proto);
 	struct ulp_retry r = {};
 	struct dwcp_res_policy *p;
-	struct dwcp_res_call call;
+	/* Written whole by the admission; zeroing it would cost every call. */
+	struct dwcp_res_call call __uninitialized;
 	size_t left;
 	long timeo;
 	int ret;
