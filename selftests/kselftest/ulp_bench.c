@@ -10,7 +10,7 @@
  *   BENCH ulp_ratio_64k_max R x     BENCH ulp_ratio_100b_max R x
  *   BENCH ulp_sock_mem B bytes      BENCH policy_mem B bytes
  *
- * Each figure streams for BENCH_SECS (default 2) seconds from a forked
+ * Each figure streams for BENCH_SECS (default 3) seconds from a forked
  * sender to a receiver reading 64 KiB at a time, with write sizes of 64 KiB
  * and 100 B. Plain and ULP runs alternate in rounds (A B, B A, A B, ...:
  * BENCH_ROUNDS rounds, default 9) so that drift of the guest's speed
@@ -254,7 +254,7 @@ int main(void)
 		{ 65536, "64k" }, { 100, "100b" },
 	};
 	const char *e = getenv("BENCH_SECS");
-	double secs = e ? atof(e) : 2.0;
+	double secs = e ? atof(e) : 3.0;
 	int rounds = getenv("BENCH_ROUNDS") ? atoi(getenv("BENCH_ROUNDS")) : 9;
 	struct sockaddr_in sa;
 	int lfd, s, r;
