@@ -34,16 +34,11 @@ static void dwcp_bh_grant(struct dwcp_bh *bh)
 		bh->peak = dwcp_bh_held(bh);
 }
 
-int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
-			const char **why)
+/* Hand free slots to the head waiters, in order; how many got one. */
+static u32 dwcp_bh_grant_free(struct dwcp_bh *bh)
 {
-	int err = dwcp_bh_config_check(cfg, why);
-	int granted = 0;
+	u32 granted = 0;
 
-	if (err)
-		return err;
-	bh->cfg = *cfg;
-	/* The limit grew: the head waiters take the new slots, in order. */
 	while (bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
 		bh->queued--;
 		dwcp_bh_grant(bh);
@@ -52,21 +47,26 @@ int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
 	return granted;
 }
 
+int dwcp_bh_reconfigure(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
+			const char **why)
+{
+	int err = dwcp_bh_config_check(cfg, why);
+
+	if (err)
+		return err;
+	bh->cfg = *cfg;
+	/* The limit grew: the head waiters take the new slots, in order. */
+	return (int)dwcp_bh_grant_free(bh);
+}
+
 u32 dwcp_bh_fold_ext(struct dwcp_bh *bh, u32 active, u32 released, u32 peak)
 {
-	u32 granted = 0;
-
 	bh->ext_active = active;
 	bh->admitted += released;
 	bh->completed += released;
 	if (peak > bh->peak)
 		bh->peak = peak;
-	while (bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
-		bh->queued--;
-		dwcp_bh_grant(bh);
-		granted++;
-	}
-	return granted;
+	return dwcp_bh_grant_free(bh);
 }
 
 enum dwcp_bh_verdict dwcp_bh_try_acquire(struct dwcp_bh *bh)
