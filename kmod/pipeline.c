@@ -192,6 +192,7 @@ static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
 	u32 epoch = smp_load_acquire(&p->fast_epoch);
 	u32 held, peak;
+	bool untimed;
 
 	if (!epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
 		return false;
@@ -204,20 +205,13 @@ static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 	peak = READ_ONCE(p->fast_peak);
 	while (unlikely(held > peak) && !try_cmpxchg(&p->fast_peak, &peak, held))
 		;
-	t->untimed = READ_ONCE(p->fast_slow_ns) == U64_MAX &&
-		     (this_cpu_inc_return(p->fast_pcpu->tick) % DWCP_RES_FAST_SAMPLE);
-	t->start = t->untimed ? 0 : ktime_get_ns();
-	t->wait_until = 0;
-	t->deadline = 0;
-	t->fault_value = 0;
-	t->peer = peer;
+	untimed = READ_ONCE(p->fast_slow_ns) == U64_MAX &&
+		  (this_cpu_inc_return(p->fast_pcpu->tick) % DWCP_RES_FAST_SAMPLE);
+	dwcp_pipe_ticket_init(t, untimed ? 0 : ktime_get_ns(), len, 0, peer);
 	t->epoch = epoch;
-	t->len = len;
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
-	t->reason = DWCP_RES_REJECT_NONE;
-	t->fault = DWCP_PIPE_FAULT_NONE;
-	t->charged = 0;
 	t->fast = 1;
+	t->untimed = untimed;
 	return true;
 }
 
@@ -483,7 +477,7 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 {
 	struct dwcp_res_policy *p = call->policy;
-	u64 now = 0, latency = 0;
+	u64 now, latency = 0;
 
 	if (WARN_ON_ONCE(call->t.stage != DWCP_PIPE_STAGE_ADMITTED))
 		return;
@@ -497,6 +491,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 			this_cpu_inc(p->fast_pcpu->untimed);
 			goto released;
 		}
+		now = ktime_get_ns();
 	} else {
 		now = ktime_get_ns();
 		latency = now > call->t.start ? now - call->t.start : 0;
@@ -510,8 +505,6 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 			goto released;
 		}
 	}
-	if (!now)
-		now = ktime_get_ns();
 	complete_locked(p, call, now, latency, result, timed_out);
 	return;
 

@@ -356,17 +356,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 {
 	struct dwcp_degrade_effects eff;
 
-	t->start = now;
-	t->deadline = deadline;
-	t->len = len;
-	t->reason = DWCP_RES_REJECT_NONE;
-	t->fault = DWCP_PIPE_FAULT_NONE;
-	t->fault_value = 0;
-	t->peer = peer;
-	t->charged = 0;
-	t->fast = 0;
-	t->untimed = 0;
-	t->epoch = 0;
+	dwcp_pipe_ticket_init(t, now, len, deadline, peer);
 
 	/* 1. degradation gate */
 	if (unlikely(level != DWCP_RES_LEVEL_NORMAL)) {

@@ -112,6 +112,25 @@ struct dwcp_pipe_ticket {
 
 #define DWCP_PIPE_FAULT_NONE	0xff
 
+/* A ticket about to be admitted: nothing charged, no fault, no verdict. */
+static inline void dwcp_pipe_ticket_init(struct dwcp_pipe_ticket *t, u64 start,
+					 u32 len, u64 deadline,
+					 const struct dwcp_chaos_peer *peer)
+{
+	t->start = start;
+	t->wait_until = 0;
+	t->deadline = deadline;
+	t->fault_value = 0;
+	t->peer = peer;
+	t->epoch = 0;
+	t->len = len;
+	t->reason = DWCP_RES_REJECT_NONE;
+	t->fault = DWCP_PIPE_FAULT_NONE;
+	t->charged = 0;
+	t->fast = 0;
+	t->untimed = 0;
+}
+
 /*
  * One fault of each kind per policy, indexed by enum dwcp_res_fault_kind,
  * each optionally scoped to a peer. Per call, at stage 5, the pipeline
