@@ -199,6 +199,8 @@ struct dwcp_net *dwcp_net(const struct net *net);
 int dwcp_res_breaker_action(struct dwcp_res_policy *p, u32 action);
 bool dwcp_res_name_valid(const char *name, bool check, struct netlink_ext_ack *extack);
 struct dwcp_res_policy *dwcp_res_policy_find(struct dwcp_net *dn, const char *name);
+/* The lifetime latency histogram: the per-CPU ones, locked and lock-free, summed into @h. */
+void dwcp_res_policy_latency(struct dwcp_res_policy *p, struct dwcp_hist *h);
 /* Validate an add (@create) or a set of @name without applying it. */
 int dwcp_res_policy_check(struct net *net, const char *name,
 			  const struct dwcp_pipe_config *cfg, bool create,

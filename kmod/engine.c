@@ -71,7 +71,6 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 {
 	struct dwcp_budget_status st;
 	u64 completed;
-	int cpu;
 
 	memset(s, 0, sizeof(*s));
 	dwcp_res_policy_lock(p);
@@ -96,14 +95,7 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 	if (completed == p->eng_completed)
 		return;
 	p->eng_completed = completed;
-	dwcp_hist_init(h);
-	for_each_possible_cpu(cpu) {
-		spin_lock_bh(&p->lock);
-		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
-		spin_unlock_bh(&p->lock);
-		/* Written by its CPU with BH off, not under the lock. */
-		dwcp_hist_merge(h, &per_cpu_ptr(p->fast_pcpu, cpu)->lat);
-	}
+	dwcp_res_policy_latency(p, h);
 	dwcp_hist_delta(h, p->eng_hist);
 	s->latency_samples = dwcp_hist_count(h);
 	if (s->latency_samples)

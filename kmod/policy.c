@@ -419,6 +419,20 @@ static void policy_latency_buckets(const struct dwcp_hist *h,
 	st->latency_sum_ns = h->sum;
 }
 
+void dwcp_res_policy_latency(struct dwcp_res_policy *p, struct dwcp_hist *h)
+{
+	int cpu;
+
+	dwcp_hist_init(h);
+	for_each_possible_cpu(cpu) {
+		spin_lock_bh(&p->lock);
+		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
+		spin_unlock_bh(&p->lock);
+		/* Written by its CPU with BH off, not under the lock. */
+		dwcp_hist_merge(h, &per_cpu_ptr(p->fast_pcpu, cpu)->lat);
+	}
+}
+
 void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			   struct dwcp_res_policy_stats *st)
 {
@@ -477,14 +491,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 	h = kmalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return;
-	dwcp_hist_init(h);
-	for_each_possible_cpu(cpu) {
-		spin_lock_bh(&p->lock);
-		dwcp_hist_merge(h, per_cpu_ptr(p->latency, cpu));
-		spin_unlock_bh(&p->lock);
-		/* Written by its CPU with BH off, not under the lock. */
-		dwcp_hist_merge(h, &per_cpu_ptr(p->fast_pcpu, cpu)->lat);
-	}
+	dwcp_res_policy_latency(p, h);
 	if (dwcp_hist_count(h)) {
 		st->latency_ns[0] = dwcp_hist_percentile(h, 500000);
 		st->latency_ns[1] = dwcp_hist_percentile(h, 950000);
