@@ -166,6 +166,21 @@ static void ulp_count(struct sock *sk, struct dwcp_ulp_dir_stats *st, int dir,
 		atomic64_add(bytes, &st->bytes);
 }
 
+/* Take the socket lock for a send's counters; count the send as admitted. */
+static void ulp_send_begin(struct sock *sk, struct dwcp_ulp_dir_stats *st)
+{
+	lock_sock(sk);
+	ulp_send_add(&st->admitted, 1);
+}
+
+/* Count how a send ended (@ret from the base proto) and drop the lock. */
+static int ulp_send_end(struct sock *sk, struct dwcp_ulp_dir_stats *st, int ret)
+{
+	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
+	release_sock(sk);
+	return ret;
+}
+
 /*
  * Count a call the pipeline admitted and then ended itself (chaos), with
  * @result, before it reached the base proto.
@@ -174,14 +189,13 @@ static void ulp_count_unlocked(struct sock *sk, struct dwcp_ulp_dir_stats *st,
 			       int dir, u32 result)
 {
 	if (dir == DWCP_ULP_SEND) {
-		lock_sock(sk);
-		ulp_send_add(&st->admitted, 1);
-	} else {
-		atomic64_inc(&st->admitted);
-	}
-	ulp_count(sk, st, dir, result, 0);
-	if (dir == DWCP_ULP_SEND)
+		ulp_send_begin(sk, st);
+		ulp_count(sk, st, dir, result, 0);
 		release_sock(sk);
+		return;
+	}
+	atomic64_inc(&st->admitted);
+	ulp_count(sk, st, dir, result, 0);
 }
 
 /*
@@ -261,20 +275,15 @@ static int ulp_send(struct sock *sk, struct proto *base, struct msghdr *msg,
 
 	if (!st)
 		return INDIRECT_CALL_1(base->sendmsg, tcp_sendmsg, sk, msg, size);
+	ulp_send_begin(sk, st);
 	if (likely(base->sendmsg == tcp_sendmsg)) {
-		lock_sock(sk);
-		ulp_send_add(&st->admitted, 1);
 		ret = tcp_sendmsg_locked(sk, msg, size);
 	} else {
-		lock_sock(sk);
-		ulp_send_add(&st->admitted, 1);
 		release_sock(sk);
 		ret = base->sendmsg(sk, msg, size);
 		lock_sock(sk);
 	}
-	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
-	release_sock(sk);
-	return ret;
+	return ulp_send_end(sk, st, ret);
 }
 
 /* The same for sendpage. */
@@ -286,20 +295,15 @@ static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
 
 	if (!st)
 		return base->sendpage(sk, page, offset, size, flags);
+	ulp_send_begin(sk, st);
 	if (likely(base->sendpage == tcp_sendpage)) {
-		lock_sock(sk);
-		ulp_send_add(&st->admitted, 1);
 		ret = tcp_sendpage_locked(sk, page, offset, size, flags);
 	} else {
-		lock_sock(sk);
-		ulp_send_add(&st->admitted, 1);
 		release_sock(sk);
 		ret = base->sendpage(sk, page, offset, size, flags);
 		lock_sock(sk);
 	}
-	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
-	release_sock(sk);
-	return ret;
+	return ulp_send_end(sk, st, ret);
 }
 
 /*
