@@ -10,6 +10,7 @@ bash "$DWCP_ROOT/scripts/deps.sh"
 stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
 kver=$(stock_kver)
 B=$DWCP_BUILD
+mkdir -p "$B"
 log "building dwcp_res.ko for $kver and a static resctl"
 bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$B/stock" >"$B/demo-build.log" 2>&1 ||
 	{ cat "$B/demo-build.log"; die "module build failed"; }

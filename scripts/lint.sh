@@ -9,6 +9,7 @@ bash "$DWCP_ROOT/scripts/deps.sh"
 src=$(linux_source_tree)
 kver=$(stock_kver)
 out=$DWCP_BUILD/lint
+mkdir -p "$DWCP_BUILD"
 fail=0
 
 files=$(cd "$DWCP_ROOT" && find kmod include -name '*.[ch]' | sort)
