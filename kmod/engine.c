@@ -27,7 +27,7 @@
 #include "dwcp_res.h"
 #include "events.h"
 
-/* The built-in checks (design.md: send error rate < 1 %, system < 0.1 %). */
+/* The built-in checks (Documentation/health.rst: send errors < 1 %, system < 0.1 %). */
 static const struct {
 	const char *name;
 	const char *policy;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench: host benchmark of the pure core (bench/bench_core.c says what
 # each figure means). Builds into build/bench/, runs the timed figures, then
-# the instruction counts under callgrind. Installs nothing but valgrind, and
-# only when it is absent.
+# the instruction counts under callgrind. Installs nothing but a compiler and
+# valgrind, and only when they are absent.
 #
 # Instruction count per admit+complete, two independent methods:
 #   ir_per_op        callgrind --toggle-collect=dwcp_pipe_admit_peer
@@ -23,10 +23,10 @@ reps=${BENCH_REPS:-11}
 ops=${BENCH_OPS:-1000000}
 irops=${BENCH_IR_OPS:-2000000}
 
-if ! command -v valgrind >/dev/null 2>&1; then
-	log "valgrind is missing: installing it"
-	apt-get install -y valgrind >/dev/null
-fi
+bash "$DWCP_ROOT/scripts/deps.sh" build-essential valgrind
+for c in "${CC:-gcc}" make valgrind callgrind_annotate nm; do
+	command -v "$c" >/dev/null || die "$c is not on PATH: make bench needs build-essential and valgrind"
+done
 
 mkdir -p "$out"
 if ! make -s -C "$DWCP_ROOT/bench" OUT="$out" >"$out/build.log" 2>&1; then

@@ -9,7 +9,9 @@ set -euo pipefail
 kdir=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 shift 2
-[ -e "$kdir/Makefile" ] || die "no kernel build tree at $kdir"
+[ -e "$kdir/Makefile" ] ||
+	die "no kernel build tree at $kdir: install the headers of that kernel (apt-get install linux-headers-$(uname -r) for the running one) or pass KDIR=/path/to/build"
+command -v "${CC:-gcc}" >/dev/null || die "no C compiler (${CC:-gcc}): apt-get install build-essential"
 # Mirror the source tree: drop sources that no longer exist, copy the rest.
 (cd "$out" && find kmod include -name '*.[ch]' 2>/dev/null || true) | while read -r f; do
 	[ -e "$DWCP_ROOT/$f" ] || rm -f "$out/$f" "$out/${f%.c}.o"

@@ -57,6 +57,10 @@ step=host-tests;	mkdir -p "$B/host"
 			# make install, systemd units, promtool, dkms build (about 45 s).
 			bash "$DWCP_ROOT/selftests/host/ops_check.sh" "$kver" "$B/stock" >"$B/host/ops_check.tap" 2>&1 ||
 				echo $? >"$B/host/ops_check.rc"
+			# make, lint, install, bench, clean from a fresh clone, and
+			# their messages when a prerequisite is missing.
+			bash "$DWCP_ROOT/selftests/host/targets_check.sh" "$kver" >"$B/host/targets_check.tap" 2>&1 ||
+				echo $? >"$B/host/targets_check.rc"
 
 # One payload per kernel: what /dwcp holds inside the guest.
 payload() { # KIND

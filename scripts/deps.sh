@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install what building and testing dwcp_res needs, with apt-get, only when
 # something is missing (idempotent; a warm run costs one dpkg-query).
+# deps.sh PKG...: only those (make bench needs a compiler and valgrind, not
+# QEMU and a kernel source).
 set -euo pipefail
 
-pkgs=(
+all=(
 	build-essential bc bison flex cpio kmod xz-utils rsync python3 python3-yaml pkg-config
 	python3-docutils
 	clang libclang-rt-14-dev
@@ -15,6 +17,7 @@ pkgs=(
 	libnl-utils python3-pyroute2
 	dkms prometheus systemd
 )
+if [ $# -gt 0 ]; then pkgs=("$@"); else pkgs=("${all[@]}"); fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -6,6 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$DWCP_ROOT/scripts/deps.sh"
+for c in perl sparse; do
+	command -v "$c" >/dev/null || die "$c is not on PATH: make lint needs perl and sparse (scripts/deps.sh installs them)"
+done
 src=$(linux_source_tree)
 kver=$(stock_kver)
 out=$DWCP_BUILD/lint

@@ -51,7 +51,7 @@ struct dwcp_bh_config {
 	u64 max_wait_ns;	/* 0 = never queue */
 };
 
-/* DWCP profile (design.md). */
+/* DWCP profile (Documentation/admin-guide.rst). */
 #define DWCP_BH_CONFIG_SEND						\
 	{ .max_concurrent = 100, .max_queue = 200,			\
 	  .max_wait_ns = 5ULL * NSEC_PER_SEC }

@@ -27,9 +27,9 @@ struct profile_row {
 };
 
 /*
- * design.md's DWCP profile. Priorities are ours (the Go package had none):
- * consensus keeps a cluster alive, so it is the critical class; sync is
- * high; plain send/receive traffic is normal.
+ * The DWCP profile (Documentation/admin-guide.rst). Priorities are ours
+ * (the Go package had none): consensus keeps a cluster alive, so it is the
+ * critical class; sync is high; plain send/receive traffic is normal.
  */
 static const struct profile_row dwcp_profile[] = {
 	{ DWCP_RES_CLASS_SEND, DWCP_RES_PRIO_NORMAL, 5, 30ULL * NSEC_PER_SEC,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The admission pipeline of one policy: every protected call is admitted by
- * dwcp_pipe_admit() and finished by dwcp_pipe_complete(), in design.md's
- * order, with one deadline:
+ * dwcp_pipe_admit() and finished by dwcp_pipe_complete(), in this order,
+ * with one deadline:
  *
  *   1. degradation gate   the policy's priority at the current level
  *   2. circuit breaker    epoch handed to the call; half-open: N probes
@@ -68,7 +68,7 @@ struct dwcp_pipe_config {
 	struct dwcp_budget_config budget;
 };
 
-/* The DWCP profile (design.md); @class is one of DWCP_RES_CLASS_*. */
+/* The DWCP profile (Documentation/admin-guide.rst); @class is one of DWCP_RES_CLASS_*. */
 int dwcp_pipe_config_profile(struct dwcp_pipe_config *cfg, const char *class);
 
 int dwcp_pipe_config_check(const struct dwcp_pipe_config *cfg,

@@ -51,7 +51,7 @@ struct dwcp_retry_config {
 };
 
 /*
- * DWCP profile (design.md): send/receive 3 x 100 ms-5 s, sync 5 x
+ * DWCP profile (Documentation/admin-guide.rst): send/receive 3 x 100 ms-5 s, sync 5 x
  * 200 ms-10 s, consensus 5 x 500 ms-30 s, all x2.0.
  */
 #define DWCP_RETRY_CONFIG_SEND						\

@@ -4,9 +4,10 @@
  * clock. selftests/host/test_breaker.c runs this same file on the host
  * through selftests/host/kunit_shim.h, under ASan/UBSan.
  *
- * go_*: the Go package's tests (reference.md 1.11) restated as properties.
- * defect_<n>_*: regressions for the Go package's defects (reference.md 1.12);
- * each fails on the Go behaviour.
+ * go_*: the Go package's tests restated as properties.
+ * defect_<n>_*: regressions for the Go package's defects;
+ * each fails on the Go behaviour. selftests/host/go_traceability.txt maps
+ * both to their cases; Documentation/core.rst describes the defects.
  */
 #ifdef __KERNEL__
 #include <kunit/test.h>

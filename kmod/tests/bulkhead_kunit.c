@@ -181,7 +181,7 @@ static void bh_reconfigure(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_bh_init(&bh, &cfg, NULL), -EINVAL);
 }
 
-/* The DWCP profile of design.md validates. */
+/* The DWCP profile (Documentation/admin-guide.rst) validates. */
 static void bh_dwcp_profile(struct kunit *test)
 {
 	static const struct dwcp_bh_config cfgs[] = {

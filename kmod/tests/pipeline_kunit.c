@@ -101,7 +101,7 @@ static void profile_desc(const struct profile_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(profile, profile_cases, profile_desc);
 
-/* design.md's DWCP profile table, class by class. */
+/* The DWCP profile table (Documentation/admin-guide.rst), class by class. */
 static void pipe_dwcp_profile(struct kunit *test)
 {
 	const struct profile_case *c = test->param_value;
