@@ -67,6 +67,12 @@ mkdir -p "$out/seeds-fuzz_batch" "$out/seeds-fuzz_config"
 heredocs batch "$out/seeds-fuzz_batch"
 heredocs json "$out/seeds-fuzz_config"
 cp "$root/contrib/dwcp_res.conf" "$out/seeds-fuzz_config/contrib"
+# Near misses that must be refused: a key twice (json-c keeps the last), an
+# integer past 64 bits (json-c clamps it).
+printf '{"version": 1, "policies": [{"name": "a"}], "policies": [{"name": "b"}]}\n' \
+	>"$out/seeds-fuzz_config/dup-key"
+printf '{"policies": [{"name": "a", "config": {"breaker": {"open_ns": 18446744073709551616}}}]}\n' \
+	>"$out/seeds-fuzz_config/huge-int"
 awk '/^Format, version 1/ { f = 1; next }
 	f && /^[^ ]/ && seen { exit }
 	f && /^    / { seen = 1; print substr($0, 5) }' \

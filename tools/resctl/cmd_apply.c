@@ -56,6 +56,7 @@
 #include <linux/dwcp_res.h>
 
 #include "config.h"
+#include "json_strict.h"
 #include "nl.h"
 #include "policy.h"
 #include "print.h"
@@ -330,6 +331,12 @@ int resctl_config_parse(const char *file, const char *buf, size_t len,
 	cfg->root = parse_file(file, buf, len);
 	if (!cfg->root)
 		return RESCTL_EXIT_USAGE;
+	rc = json_strict_check(file, buf, len);
+	if (rc) {
+		json_object_put(cfg->root);
+		cfg->root = NULL;
+		return rc < 0 ? RESCTL_EXIT_FAIL : RESCTL_EXIT_USAGE;
+	}
 	rc = parse_config(cfg->root, file, &cfg->items, &cfg->nitems);
 	if (!rc)
 		rc = resctl_ecfg_parse(cfg->root, file, &cfg->ecfg);

@@ -141,6 +141,43 @@ int main(void)
 		"t.conf:2:");
 	refuses("an empty object is refused", "{}", "t.conf: missing \"policies\"");
 
+	/*
+	 * json-c keeps the last of two equal keys: the first list of policies
+	 * was dropped without a word (and --prune would have deleted them).
+	 */
+	refuses("a top-level key given twice is refused",
+		"{\"version\": 1,\n \"policies\": [{\"name\": \"a1\"}, {\"name\": \"a2\"}],\n"
+		" \"policies\": [{\"name\": \"c1\"}]}",
+		"t.conf:3:2: JSON error: the key \"policies\" is given twice in one object "
+		"(first at line 2, column 2)");
+	refuses("a key given twice inside a policy is refused",
+		"{\"policies\": [{\"name\": \"a\", \"config\": {\"breaker\": "
+		"{\"failures\": 3, \"failures\": 4}}}]}",
+		"the key \"failures\" is given twice");
+	refuses("a key given twice behind a comment and single quotes is refused",
+		"{\"policies\": [{'name': \"a\", /* \"name\" */ \"base\": \"send\", 'base': \"sync\"}]}",
+		"the key \"base\" is given twice");
+	rc = parse("{\"policies\": [{\"name\": \"a\", \"config\": {\"rate\": {\"burst\": 5}, "
+		   "\"bulkhead\": {\"queue\": 5}}}, "
+		   "{\"name\": \"b\", \"config\": {\"rate\": {\"burst\": 6}}}]}", &cfg, NULL, 0);
+	if (tap_ok(!rc, "equal keys in different objects are no duplicates"))
+		resctl_config_free(&cfg);
+	/* json-c clamps what does not fit to UINT64_MAX or INT64_MIN. */
+	refuses("an integer above 2^64-1 is refused, not clamped",
+		"{\"policies\": [{\"name\": \"a\", \"config\": {\"breaker\": "
+		"{\"open_ns\": 18446744073709551616}}}]}",
+		"18446744073709551616 does not fit in 64 bits");
+	refuses("a huge integer is refused",
+		"{\"version\": 1, \"slo\": {\"system\": {\"window_ns\": "
+		"99999999999999999999999999}}}", "does not fit in 64 bits");
+	refuses("an integer below -2^63 is refused, not clamped",
+		"{\"version\": 1, \"health\": [{\"name\": \"c\", \"min\": -9223372036854775809}]}",
+		"-9223372036854775809 does not fit in 64 bits");
+	rc = parse("{\"policies\": [{\"name\": \"a\", \"config\": {\"breaker\": "
+		   "{\"open_ns\": 0018446744073709551615}}}]}", &cfg, NULL, 0);
+	tap_ok(rc == RESCTL_EXIT_USAGE || (!rc && (resctl_config_free(&cfg), 1)),
+	       "leading zeros neither crash nor clamp");
+
 	/* contrib's example prints back to a file that reads the same. */
 	text = slurp(CONTRIB_CONF);
 	rc = text ? parse(text, &cfg, NULL, 0) : -1;
