@@ -73,10 +73,14 @@ static const struct policy_field policy_fields[] = {
 	PF(SLO_MIN_EVENTS, budget.min_events),
 };
 
-/* Overwrite the fields whose attributes are present in @tb. */
+/*
+ * Overwrite the fields whose attributes are present in @tb; of the flags,
+ * only the bits of DWCP_RES_P_FLAGS_MASK when it is given.
+ */
 static void policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb)
 {
 	const struct policy_field *f;
+	u32 old_flags = cfg->flags, mask;
 
 	BUILD_BUG_ON(DWCP_RES_POLICY_F_RATE != DWCP_PIPE_F_RATE);
 	BUILD_BUG_ON(DWCP_RES_POLICY_F_ADAPTIVE != DWCP_PIPE_F_ADAPTIVE);
@@ -89,6 +93,10 @@ static void policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb)
 			*(u32 *)field = nla_get_u32(tb[f->attr]);
 		else
 			*(u64 *)field = nla_get_u64(tb[f->attr]);
+	}
+	if (tb[DWCP_RES_P_FLAGS_MASK]) {
+		mask = nla_get_u32(tb[DWCP_RES_P_FLAGS_MASK]);
+		cfg->flags = (old_flags & ~mask) | (cfg->flags & mask);
 	}
 }
 

@@ -943,7 +943,9 @@ def main():
     src = strip_comments(kern.sources.get("nl_policy.c", ""))
     pf = {"DWCP_RES_P_" + m for m in re.findall(r"\bPF\(\s*([A-Z][A-Z0-9_]*)\s*,", src)}
     ptable = kern.tables.get("dwcp_res_policy_attr_policy", {})
-    for attr in sorted(set(ptable) - pf - {"DWCP_RES_P_BASE"}):
+    # Request-only attributes (BASE, FLAGS_MASK) are read by name: tb[...].
+    by_name = set(re.findall(r"\btb\[(DWCP_RES_P_[A-Z0-9_]+)\]", src))
+    for attr in sorted(set(ptable) - pf - by_name):
         errs.append(f"{attr} is accepted but not in policy_fields (ignored, never replied)")
     for attr in sorted(pf):
         if attr not in ptable:

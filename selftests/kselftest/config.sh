@@ -134,6 +134,47 @@ EOF
 }
 check apply_partial_failure_changes_nothing t_partial_failure
 
+# A new policy with one flag changed from its base: one POLICY_NEW with
+# DWCP_RES_P_FLAGS_MASK, so the dry run sees what apply will do. It used to
+# pass --check and then fail half-way: "bulk" created without its flags,
+# the flags refused by a second request, "later" never applied.
+t_flags_from_base() {
+	cat >"$T/flags.conf" <<'EOF'
+{"version": 1,
+ "policies": [{"name": "kst_bulk", "base": "send", "config": {"rate": {"rate_limit": false}}},
+              {"name": "kst_later", "base": "sync"}]}
+EOF
+	snap "$T/before" &&
+	run apply --check "$T/flags.conf" && rc_is 1 &&
+	err_has "adaptive rate needs the rate limit on" && err_has "nothing was changed" &&
+	run apply "$T/flags.conf" && rc_is 1 && err_has "nothing was changed" &&
+	same_state && run policy list && out_lacks "kst_bulk" && out_lacks "kst_later" &&
+	cat >"$T/flags2.conf" <<'EOF' &&
+{"version": 1,
+ "policies": [{"name": "kst_bulk", "base": "send",
+               "config": {"rate": {"rate_limit": false, "adaptive": false}}},
+              {"name": "kst_rate", "base": "sync", "config": {"rate": {"rate_limit": true}}},
+              {"name": "kst_later", "base": "sync"}]}
+EOF
+	run apply --check "$T/flags2.conf" && rc_is 0 &&
+	run apply "$T/flags2.conf" && rc_is 0 &&
+	run -j policy show kst_bulk && out_has '"rate_limit":false' && out_has '"adaptive":false' &&
+	run -j policy show kst_rate && out_has '"rate_limit":true' && out_has '"adaptive":false' &&
+	run -j policy show kst_later && rc_is 0 &&
+	run apply "$T/flags2.conf" && rc_is 0 && all_unchanged &&
+	# resctl policy add/set: one request too, the bits given and only those
+	run policy add kst_one base send adaptive off && rc_is 0 &&
+	run -j policy show kst_one && out_has '"rate_limit":true' && out_has '"adaptive":false' &&
+	run policy set kst_one rate-limit off && rc_is 0 &&
+	run -j policy show kst_one && out_has '"rate_limit":false' && out_has '"adaptive":false' &&
+	run policy add kst_two base send rate-limit off && rc_is 1 &&
+	err_has "adaptive rate needs the rate limit on" &&
+	run policy list && out_lacks "kst_two" &&
+	"$R" policy del kst_bulk && "$R" policy del kst_rate && "$R" policy del kst_later &&
+	"$R" policy del kst_one
+}
+check apply_flags_from_base_all_or_nothing t_flags_from_base
+
 t_check_bad_kernel() {
 	# Each refused by the kernel's dry run of its own command.
 	printf '{"version": 1, "slo": {"system": {"buckets": 100000}}}\n' >"$T/b1.conf"

@@ -32,8 +32,10 @@
  * --prune deletes the user checks it does not name too.
  *
  * All or nothing, as far as it goes: the whole file is parsed and checked
- * first (JSON syntax with line and column, keys, types, units, names,
- * duplicates), then every add and change is sent to the kernel as a dry
+ * first (JSON syntax with line and column, keys given twice, integers past
+ * 64 bits, types, units, names, duplicates), then every add and change
+ * (one request each: flag bits go with DWCP_RES_P_FLAGS_MASK, so the dry
+ * run sees exactly what is applied) is sent to the kernel as a dry
  * run (DWCP_RES_A_DRY_RUN, which POLICY_NEW/SET, BUDGET_SET, DEGRADE_SET
  * and HEALTH_NEW/SET take: the kernel's full validation, nothing applied).
  * Only if all of that passes does anything change, in file order:
@@ -61,8 +63,6 @@
 #include "policy.h"
 #include "print.h"
 #include "resctl.h"
-
-#define BOTH_FLAGS (DWCP_RES_POLICY_F_RATE | DWCP_RES_POLICY_F_ADAPTIVE)
 
 enum action { A_ADD, A_CHANGE, A_SAME, A_DELETE };
 
@@ -384,20 +384,18 @@ void resctl_config_print(const struct resctl_config *cfg)
 
 /*
  * What to send for @it against the live policies: the action, and the
- * flags as one u32 when they are known in full (a change reads the live
- * flags; an add only when both flags are given, else a second request).
+ * flag bits given with DWCP_RES_P_FLAGS_MASK, so that an add or a change
+ * is one request whose dry run validates exactly what will be applied.
  */
 static void plan(struct resctl_cfg_item *it, const struct resctl_policy *live, size_t nlive)
 {
 	struct resctl_pset *ps = &it->ps;
 
 	it->cur = find_live(live, nlive, ps->name);
+	/* The flag bits given change the base's or the live policy's flags. */
+	resctl_pset_flag_bits(ps);
 	if (!it->cur) {
 		it->act = A_ADD;
-		if (((ps->fset | ps->fclear) & BOTH_FLAGS) == BOTH_FLAGS) {
-			ps->send_flags = true;
-			ps->flags = ps->fset;
-		}
 		return;
 	}
 	if (ps->base) {
@@ -405,42 +403,15 @@ static void plan(struct resctl_cfg_item *it, const struct resctl_policy *live, s
 		ps->base = NULL;
 	}
 	it->act = resctl_pset_same(ps, it->cur) ? A_SAME : A_CHANGE;
-	if (ps->fset || ps->fclear) {
-		ps->flags = ((uint32_t)it->cur->cfg[DWCP_RES_P_FLAGS] & ~ps->fclear) | ps->fset;
-		ps->send_flags = true;
-	}
 }
 
+/* One request per policy, the same in the dry run and when applied. */
 static int send_item(struct resctl_cfg_item *it, bool dry)
 {
-	struct resctl_pset *ps = &it->ps;
-	struct resctl_pset flags_only;
 	int cmd = it->act == A_ADD ? DWCP_RES_CMD_POLICY_NEW : DWCP_RES_CMD_POLICY_SET;
-	uint32_t cur;
-	int rc;
 
-	ps->dry_run = dry;
-	rc = resctl_nl_call(cmd, 0, resctl_pset_fill, ps, NULL, NULL);
-	if (rc || dry || it->act != A_ADD || ps->send_flags || !(ps->fset | ps->fclear))
-		return rc;
-	/* An add with one flag given: the base's flags, that bit changed. */
-	{
-		struct resctl_policy *v;
-		size_t n;
-
-		rc = resctl_policy_fetch(ps->name, &v, &n);
-		if (rc)
-			return rc;
-		cur = (uint32_t)v->cfg[DWCP_RES_P_FLAGS];
-		free(v);
-	}
-	memset(&flags_only, 0, sizeof(flags_only));
-	flags_only.name = ps->name;
-	flags_only.send_flags = true;
-	flags_only.omit_values = true;
-	flags_only.flags = (cur & ~ps->fclear) | ps->fset;
-	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &flags_only,
-			      NULL, NULL);
+	it->ps.dry_run = dry;
+	return resctl_nl_call(cmd, 0, resctl_pset_fill, &it->ps, NULL, NULL);
 }
 
 static int fill_del(struct nl_msg *msg, void *arg)

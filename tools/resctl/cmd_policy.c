@@ -520,6 +520,9 @@ int resctl_pset_fill(struct nl_msg *msg, void *arg)
 		return -EMSGSIZE;
 	if (ps->send_flags && nla_put_u32(msg, DWCP_RES_P_FLAGS, ps->flags) < 0)
 		return -EMSGSIZE;
+	if (ps->send_flags && ps->flags_mask &&
+	    nla_put_u32(msg, DWCP_RES_P_FLAGS_MASK, ps->flags_mask) < 0)
+		return -EMSGSIZE;
 	for (i = 0; i < N(pkeys) && !ps->omit_values; i++) {
 		const struct pkey *k = &pkeys[i];
 		int err;
@@ -537,24 +540,11 @@ int resctl_pset_fill(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-/* The current flags of @name, to change some bits of them. */
-static int current_flags(const char *name, uint32_t *flags)
+void resctl_pset_flag_bits(struct resctl_pset *ps)
 {
-	struct resctl_policy *v;
-	size_t n;
-	int rc;
-
-	rc = resctl_policy_fetch(name, &v, &n);
-	if (rc)
-		return rc;
-	if (!v->has_cfg[DWCP_RES_P_FLAGS]) {
-		fprintf(stderr, "resctl: the kernel did not report the flags of \"%s\"\n", name);
-		rc = RESCTL_EXIT_FAIL;
-	} else {
-		*flags = (uint32_t)v->cfg[DWCP_RES_P_FLAGS];
-	}
-	free(v);
-	return rc;
+	ps->flags_mask = ps->fset | ps->fclear;
+	ps->flags = ps->fset;
+	ps->send_flags = ps->flags_mask != 0;
 }
 
 /* ---- commands ---- */
@@ -740,7 +730,6 @@ int cmd_policy_show(int argc, char **argv)
 int cmd_policy_add(int argc, char **argv)
 {
 	struct resctl_pset ps = { 0 };
-	bool flags;
 	int rc;
 
 	if (argc < 1)
@@ -753,28 +742,11 @@ int cmd_policy_add(int argc, char **argv)
 		return rc;
 
 	/*
-	 * The flags are a whole u32 and the base's are not known here: create
-	 * the policy from the base and the other values first, then flip the
-	 * bits given. If that fails the policy is deleted again.
+	 * The bits given, and only those, change the base's flags: one
+	 * request, validated by the kernel as it will be applied.
 	 */
-	flags = ps.fset || ps.fclear;
-	rc = resctl_nl_call(DWCP_RES_CMD_POLICY_NEW, 0, resctl_pset_fill, &ps, NULL, NULL);
-	if (rc || !flags)
-		return rc;
-	rc = current_flags(ps.name, &ps.flags);
-	if (!rc) {
-		ps.flags = (ps.flags & ~ps.fclear) | ps.fset;
-		ps.send_flags = true;
-		ps.omit_values = true;
-		ps.base = NULL;
-		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &ps, NULL, NULL);
-	}
-	if (rc) {
-		resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_name, (void *)ps.name,
-			       NULL, NULL);
-		fprintf(stderr, "resctl: policy \"%s\" was not added\n", ps.name);
-	}
-	return rc;
+	resctl_pset_flag_bits(&ps);
+	return resctl_nl_call(DWCP_RES_CMD_POLICY_NEW, 0, resctl_pset_fill, &ps, NULL, NULL);
 }
 
 int cmd_policy_set(int argc, char **argv)
@@ -793,13 +765,7 @@ int cmd_policy_set(int argc, char **argv)
 	rc = parse_pairs(argc - 1, argv + 1, false, &ps);
 	if (rc)
 		return rc;
-	if (ps.fset || ps.fclear) {
-		rc = current_flags(ps.name, &ps.flags);
-		if (rc)
-			return rc;
-		ps.flags = (ps.flags & ~ps.fclear) | ps.fset;
-		ps.send_flags = true;
-	}
+	resctl_pset_flag_bits(&ps);
 	return resctl_nl_call(DWCP_RES_CMD_POLICY_SET, 0, resctl_pset_fill, &ps, NULL, NULL);
 }
 

@@ -48,9 +48,13 @@ struct resctl_pset {
 	uint32_t fset, fclear;		/* flag bits to turn on, off */
 	bool send_flags;		/* put DWCP_RES_P_FLAGS = flags */
 	uint32_t flags;
+	uint32_t flags_mask;		/* and DWCP_RES_P_FLAGS_MASK, if not 0 */
 	bool omit_values;		/* send the name (and flags) only */
 	bool dry_run;			/* DWCP_RES_A_DRY_RUN: validate only */
 };
+
+/* Send the flag bits of fset/fclear alone (FLAGS with FLAGS_MASK). */
+void resctl_pset_flag_bits(struct resctl_pset *ps);
 
 /* resctl_fill_fn for POLICY_NEW/SET from a struct resctl_pset. */
 int resctl_pset_fill(struct nl_msg *msg, void *arg);

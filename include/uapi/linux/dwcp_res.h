@@ -315,6 +315,13 @@ enum dwcp_res_policy_attr {
 	DWCP_RES_P_SLO_WINDOW_NS,	/* u64, rolling window */
 	DWCP_RES_P_SLO_BUCKETS,		/* u32, buckets in the window */
 	DWCP_RES_P_SLO_MIN_EVENTS,	/* u32, low-traffic guard */
+	/*
+	 * u32, DWCP_RES_POLICY_F_*: the bits of DWCP_RES_P_FLAGS to take; the
+	 * others keep the base's (NEW) or the policy's (SET) value. Without
+	 * it DWCP_RES_P_FLAGS is taken whole. One request can then turn one
+	 * flag on or off, validated (and dry-run) as it will be applied.
+	 */
+	DWCP_RES_P_FLAGS_MASK,
 
 	__DWCP_RES_P_MAX
 };
