@@ -19,9 +19,6 @@
 #include "core/engine.h"
 #include "core/health.h"
 
-/* Policies one namespace may hold (the four of the profile included). */
-#define DWCP_RES_MAX_POLICIES	64
-
 /*
  * The lock-free path's per-CPU part (pipeline.c): latencies of the calls it
  * timed, how many of its successes went untimed, and the tick that picks

@@ -9,8 +9,7 @@ The table holds every command (value, do/dump, whether it needs
 CAP_NET_ADMIN, its request attributes), every attribute set (attribute
 value, type, nested set, multi-attr, range or flags mask or enum bounds,
 string length, reply-only) and the string constants (profile classes,
-"system"). DWCP_RES_MAX_POLICIES is internal to the module, so it is read
-from kmod/dwcp_res.h. Nothing here is hand-listed: a command or attribute
+"system"). DWCP_RES_MAX_POLICIES is read from the uAPI header. Nothing here is hand-listed: a command or attribute
 added to the spec is fuzzed and checked without touching the C code.
 """
 import re
@@ -44,15 +43,15 @@ def enum_values(d):
 
 
 def main():
-    spec_path, kmod_h, out_path = sys.argv[1:4]
+    spec_path, uapi_h, out_path = sys.argv[1:4]
     y = yaml.safe_load(open(spec_path))
     defs = {d["name"]: d for d in y.get("definitions", [])}
     sets = y["attribute-sets"]
     set_idx = {s["name"]: i for i, s in enumerate(sets)}
 
-    m = re.search(r"#define\s+DWCP_RES_MAX_POLICIES\s+(\d+)", open(kmod_h).read())
+    m = re.search(r"#define\s+DWCP_RES_MAX_POLICIES\s+(\d+)", open(uapi_h).read())
     if not m:
-        sys.exit("gen_nl_spec.py: DWCP_RES_MAX_POLICIES not found in " + kmod_h)
+        sys.exit("gen_nl_spec.py: DWCP_RES_MAX_POLICIES not found in " + uapi_h)
     max_policies = int(m.group(1))
 
     o = []

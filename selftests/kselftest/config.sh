@@ -175,6 +175,37 @@ EOF
 }
 check apply_flags_from_base_all_or_nothing t_flags_from_base
 
+# The policy limit counts the file as a whole: a --prune file that renames
+# two policies of 63 used to pass the dry run (each add alone fits) and
+# then fail on the second add, before the prune; one that adds past 64 is
+# refused before anything is sent.
+t_limit_counts_the_file() {
+	# Start from the profile alone, then 59 more: 63 live.
+	echo '{"version": 1, "policies": []}' >"$T/empty.conf" &&
+	"$R" apply --prune "$T/empty.conf" >/dev/null || return 1
+	i=0
+	while [ $i -lt 59 ]; do "$R" policy add "kst_l$i" || return 1; i=$((i + 1)); done
+	{
+		printf '{"version": 1, "policies": ['
+		printf '{"name": "send"}, {"name": "receive"}, {"name": "sync"}, {"name": "consensus"}'
+		i=0
+		while [ $i -lt 57 ]; do printf ', {"name": "kst_l%d"}' $i; i=$((i + 1)); done
+		printf ', {"name": "kst_r1"}, {"name": "kst_r2"}]}\n'
+	} >"$T/rename.conf"
+	sed 's/"kst_r2"}]}/"kst_r2"}, {"name": "kst_r3"}, {"name": "kst_r4"}]}/' "$T/rename.conf" \
+		>"$T/over.conf"
+	snap "$T/before" &&
+	run apply "$T/over.conf" && rc_is 1 && err_has "it holds at most 64" &&
+	err_has "nothing was changed" && same_state &&
+	run apply --check --prune "$T/rename.conf" && rc_is 0 &&
+	run apply --prune "$T/rename.conf" && rc_is 0 &&
+	run policy list && out_has "kst_r1" && out_has "kst_r2" && out_lacks "kst_l58" &&
+	out_lacks "kst_l57" && [ "$(grep -c '^kst_' "$OUT")" = 59 ] &&
+	run apply --prune "$T/rename.conf" && rc_is 0 && all_unchanged &&
+	run apply --prune "$T/empty.conf" && rc_is 0 && run policy list && out_lacks "kst_"
+}
+check apply_policy_limit_counts_the_file t_limit_counts_the_file
+
 t_check_bad_kernel() {
 	# Each refused by the kernel's dry run of its own command.
 	printf '{"version": 1, "slo": {"system": {"buckets": 100000}}}\n' >"$T/b1.conf"

@@ -431,6 +431,27 @@ static const char *act_name(enum action a)
 }
 
 /* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
+/* Delete the live policies marked in @prune; @done says what was applied. */
+static int prune_live(const char *file, const struct resctl_policy *live, const bool *prune,
+		      size_t nlive, const char *done)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nlive; i++) {
+		if (!prune[i])
+			continue;
+		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_del, (void *)live[i].name,
+				    NULL, NULL);
+		if (rc) {
+			fprintf(stderr, "resctl: %s: deleting \"%s\" failed; %s\n", file,
+				live[i].name, done);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static void report(const struct resctl_cfg_item *v, size_t n, const struct resctl_policy *live,
 		   const bool *prune, size_t nlive, bool check, const struct resctl_ecfg *e)
 {
@@ -466,12 +487,12 @@ static void report(const struct resctl_cfg_item *v, size_t n, const struct resct
 int cmd_apply(int argc, char **argv)
 {
 	const char *path = NULL, *file;
-	bool check = false, do_prune = false, shared = false;
+	bool check = false, do_prune = false, shared = false, prune_first;
 	struct resctl_policy *live = NULL;
 	struct resctl_config cfg;
 	struct resctl_cfg_item *items;
 	struct resctl_ecfg *ecfg;
-	size_t nitems = 0, nlive = 0, len, i;
+	size_t nitems = 0, nlive = 0, nadd, nprune, len, i;
 	bool *prune = NULL;
 	char *buf;
 	FILE *f;
@@ -543,6 +564,23 @@ int cmd_apply(int argc, char **argv)
 	if (rc)
 		goto out;
 
+	/*
+	 * The kernel checks the room for each add on its own; the file as a
+	 * whole is counted here: what it adds, less what it prunes.
+	 */
+	for (i = 0, nadd = 0; i < nitems; i++)
+		nadd += items[i].act == A_ADD;
+	for (i = 0, nprune = 0; i < nlive; i++)
+		nprune += prune[i];
+	if (nlive - nprune + nadd > DWCP_RES_MAX_POLICIES) {
+		fprintf(stderr, "resctl: %s: the namespace would hold %zu policies (%zu now, %zu added, %zu pruned); it holds at most %d; nothing was changed\n",
+			file, nlive - nprune + nadd, nlive, nadd, nprune, DWCP_RES_MAX_POLICIES);
+		rc = RESCTL_EXIT_FAIL;
+		goto out;
+	}
+	/* Room for the adds only once the prunes are done: prune first. */
+	prune_first = nlive + nadd > DWCP_RES_MAX_POLICIES;
+
 	/* The dry run: the kernel's whole validation, nothing applied. */
 	for (i = 0; i < nitems; i++) {
 		if (items[i].act == A_SAME)
@@ -562,6 +600,11 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 
+	if (prune_first) {
+		rc = prune_live(file, live, prune, nlive, "no policy of the file was applied");
+		if (rc)
+			goto out;
+	}
 	for (i = 0; i < nitems; i++) {
 		if (items[i].act == A_SAME)
 			continue;
@@ -575,16 +618,10 @@ int cmd_apply(int argc, char **argv)
 	rc = resctl_ecfg_send(ecfg, file, false);
 	if (rc)
 		goto out;
-	for (i = 0; i < nlive; i++) {
-		if (!prune[i])
-			continue;
-		rc = resctl_nl_call(DWCP_RES_CMD_POLICY_DEL, 0, fill_del, live[i].name,
-				    NULL, NULL);
-		if (rc) {
-			fprintf(stderr, "resctl: %s: deleting \"%s\" failed; every policy of the file was applied\n",
-				file, live[i].name);
+	if (!prune_first) {
+		rc = prune_live(file, live, prune, nlive, "every policy of the file was applied");
+		if (rc)
 			goto out;
-		}
 	}
 	report(items, nitems, live, prune, nlive, false, ecfg);
 out:

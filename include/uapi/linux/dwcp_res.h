@@ -189,6 +189,8 @@
 
 /* Longest policy name, including the terminating NUL. */
 #define DWCP_RES_NAME_MAX	32
+/* Policies one namespace may hold (the four of the profile included). */
+#define DWCP_RES_MAX_POLICIES	64
 
 enum dwcp_res_cmd {
 	DWCP_RES_CMD_UNSPEC,
