@@ -37,7 +37,7 @@ for k in stock debug; do
 	fi
 done
 step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
-step=preload;		make -s -C "$DWCP_ROOT/tools/preload" OUT="$B/preload"
+step=preload;		make -s -C "$DWCP_ROOT/tools/preload" OUT="$B/preload" all shim_client
 step=kselftests;	make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" KSFT_DIR="$src/tools/testing/selftests"
 step=host-tests;	mkdir -p "$B/host"
 			make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
@@ -71,13 +71,15 @@ payload() { # KIND
 	[ -e "$B/$1/dwcp_res_kunit.ko" ] && cp "$B/$1/dwcp_res_kunit.ko" "$p/"
 	# peer.c's veth pair: built in on the debug kernel, a module of Debian's.
 	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/drivers/net/veth.ko" "$p/"
+	# kTLS, for preload.sh's one-ULP-per-socket case (a module of Debian's).
+	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/net/tls/tls.ko" "$p/"
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
 	cp "$DWCP_ROOT/contrib/dwcp_res.conf" "$p/tests/"	# config.sh applies it
 	# iperf3 and the preload shim with their libraries (the guest has no libc).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
-		"$B/preload/libdwcp_res_preload.so"
+		"$B/preload/libdwcp_res_preload.so" "$B/preload/shim_client"
 	# Third-party clients (third_party.sh): libnl-utils' genl-ctrl-list, and
 	# python3 with only the modules pyroute2_client.py loads (pyroute2 too).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v genl-ctrl-list)"

@@ -153,6 +153,121 @@ t_noshim() {
 }
 check exec_usage_missing_shim_and_child_status t_noshim
 
+# ---- the socket patterns of real programs (tools/preload/tests/shim_client.c)
+SC=$D/bin/shim_client
+# sc NAME MODE [ARGS]: shim_client MODE under "resctl exec --class sync --debug"
+sc() {
+	name=$1
+	shift
+	"$R" exec --class sync --debug -- "$SC" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+}
+sc_failed() {
+	diag "shim_client $1: exit $rc"
+	show out "$T/$1.out"
+	show err "$T/$1.err"
+	return 1
+}
+
+# Debian builds with -D_FORTIFY_SOURCE=2: read/recv/recvfrom become
+# __read_chk/__recv_chk/__recvfrom_chk, which the shim did not wrap, so a
+# client that connects non-blocking and then only reads stayed plain TCP.
+t_fortified() {
+	for m in read recv recvfrom; do
+		sc "fort-$m" "$m"
+		[ $rc = 0 ] && grep -qx "ulp=dwcp class=sync" "$T/fort-$m.out" &&
+			grep -q "(deferred connect): ULP dwcp attached" "$T/fort-$m.err" ||
+			{ sc_failed "fort-$m"; return 1; }
+	done
+}
+
+# nginx's workers keep only TZ of the environment: the class must have been
+# read at start, not when a socket is attached.
+t_environ() {
+	sc environ environ
+	[ $rc = 0 ] && grep -qx "ulp=dwcp class=sync" "$T/environ.out" || sc_failed environ
+}
+
+# TCP Fast Open: connect() returns 0 in SYN_SENT (the SYN leaves with the
+# first write); attaching then got ENOTCONN, and the socket was given up on.
+t_tfo() {
+	old=$(cat /proc/sys/net/ipv4/tcp_fastopen)
+	# client and server on, no cookie needed on either side (0x4, 0x200):
+	# the very first connect() is deferred to the first write.
+	echo 519 >/proc/sys/net/ipv4/tcp_fastopen
+	sc tfo tfo
+	echo "$old" >/proc/sys/net/ipv4/tcp_fastopen
+	[ $rc = 0 ] && grep -qx "ulp=dwcp class=sync" "$T/tfo.out" || sc_failed tfo
+}
+
+# A second connect() after EINPROGRESS returns 0 once established: one
+# attach, not one there and another on the first I/O.
+t_twice() {
+	sc twice twice
+	k=$(grep -c "connect): ULP dwcp attached\|connect): ULP already attached" "$T/twice.err")
+	[ $rc = 0 ] && grep -qx "ulp=dwcp class=sync" "$T/twice.out" && [ "$k" = 1 ] ||
+		{ diag "client attaches: $k"; sc_failed twice; }
+}
+
+# One ULP per socket. A socket the program gave kTLS first keeps it (the
+# shim used to take the EEXIST for its own ULP and set a class); with the
+# shim first, TCP_ULP "tls" fails with EEXIST unless the port is listed in
+# DWCP_RES_SKIP_PORTS (Documentation/ulp.rst).
+t_ktls() {
+	grep -qw tls /proc/sys/net/ipv4/tcp_available_ulp ||
+		{ [ -f "$D/tls.ko" ] && insmod "$D/tls.ko"; } || return 2
+	sc ktls ktls
+	[ $rc = 0 ] && grep -qx "ulp=tls class=" "$T/ktls.out" &&
+		grep -q 'has the ULP "tls" already: left alone' "$T/ktls.err" || { sc_failed ktls; return 1; }
+	sc ktls-first ktls-connect
+	[ $rc = 1 ] && grep -q "TCP_ULP tls: File exists" "$T/ktls-first.err" ||
+		{ sc_failed ktls-first; return 1; }
+	export DWCP_RES_SKIP_PORTS=80,5399 SHIM_CLIENT_PORT=5399
+	sc ktls-skip ktls-connect
+	unset DWCP_RES_SKIP_PORTS SHIM_CLIENT_PORT
+	[ $rc = 0 ] && grep -qx "ulp=tls class=" "$T/ktls-skip.out" &&
+		grep -q "DWCP_RES_SKIP_PORTS: stays plain TCP" "$T/ktls-skip.err" || sc_failed ktls-skip
+}
+
+# With the module not loaded, every TCP_ULP of a process with
+# CAP_NET_ADMIN ran a synchronous modprobe ("tcp-ulp-dwcp"): one per connect
+# and accept, and a module an admin removed came back without its config.
+# The shim reads tcp_available_ulp once, at start.
+t_no_module() {
+	rmmod dwcp_res || return 1
+	old=$(cat /proc/sys/kernel/modprobe)
+	printf '#!/bin/sh\necho "$*" >>%s/modprobe.log\nexit 1\n' "$T" >"$T/modprobe"
+	chmod +x "$T/modprobe"
+	: >"$T/modprobe.log"
+	echo "$T/modprobe" >/proc/sys/kernel/modprobe
+	DWCP_RES_CLASS=sync DWCP_RES_PRELOAD_DEBUG=1 LD_PRELOAD=$SHIM "$SC" many 20 \
+		>"$T/nomod.out" 2>"$T/nomod.err"
+	rc=$?
+	echo "$old" >/proc/sys/kernel/modprobe
+	k=$(wc -l <"$T/modprobe.log")
+	insmod "$KO" || return 1
+	diag "modprobe runs: $k"
+	[ $rc = 0 ] && [ "$k" = 0 ] && grep -qx "ulp= class=" "$T/nomod.out" &&
+		grep -q "module not loaded" "$T/nomod.err" || { show modprobe "$T/modprobe.log"; sc_failed nomod; }
+}
+
+if [ -x "$SC" ]; then
+	check shim_wraps_fortified_reads t_fortified
+	check shim_reads_classes_at_start t_environ
+	check shim_attaches_tcp_fast_open t_tfo
+	check shim_attaches_once_after_second_connect t_twice
+	t_ktls
+	case $? in
+	0) n=$((n + 1)); echo "ok $n shim_leaves_ktls_alone_and_skip_ports_keep_it" ;;
+	2) n=$((n + 1)); echo "ok $n shim_leaves_ktls_alone_and_skip_ports_keep_it # SKIP no tls ULP" ;;
+	*) n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n shim_leaves_ktls_alone_and_skip_ports_keep_it" ;;
+	esac
+	check shim_runs_no_modprobe_without_the_module t_no_module
+else
+	n=$((n + 1)); fails=$((fails + 1))
+	echo "not ok $n shim_client_in_payload # no $SC (selftests/vm/bundle-dynamic.sh)"
+fi
+
 grep -q '^dwcp_res ' /proc/modules && rmmod dwcp_res
 echo "1..$n"
 [ $fails = 0 ] || exit 1

@@ -26,6 +26,20 @@
  * loaded, unknown class, ...) is logged when debugging and the socket stays
  * a plain TCP socket (or keeps the ULP with its default classes when only
  * the class could not be set). errno is always what the wrapped call set.
+ *
+ * What the constructor settles once, for the life of the process:
+ *  - the classes and options are copied from the environment, since
+ *    programs rewrite environ (nginx workers keep only TZ);
+ *  - whether the kernel offers the ULP at all (tcp_available_ulp): if not,
+ *    the shim does nothing, so a process with CAP_NET_ADMIN does not run
+ *    one modprobe per connection (TCP_ULP asks for "tcp-ulp-dwcp"), and a
+ *    module an admin removed is not loaded again behind their back.
+ *
+ * One ULP per socket: a socket that already has another ULP (kTLS) is left
+ * alone. Sockets of DWCP_RES_SKIP_PORTS (local or peer port, a comma list)
+ * are never attached, which keeps kTLS for them: OpenSSL sets TCP_ULP "tls"
+ * after its handshake, by which time the shim has attached "dwcp", so
+ * without the opt-out OpenSSL quietly falls back to TLS in user space.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -50,8 +64,18 @@
 #define PENDING_MAX	65536
 #define WORD_BITS	(8 * sizeof(unsigned long))
 
+#define SKIP_MAX	16
+
 static unsigned long pending[PENDING_MAX / WORD_BITS];
 static int debug = -1;
+static bool ulp_available;
+
+/* Copied from the environment at start (see the top of the file). */
+static char class_both[DWCP_RES_NAME_MAX];
+static char class_send[DWCP_RES_NAME_MAX];
+static char class_recv[DWCP_RES_NAME_MAX];
+static unsigned short skip_ports[SKIP_MAX];
+static int nskip;
 
 static int (*real_connect)(int, const struct sockaddr *, socklen_t);
 static int (*real_accept)(int, struct sockaddr *, socklen_t *);
@@ -69,6 +93,10 @@ static ssize_t (*real_recv)(int, void *, size_t, int);
 static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *,
 				socklen_t *);
 static ssize_t (*real_recvmsg)(int, struct msghdr *, int);
+static ssize_t (*real___read_chk)(int, void *, size_t, size_t);
+static ssize_t (*real___recv_chk)(int, void *, size_t, size_t, int);
+static ssize_t (*real___recvfrom_chk)(int, void *, size_t, size_t, int,
+				      struct sockaddr *, socklen_t *);
 
 #define RESOLVE(name) do {						\
 	if (!real_##name)						\
@@ -91,6 +119,48 @@ static void resolve_all(void)
 	RESOLVE(recv);
 	RESOLVE(recvfrom);
 	RESOLVE(recvmsg);
+	RESOLVE(__read_chk);
+	RESOLVE(__recv_chk);
+	RESOLVE(__recvfrom_chk);
+}
+
+static void copy_env(char *dst, size_t len, const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v && strlen(v) < len)
+		strcpy(dst, v);
+}
+
+/* "443,8443": the ports whose sockets stay plain. */
+static void parse_skip_ports(const char *v)
+{
+	unsigned long p;
+	char *end;
+
+	while (v && *v && nskip < SKIP_MAX) {
+		p = strtoul(v, &end, 10);
+		if (end == v || p == 0 || p > 65535)
+			break;
+		skip_ports[nskip++] = (unsigned short)p;
+		v = *end == ',' ? end + 1 : end;
+	}
+}
+
+/* Is "dwcp" in /proc/sys/net/ipv4/tcp_available_ulp (module loaded)? */
+static bool dwcp_ulp_available(void)
+{
+	char buf[512], *w, *save = NULL;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_ulp", "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f))
+		for (w = strtok_r(buf, " \n", &save); w && !found; w = strtok_r(NULL, " \n", &save))
+			found = !strcmp(w, "dwcp");
+	fclose(f);
+	return found;
 }
 
 __attribute__((constructor)) static void preload_init(void)
@@ -99,6 +169,11 @@ __attribute__((constructor)) static void preload_init(void)
 
 	resolve_all();
 	debug = d && *d && strcmp(d, "0");
+	copy_env(class_both, sizeof(class_both), "DWCP_RES_CLASS");
+	copy_env(class_send, sizeof(class_send), "DWCP_RES_SEND_CLASS");
+	copy_env(class_recv, sizeof(class_recv), "DWCP_RES_RECV_CLASS");
+	parse_skip_ports(getenv("DWCP_RES_SKIP_PORTS"));
+	ulp_available = dwcp_ulp_available();
 }
 
 #define __printf(a, b) __attribute__((__format__(__printf__, a, b)))
@@ -170,40 +245,82 @@ static int tcp_state(int fd)
 	return ti.tcpi_state;
 }
 
-static void set_class(int fd, int opt, const char *env)
+/* @env: where the class came from, for the log. */
+static void set_class(int fd, int opt, const char *env, const char *c)
 {
-	const char *c = getenv(env);
-
-	if (!c || !*c)
+	if (!*c)
 		return;
 	if (setsockopt(fd, SOL_DWCP, opt, c, strlen(c)))
-		dbg("fd %d: %s=%s: %s (default class kept)", fd, env, c,
-		    strerror(errno));
+		dbg("fd %d: %s=%s: %s (default class kept)", fd, env, c, strerror(errno));
 	else
 		dbg("fd %d: class %s=%s", fd, env, c);
+}
+
+static unsigned short port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* Is the local or the peer port of @fd in DWCP_RES_SKIP_PORTS? */
+static bool skipped(int fd)
+{
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+	unsigned short pa = 0, pb = 0;
+	int i;
+
+	if (!nskip)
+		return false;
+	if (!getsockname(fd, (struct sockaddr *)&a, &la))
+		pa = port_of(&a);
+	if (!getpeername(fd, (struct sockaddr *)&b, &lb))
+		pb = port_of(&b);
+	for (i = 0; i < nskip; i++)
+		if (skip_ports[i] == pa || skip_ports[i] == pb)
+			return true;
+	return false;
 }
 
 /* Attach the ULP and the classes to an established TCP socket; keeps errno. */
 static void attach(int fd, const char *how)
 {
+	char ulp[16] = "";
+	socklen_t len = sizeof(ulp) - 1;
 	int saved = errno;
 
+	if (!ulp_available) {
+		dbg("fd %d (%s): no ULP dwcp in tcp_available_ulp (module not loaded): stays plain TCP",
+		    fd, how);
+		goto out;
+	}
+	if (skipped(fd)) {
+		dbg("fd %d (%s): port in DWCP_RES_SKIP_PORTS: stays plain TCP", fd, how);
+		goto out;
+	}
 	if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "dwcp", 4)) {
 		if (errno != EEXIST) {
 			dbg("fd %d (%s): TCP_ULP dwcp: %s (stays plain TCP)", fd,
 			    how, strerror(errno));
 			goto out;
 		}
-		/* Accepted from a listener that had the ULP already. */
+		/* Whose? An accepted socket inherits the listener's dwcp. */
+		if (getsockopt(fd, IPPROTO_TCP, TCP_ULP, ulp, &len) || strcmp(ulp, "dwcp")) {
+			dbg("fd %d (%s): has the ULP \"%s\" already: left alone", fd, how, ulp);
+			goto out;
+		}
 		dbg("fd %d (%s): ULP already attached", fd, how);
 	} else {
 		dbg("fd %d (%s): ULP dwcp attached", fd, how);
 	}
-	if (getenv("DWCP_RES_CLASS") && *getenv("DWCP_RES_CLASS")) {
-		set_class(fd, DWCP_SO_CLASS, "DWCP_RES_CLASS");
+	if (*class_both) {
+		set_class(fd, DWCP_SO_CLASS, "DWCP_RES_CLASS", class_both);
 	} else {
-		set_class(fd, DWCP_SO_SEND_CLASS, "DWCP_RES_SEND_CLASS");
-		set_class(fd, DWCP_SO_RECV_CLASS, "DWCP_RES_RECV_CLASS");
+		set_class(fd, DWCP_SO_SEND_CLASS, "DWCP_RES_SEND_CLASS", class_send);
+		set_class(fd, DWCP_SO_RECV_CLASS, "DWCP_RES_RECV_CLASS", class_recv);
 	}
 out:
 	errno = saved;
@@ -228,6 +345,35 @@ static inline void maybe_attach(int fd)
 	errno = saved;
 }
 
+/* Attach on the first I/O, once established. */
+static void defer(int fd)
+{
+	if (fd < PENDING_MAX) {
+		pending_set(fd, true);
+		dbg("fd %d: handshake in progress, attach on first I/O", fd);
+	} else {
+		dbg("fd %d: handshake in progress, fd too high to track", fd);
+	}
+}
+
+/*
+ * After a connect() (or a sendto() with MSG_FASTOPEN) that returned 0:
+ * attach if established, else defer. A TCP Fast Open connect returns 0 in
+ * SYN_SENT. A second connect() after EINPROGRESS returns 0 once the
+ * handshake is done: the deferred attach happens then, and only then.
+ */
+static void connected(int fd, const char *how)
+{
+	int st = tcp_state(fd);
+
+	if (st == 1 /* TCP_ESTABLISHED */) {
+		pending_set(fd, false);
+		attach(fd, how);
+	} else if (st == 2 /* TCP_SYN_SENT */) {
+		defer(fd);
+	}
+}
+
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	int rc, saved;
@@ -240,14 +386,14 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 		errno = saved;
 		return rc;
 	}
-	if (!rc) {
-		attach(fd, "connect");
-	} else if (fd < PENDING_MAX) {
-		pending_set(fd, true);
-		dbg("fd %d: handshake in progress, attach on first I/O", fd);
-	} else {
-		dbg("fd %d: handshake in progress, fd too high to track", fd);
-	}
+	/*
+	 * EINPROGRESS: always deferred, even if loopback is established by
+	 * now, so the program may still choose another ULP (kTLS) first.
+	 */
+	if (rc)
+		defer(fd);
+	else
+		connected(fd, "connect");
 	errno = saved;
 	return rc;
 }
@@ -322,9 +468,20 @@ ssize_t send(int fd, const void *buf, size_t n, int flags)
 ssize_t sendto(int fd, const void *buf, size_t n, int flags,
 	       const struct sockaddr *addr, socklen_t len)
 {
+	ssize_t rc;
+	int saved;
+
 	RESOLVE(sendto);
 	maybe_attach(fd);
-	return real_sendto(fd, buf, n, flags, addr, len);
+	rc = real_sendto(fd, buf, n, flags, addr, len);
+	/* MSG_FASTOPEN connects too (TCP Fast Open, client side). */
+	if ((flags & MSG_FASTOPEN) && (rc >= 0 || errno == EINPROGRESS) && !pending_test(fd)) {
+		saved = errno;
+		if (is_tcp(fd))
+			connected(fd, "sendto MSG_FASTOPEN");
+		errno = saved;
+	}
+	return rc;
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
@@ -354,4 +511,31 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	RESOLVE(recvmsg);
 	maybe_attach(fd);
 	return real_recvmsg(fd, msg, flags);
+}
+
+/*
+ * _FORTIFY_SOURCE (Debian's default) turns read/recv/recvfrom with a buffer
+ * of known size into these: a client that connects non-blocking and then
+ * only reads would otherwise never be attached.
+ */
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	RESOLVE(__read_chk);
+	maybe_attach(fd);
+	return real___read_chk(fd, buf, n, buflen);
+}
+
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
+{
+	RESOLVE(__recv_chk);
+	maybe_attach(fd);
+	return real___recv_chk(fd, buf, n, buflen, flags);
+}
+
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+		       struct sockaddr *addr, socklen_t *len)
+{
+	RESOLVE(__recvfrom_chk);
+	maybe_attach(fd);
+	return real___recvfrom_chk(fd, buf, n, buflen, flags, addr, len);
 }
