@@ -135,6 +135,25 @@ want_err='degrade.triggers.window_ns: bad value' check apply_config_bad_duration
 printf '{"version": 1, "slo": {"send": {}}}' >"$tmpd/ps.json"
 want_err='only "system"' check apply_config_policy_slo_elsewhere 2 apply "$tmpd/ps.json"
 want_err=$notloaded check dump_config_without_module 1 dump-config
+
+# A file anyone else could have changed decides nothing (as sshd does): it
+# is refused before anything is read or sent.
+printf '{"version": 1, "policies": []}' >"$tmpd/ww.json"
+chmod 666 "$tmpd/ww.json"
+want_err="writable by anyone (mode 0666): refused" check apply_refuses_world_writable 1 apply "$tmpd/ww.json"
+chmod 664 "$tmpd/ww.json"
+want_err="writable by its group (mode 0664): refused" \
+	check apply_refuses_group_writable 1 apply --check "$tmpd/ww.json"
+chmod 644 "$tmpd/ww.json"
+chmod 666 "$tmpd/ww.json"
+ln -s "$tmpd/ww.json" "$tmpd/link.json"
+want_err="$tmpd/link.json: writable by anyone (mode 0666): refused (chmod go-w $tmpd/ww.json)" \
+	check apply_judges_a_symlinks_target 1 apply "$tmpd/link.json"
+chmod 644 "$tmpd/ww.json"
+mkdir "$tmpd/open" && chmod 777 "$tmpd/open" && cp "$tmpd/ww.json" "$tmpd/open/"
+want_err="its directory $tmpd/open is writable by anyone: refused" \
+	check apply_refuses_in_a_world_writable_dir 1 apply "$tmpd/open/ww.json"
+want_err=$notloaded check apply_reads_a_safe_file 1 apply "$tmpd/ww.json"
 rm -rf "$tmpd"
 echo "1..$n"
 [ $fails = 0 ]

@@ -51,9 +51,12 @@
  * something or something failed; 2 the file is not valid (nothing sent).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include <linux/dwcp_res.h>
 
@@ -106,6 +109,48 @@ static char *slurp(FILE *f, size_t *len)
 		*len = n;
 	}
 	return buf;
+}
+
+/*
+ * Whoever can write the file (or the directory that holds it) decides the
+ * host's limits and level at the next boot: as sshd does with its files,
+ * refuse one that another user could have changed. The file itself (a
+ * symlink is followed: its target is judged) must belong to root or to
+ * us and be writable by its owner only; the directory it is in must not
+ * be writable by others unless it is sticky (/tmp).
+ */
+static bool trusted(const char *path, int fd)
+{
+	char *real = realpath(path, NULL), *slash;
+	struct stat st, dst;
+	bool ok = true;
+
+	if (fstat(fd, &st)) {
+		fprintf(stderr, "resctl: %s: %s\n", path, strerror(errno));
+		free(real);
+		return false;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		fprintf(stderr, "resctl: %s: owned by uid %u, neither root nor you: refused\n",
+			path, (unsigned int)st.st_uid);
+		ok = false;
+	} else if (st.st_mode & 022) {
+		fprintf(stderr, "resctl: %s: writable by %s (mode %04o): refused (chmod go-w %s)\n",
+			path, st.st_mode & 002 ? "anyone" : "its group",
+			(unsigned int)(st.st_mode & 07777), real ? real : path);
+		ok = false;
+	}
+	slash = real ? strrchr(real, '/') : NULL;
+	if (ok && slash) {
+		*slash = '\0';
+		if (!stat(*real ? real : "/", &dst) && (dst.st_mode & 002) && !(dst.st_mode & S_ISVTX)) {
+			fprintf(stderr, "resctl: %s: its directory %s is writable by anyone: refused\n",
+				path, *real ? real : "/");
+			ok = false;
+		}
+	}
+	free(real);
+	return ok;
 }
 
 /* Line and column (from 1) of byte @off of @buf. */
@@ -516,6 +561,10 @@ int cmd_apply(int argc, char **argv)
 	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!f) {
 		fprintf(stderr, "resctl: %s: %s\n", path, strerror(errno));
+		return RESCTL_EXIT_FAIL;
+	}
+	if (f != stdin && !trusted(path, fileno(f))) {
+		fclose(f);
 		return RESCTL_EXIT_FAIL;
 	}
 	buf = slurp(f, &len);

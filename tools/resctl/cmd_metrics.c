@@ -485,29 +485,12 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Write @sys and @v to @path atomically (a temporary file, then rename). */
+/* Write @sys and @v to @path atomically (prom_write_file()). */
 static int write_prom_file(const char *path, const struct prom_system *sys,
 			   const struct prom_policy *v, size_t n)
 {
-	char tmp[4096];
-	FILE *f;
-	int err;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp))
-		return resctl_usage_err("output path too long");
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "resctl: %s: %s\n", tmp, strerror(errno));
-		return RESCTL_EXIT_FAIL;
-	}
-	err = prom_write(f, sys, v, n);
-	if (fclose(f))
-		err = -1;
-	if (!err && rename(tmp, path))
-		err = -1;
-	if (err) {
+	if (prom_write_file(path, sys, v, n)) {
 		fprintf(stderr, "resctl: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
 		return RESCTL_EXIT_FAIL;
 	}
 	return RESCTL_EXIT_OK;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/netlink.h>
 #include <linux/dwcp_res.h>
 #include <netlink/genl/ctrl.h>
@@ -34,6 +35,9 @@ struct request_ctx {
 static struct resctl_nl shared;
 static int shared_users;
 
+/* How long a request waits for its reply (SO_RCVTIMEO). */
+static const struct timeval reply_timeout = { .tv_sec = RESCTL_REPLY_TIMEOUT_S };
+
 int resctl_nl_open(struct resctl_nl *nl)
 {
 	int one = 1;
@@ -55,6 +59,12 @@ int resctl_nl_open(struct resctl_nl *nl)
 			nl_geterror(err));
 		goto fail;
 	}
+	/*
+	 * No wait for ever: resctl runs at boot before the network, and a
+	 * reply that never comes must not keep a host off it.
+	 */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO, &reply_timeout,
+		   sizeof(reply_timeout));
 	/* Best effort: old kernels simply send no extack. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
@@ -308,6 +318,12 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 	}
 	while (!ctx.done && !ctx.err) {
 		err = nl_recvmsgs(nl->sk, cb);
+		if (err == -NLE_AGAIN && !ctx.err) {
+			ctx.err = -ETIMEDOUT;
+			fprintf(stderr, "resctl: no reply from the kernel within %d s: given up\n",
+				RESCTL_REPLY_TIMEOUT_S);
+			break;
+		}
 		if (err < 0 && !ctx.err) {
 			ctx.err = -EIO;
 			fprintf(stderr, "resctl: receive failed: %s\n", nl_geterror(err));
@@ -325,7 +341,7 @@ int resctl_nl_request(struct resctl_nl *nl, struct nl_msg *msg,
 		fprintf(stderr, "resctl: permission denied: this needs CAP_NET_ADMIN (run as root)\n");
 	else if (ctx.err && ctx.extack[0])
 		fprintf(stderr, "resctl: %s: %s%s\n", strerror(-ctx.err), ctx.where, ctx.extack);
-	else if (ctx.err && ctx.err != -EIO)
+	else if (ctx.err && ctx.err != -EIO && ctx.err != -ETIMEDOUT)
 		fprintf(stderr, "resctl: %s\n", strerror(-ctx.err));
 	return ctx.err;
 }

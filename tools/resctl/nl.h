@@ -31,6 +31,9 @@ typedef int (*resctl_fill_fn)(struct nl_msg *msg, void *arg);
  * Connect and resolve the dwcp_res family. Prints a one-line explanation and
  * returns -1 when the module is not loaded or netlink is unavailable.
  */
+/* Seconds a request waits for the kernel's reply before giving up. */
+#define RESCTL_REPLY_TIMEOUT_S	10
+
 int resctl_nl_open(struct resctl_nl *nl);
 void resctl_nl_close(struct resctl_nl *nl);
 

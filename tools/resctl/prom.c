@@ -16,9 +16,15 @@
  * bound (the kernel's buckets have exclusive upper edges; a call of
  * exactly "le" ns, to the nanosecond, is counted in the next bucket).
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "prom.h"
 
@@ -703,4 +709,37 @@ int prom_write(FILE *out, const struct prom_system *sys,
 	if (fflush(out) || ferror(out))
 		return -1;
 	return 0;
+}
+
+int prom_write_file(const char *path, const struct prom_system *sys,
+		    const struct prom_policy *v, size_t n)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + sizeof(".XXXXXX"));
+	FILE *f = NULL;
+	int fd, err = 0;
+
+	if (!tmp)
+		return -1;
+	/* "dwcp_res.prom.XXXXXX": not *.prom, so the collector skips it. */
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".XXXXXX", sizeof(".XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w")))
+		err = errno;
+	if (!err && (prom_write(f, sys, v, n) || fflush(f) || fsync(fileno(f))))
+		err = errno ? errno : EIO;
+	if (f ? fclose(f) : close(fd))
+		err = err ? err : errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	errno = err;
+	return err ? -1 : 0;
 }

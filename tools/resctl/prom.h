@@ -123,4 +123,13 @@ int metrics_snapshot(struct prom_system *sys, struct prom_policy **pols, size_t 
 		     struct prom_engine *eng);
 void metrics_engine_free(struct prom_engine *eng);
 
+/*
+ * Write the same to @path for node_exporter's textfile collector: a new
+ * file next to it (mkstemp: never an existing name, never through a
+ * symlink), mode 0644 whatever the umask, synced, then renamed over @path.
+ * 0, or -1 with errno set and nothing left behind.
+ */
+int prom_write_file(const char *path, const struct prom_system *sys,
+		    const struct prom_policy *v, size_t n);
+
 #endif /* RESCTL_PROM_H */

@@ -9,10 +9,14 @@
  * Prints TAP 13 and exits non-zero if any check failed.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "prom.h"
 #include "tap.h"
@@ -399,6 +403,83 @@ static void test_escape(void)
 	tap_ok(!strcmp(prom_escape(buf, 4, "ab\""), "ab"), "escape drops what does not fit");
 }
 
+/*
+ * --output: the old writer opened "PATH.PID.tmp" with fopen(), so a link
+ * planted under that name in a writable textfile directory made root write
+ * through it, and a umask of 077 left a file node_exporter could not read.
+ */
+static void test_file(const struct prom_system *sys, const struct prom_policy *v, size_t n)
+{
+	char dir[] = "/tmp/test_prom.XXXXXX", path[64], victim[64], link[320], buf[64];
+	char *want = NULL, *got = NULL;
+	size_t wlen = 0, glen = 0;
+	struct stat st;
+	mode_t um;
+	FILE *f;
+	int i, rc, nfiles = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (!tap_ok(mkdtemp(dir) != NULL, "prom_write_file: a scratch directory"))
+		return;
+	snprintf(path, sizeof(path), "%s/dwcp_res.prom", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	fputs("keep", f);
+	fclose(f);
+	for (i = 0; i < 4; i++) {
+		snprintf(link, sizeof(link), "%s.%ld.tmp", path, (long)getpid() + i);
+		if (symlink(victim, link))
+			perror("symlink");
+	}
+	um = umask(077);
+	rc = prom_write_file(path, sys, v, n);
+	umask(um);
+	tap_ok(rc == 0, "prom_write_file writes with links planted at the old temporary names");
+	tap_ok(!lstat(path, &st) && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0644,
+	       "the file is a regular file of mode 0644 under a umask of 077");
+	f = fopen(victim, "r");
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	tap_ok(!strcmp(buf, "keep"), "nothing was written through a planted link");
+	f = open_memstream(&want, &wlen);
+	prom_write(f, sys, v, n);
+	fclose(f);
+	f = fopen(path, "r");
+	if (f) {
+		got = calloc(1, wlen + 2);
+		glen = fread(got, 1, wlen + 1, f);
+		fclose(f);
+	}
+	tap_ok(got && glen == wlen && !memcmp(got, want, wlen), "the file holds the exposition whole");
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		nfiles += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	tap_eq(nfiles, 6, "no temporary file is left (the file, the victim, 4 links)");
+	snprintf(link, sizeof(link), "%s/nodir/dwcp_res.prom", dir);
+	errno = 0;
+	tap_ok(prom_write_file(link, sys, v, n) == -1 && errno == ENOENT,
+	       "a missing directory is ENOENT");
+	free(want);
+	free(got);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		unlink(link);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	struct prom_system sys = { .version = "0.1.0", .chaos_allowed = 1,
@@ -570,6 +651,11 @@ int main(void)
 			 "-1");
 		value_is("dwcp_res_health_enabled", "check=\"kst_err\"", "1");
 		free(out);
+	}
+	{
+		struct prom_system s0 = { .version = "0.1.0", .level = DWCP_RES_LEVEL_NORMAL };
+
+		test_file(&s0, v, 3);
 	}
 	return tap_done();
 }
