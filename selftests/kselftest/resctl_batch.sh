@@ -81,6 +81,18 @@ t_batch_stdin_json() {
 }
 check batch_stdin_json_array t_batch_stdin_json
 
+# A line that picks its own output format ("metrics --format text") used
+# to switch JSON off for every later line: the output stopped being one
+# JSON array.
+t_batch_json_after_text() {
+	printf 'metrics kst_b1 --format text\npolicy show kst_b1\nversion\n' >"$T/mix.batch"
+	run -j batch "$T/mix.batch" && rc_is 0 &&
+	out_has '{"line":2,"args":["policy","show","kst_b1"],"exit":0,"output":{"name":"kst_b1"' &&
+	out_has '{"line":3,"args":["version"],"exit":0,"output":{"resctl":' &&
+	[ "$(wc -l <"$OUT")" = 1 ] || { diag "not one JSON line"; sed 's/^/#   /' "$OUT" | head -5; false; }
+}
+check batch_json_survives_a_text_line t_batch_json_after_text
+
 t_batch_stops() {
 	printf 'policy set kst_b1 concurrent 8\npolicy set kst_b1 concurrent 0\npolicy set kst_b1 concurrent 9\n' >"$T/stop.batch"
 	run batch "$T/stop.batch" && rc_is 1 &&

@@ -66,14 +66,13 @@ static int add_word(struct resctl_bline *b, char *w)
 }
 
 /*
- * Split @s into @b's words. On a syntax error sets b->err and returns
- * -EINVAL; -ENOMEM if memory ran out.
+ * Split @s into @b's words, building each in @w (as long as @s). On a
+ * syntax error sets b->err and returns -EINVAL; -ENOMEM if memory ran out.
  */
-static int split_words(const char *s, struct resctl_bline *b)
+static int split_into(const char *s, struct resctl_bline *b, char *w)
 {
-	size_t len = strlen(s);
-	char *w;
 	size_t wl;
+	char *word;
 
 	while (*s) {
 		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
@@ -82,16 +81,12 @@ static int split_words(const char *s, struct resctl_bline *b)
 		}
 		if (*s == '#')
 			return 0;
-		w = malloc(len + 1);
-		if (!w)
-			return -ENOMEM;
 		wl = 0;
 		while (*s && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
 			if (*s == '\'') {
 				const char *end = strchr(s + 1, '\'');
 
 				if (!end) {
-					free(w);
 					b->err = strdup("unterminated single quote");
 					b->syntax = true;
 					return -EINVAL;
@@ -106,7 +101,6 @@ static int split_words(const char *s, struct resctl_bline *b)
 					w[wl++] = *s;
 				}
 				if (!*s) {
-					free(w);
 					b->err = strdup("unterminated double quote");
 					b->syntax = true;
 					return -EINVAL;
@@ -114,7 +108,6 @@ static int split_words(const char *s, struct resctl_bline *b)
 				s++;
 			} else if (*s == '\\') {
 				if (!s[1]) {
-					free(w);
 					b->err = strdup("backslash at the end of the file");
 					b->syntax = true;
 					return -EINVAL;
@@ -125,11 +118,25 @@ static int split_words(const char *s, struct resctl_bline *b)
 				w[wl++] = *s++;
 			}
 		}
-		w[wl] = '\0';
-		if (add_word(b, w))
+		word = strndup(w, wl);
+		if (!word || add_word(b, word))
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Split @s into @b's words (split_into()). */
+static int split_words(const char *s, struct resctl_bline *b)
+{
+	/* One scratch word for the line; each word is then copied to size. */
+	char *scratch = malloc(strlen(s) + 1);
+	int rc;
+
+	if (!scratch)
+		return -ENOMEM;
+	rc = split_into(s, b, scratch);
+	free(scratch);
+	return rc;
 }
 
 /* A character no text line has: NUL and the C0 controls but tab and CR. */
@@ -409,6 +416,7 @@ static int run_line(const struct resctl_batch *bt, struct resctl_bline *b,
 {
 	struct json_object *errs = json_object_new_array();
 	FILE *ef = tmpfile(), *of = resctl_opts.json ? tmpfile() : NULL;
+	struct resctl_opts saved_opts;
 	int save_err = -1, save_out = -1;
 	int rc, n;
 
@@ -427,7 +435,10 @@ static int run_line(const struct resctl_batch *bt, struct resctl_bline *b,
 		save_out = dup(STDOUT_FILENO);
 		dup2(fileno(of), STDOUT_FILENO);
 	}
+	/* A line may change the options for itself ("metrics --format text"). */
+	saved_opts = resctl_opts;
 	rc = resctl_dispatch(b->argc, b->argv);
+	resctl_opts = saved_opts;
 	fflush(stdout);
 	fflush(stderr);
 	dup2(save_err, STDERR_FILENO);

@@ -12,6 +12,53 @@
 #include "batch.h"
 #include "tap.h"
 
+/*
+ * The bytes resctl's own code asks malloc() for (the Makefile links this
+ * test with -Wl,--wrap=malloc; libc's internal calls are not counted).
+ */
+static size_t malloc_bytes;
+void *__real_malloc(size_t n);
+void *__wrap_malloc(size_t n);
+
+void *__wrap_malloc(size_t n)
+{
+	malloc_bytes += n;
+	return __real_malloc(n);
+}
+
+/*
+ * Splitting allocated a buffer of the whole line for every word: a line of
+ * 100 KB with 50000 words asked for 5 GB. Now one scratch buffer per line.
+ */
+static void split_is_linear(void)
+{
+	const size_t words = 50000;
+	char *text = malloc(2 * words + 2);
+	struct resctl_batch bt = { .name = "test" };
+	size_t i, before;
+	FILE *f;
+	int rc;
+
+	for (i = 0; i < words; i++) {
+		text[2 * i] = 'a';
+		text[2 * i + 1] = ' ';
+	}
+	text[2 * words] = '\n';
+	text[2 * words + 1] = '\0';
+	f = fmemopen(text, strlen(text), "r");
+	before = malloc_bytes;
+	rc = f ? resctl_batch_read(f, &bt) : -1;
+	tap_ok(rc == 0 && bt.n == 1 && bt.v[0].argc == (int)words,
+	       "a line of %zu words reads as that many words", words);
+	tap_ok(malloc_bytes - before <= 8 * strlen(text),
+	       "and splitting it allocates in proportion to the line (%zu bytes for %zu)",
+	       malloc_bytes - before, strlen(text));
+	if (f)
+		fclose(f);
+	resctl_batch_free(&bt);
+	free(text);
+}
+
 /* Read @text; "LINE:word|word|...;" per entry, or "LINE:!error;" into @out. */
 static void entries(const char *text, char *out, size_t len)
 {
@@ -56,6 +103,7 @@ static void reads(const char *name, const char *text, const char *want)
 int main(void)
 {
 	tap_start();
+	split_is_linear();
 	reads("words and blanks", "policy  list\n\tversion\r\n",
 	      "1:policy|list;2:version;");
 	reads("blank and comment lines give no entry", "\n# c\n   # c\nversion\n",
