@@ -271,6 +271,27 @@ else
 	echo 1 >$TR/tracing_on
 fi
 
+# After rmmod and insmod the family has a new id and its group a new id:
+# the monitor used to keep waiting on the old membership, hearing nothing.
+# It follows nlctrl's notifications and joins the new group.
+t_reload() {
+	monitor_start "$T/reload" -j monitor --count 1 || return 1
+	rmmod dwcp_res && insmod "$KO" || return 1
+	i=0
+	while ! grep -q "module is back" "$T/reload.err" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	run policy add evreload || return 1
+	monitor_wait 30
+	run policy del evreload
+	[ "$mrc" = 0 ] && grep -q '"policy":"evreload","action":"added"' "$T/reload" &&
+		grep -q "module was unloaded" "$T/reload.err" && return 0
+	diag "exit $mrc:"; sed 's/^/#   /' "$T/reload" "$T/reload.err"
+	return 1
+}
+check monitor_follows_a_module_reload t_reload
+
 rmmod dwcp_res
 echo "1..$n"
 [ $fails = 0 ] || exit 1

@@ -38,6 +38,7 @@ struct monitor {
 	int family;
 	unsigned long long count;	/* stop after this many, 0 never */
 	unsigned long long seen;
+	int rejoin;			/* the reloaded module's events group */
 };
 
 static volatile sig_atomic_t monitor_stop;
@@ -108,6 +109,43 @@ static void format_time(const struct timespec *ts, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%06ld", ts->tv_nsec / 1000);
 }
 
+/*
+ * nlctrl's "notify" group tells when the family goes (rmmod) and comes back
+ * (modprobe). Its id and its group's id change with the reload: the group
+ * membership of the old one is gone, so without this the monitor would
+ * wait for ever, hearing nothing. Returns true if @nlh was nlctrl's.
+ */
+static bool on_ctrl(struct nlmsghdr *nlh, struct monitor *m)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1], *g, *gtb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	char name[GENL_NAMSIZ] = "";
+	int rem;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return false;
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 || !tb[CTRL_ATTR_FAMILY_NAME])
+		return true;
+	nla_strlcpy(name, tb[CTRL_ATTR_FAMILY_NAME], sizeof(name));
+	if (strcmp(name, DWCP_RES_GENL_NAME))
+		return true;
+	if (gh->cmd == CTRL_CMD_DELFAMILY) {
+		fprintf(stderr, "resctl: monitor: the dwcp_res module was unloaded; waiting for it\n");
+		m->family = -1;
+	} else if (gh->cmd == CTRL_CMD_NEWFAMILY && tb[CTRL_ATTR_FAMILY_ID]) {
+		m->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+		nla_for_each_nested(g, tb[CTRL_ATTR_MCAST_GROUPS], rem) {
+			if (nla_parse_nested(gtb, CTRL_ATTR_MCAST_GRP_MAX, g, NULL) < 0 ||
+			    !gtb[CTRL_ATTR_MCAST_GRP_NAME] || !gtb[CTRL_ATTR_MCAST_GRP_ID])
+				continue;
+			if (!strcmp(nla_get_string(gtb[CTRL_ATTR_MCAST_GRP_NAME]),
+				    DWCP_RES_MCGRP_EVENTS))
+				m->rejoin = (int)nla_get_u32(gtb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+	}
+	return true;
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
@@ -118,6 +156,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 	char policy[DWCP_RES_NAME_MAX] = "";
 	struct timespec ts;
 
+	if (on_ctrl(nlh, m))
+		return NL_SKIP;
 	if (nlh->nlmsg_type != m->family || (m->count && m->seen >= m->count))
 		return NL_SKIP;
 	if (genlmsg_parse(nlh, 0, tb, DWCP_RES_A_MAX, NULL) < 0)
@@ -284,7 +324,7 @@ static int parse_args(int argc, char **argv, struct monitor *m)
 /* Join the group; prints why and returns -1 on failure. */
 static int subscribe(struct resctl_nl *nl, struct monitor *m)
 {
-	int grp, err;
+	int grp, ctrl, err;
 
 	grp = genl_ctrl_resolve_grp(nl->sk, DWCP_RES_GENL_NAME, DWCP_RES_MCGRP_EVENTS);
 	if (grp < 0) {
@@ -292,10 +332,14 @@ static int subscribe(struct resctl_nl *nl, struct monitor *m)
 			DWCP_RES_MCGRP_EVENTS, nl_geterror(grp));
 		return -1;
 	}
+	ctrl = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
 	nl_socket_disable_seq_check(nl->sk);
 	err = nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, m);
 	if (!err)
 		err = nl_socket_add_membership(nl->sk, grp);
+	/* Best effort: without it a reload is not followed. */
+	if (!err && ctrl >= 0 && nl_socket_add_membership(nl->sk, ctrl))
+		fprintf(stderr, "resctl: monitor: cannot follow module reloads\n");
 	if (!err)
 		err = nl_socket_set_nonblocking(nl->sk);
 	if (err) {
@@ -350,6 +394,13 @@ int cmd_monitor(int argc, char **argv)
 			break;
 		}
 		err = nl_recvmsgs_default(nl.sk);
+		if (m.rejoin > 0) {
+			if (nl_socket_add_membership(nl.sk, m.rejoin))
+				fprintf(stderr, "resctl: monitor: cannot rejoin the events group\n");
+			else
+				fprintf(stderr, "resctl: monitor: the dwcp_res module is back; events follow\n");
+			m.rejoin = 0;
+		}
 		if (err == -NLE_NOMEM) {
 			/* ENOBUFS: the kernel dropped events we were too slow for. */
 			fprintf(stderr, "resctl: events were lost (receive buffer full)\n");
