@@ -42,7 +42,7 @@ if ! bash "$DWCP_ROOT/scripts/build-module.sh" "$debug" "$out-debug" C=2 \
 	fail=1
 fi
 # Sparse and gcc findings both carry "warning:" or "error:".
-if grep -E '(warning|error):' "$out.build" | grep -v 'Skipping BTF'; then
+if grep -E '(warning|error):' "$out.build" | grep -v -e 'Skipping BTF' -e 'jobserver unavailable'; then
 	fail=1
 fi
 

@@ -20,7 +20,9 @@ KDIR=/usr/src/linux-headers-$KVER
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0 fails=0
-export MAKEFLAGS=-j"$(nproc)"
+# Each target sets its own parallelism; a jobserver inherited from
+# make check would only warn.
+unset MAKEFLAGS MAKELEVEL MFLAGS
 
 ok() { # NAME STATUS [DIAG...]
 	n=$((n + 1))
@@ -126,6 +128,7 @@ clone "$C"
 run "make lint" "$C" "$T/lint.log" make lint
 rc=$?
 ok make_lint_from_fresh_clone $rc
+[ $rc = 0 ] || grep -E '(ERROR|WARNING|CHECK|warning|error):' "$T/lint.log" | head -n 20 | sed 's/^/# /'
 [ $rc = 0 ] || diag "$T/lint.log"
 
 C=$T/bench
