@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 
 #include "config.h"
 #include "print.h"
@@ -157,6 +158,54 @@ static void compare_engine(const struct resctl_ecfg *a, const struct resctl_ecfg
 	}
 }
 
+/*
+ * An accepted file whose root object holds "version", with a second
+ * "version" put at the front of that object, must be refused as a key
+ * given twice (json-c would have kept the last one); with an integer past
+ * 64 bits put there instead, as one that does not fit (json-c would have
+ * clamped it). Both come before any other check of the file.
+ */
+static void mutate_accepted(const char *buf, size_t n, const struct resctl_config *cfg)
+{
+	static const char *const heads[] = {
+		"{\"version\": 1, ", "{\"x\": 18446744073709551616, ",
+	};
+	static const char *const want[] = {
+		"the key \"version\" is given twice", "does not fit in 64 bits",
+	};
+	struct resctl_config m;
+	size_t i, skip = 0, len;
+	char *t, *msg = NULL;
+	int rc;
+
+	while (skip < n && strchr(" \t\r\n", buf[skip]))
+		skip++;
+	if (skip == n || buf[skip] != '{' ||
+	    !json_object_object_get_ex(cfg->root, "version", NULL))
+		return;
+	for (i = 0; i < 2; i++) {
+		len = strlen(heads[i]) + n - skip - 1;
+		t = malloc(len + 1);
+		if (!t)
+			abort();
+		memcpy(t, heads[i], strlen(heads[i]));
+		memcpy(t + strlen(heads[i]), buf + skip + 1, n - skip - 1);
+		t[len] = '\0';
+		text_of_fail = t;
+		rc = parse(t, len, &m, &msg);
+		if (!rc)
+			fail("a mutated accepted file (key twice / huge integer) was accepted");
+		if (!strstr(msg, want[i])) {
+			fprintf(stderr, "%s", msg);
+			fail("a mutated accepted file was refused for another reason");
+		}
+		free(msg);
+		msg = NULL;
+		free(t);
+	}
+	text_of_fail = NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct resctl_config cfg, back, again;
@@ -182,6 +231,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (msg[0])
 		fail("accepted, yet printed a message");
 	free(msg);
+	mutate_accepted(buf, n, &cfg);
 
 	out = print(&cfg, n & 1, &olen);
 	text_of_fail = out;

@@ -11,17 +11,21 @@
  * json_strict_check() walks a text that json-c has already parsed (so it is
  * well formed; json-c's own extensions, comments and single-quoted strings,
  * are skipped the same way) and reports the first such place as
- * FILE:LINE:COLUMN. Keys are compared as written, escapes and all.
+ * FILE:LINE:COLUMN. Keys are compared as json-c reads them: "a" and
+ * "\u0061" are the same key.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "json_strict.h"
 
 struct key {
-	size_t off, len;	/* the key's text, quotes excluded */
+	size_t off;		/* where the key starts (its quote) */
+	char *name;		/* as json-c reads it */
 };
 
 struct frame {
@@ -92,21 +96,50 @@ static bool integer_fits(const char *s, size_t n)
 	return memcmp(s, lim, n) <= 0;
 }
 
-static int push_key(struct frame *f, size_t off, size_t len)
+/* The string token at @buf[@i..@end] (quotes included) as json-c reads it. */
+static char *decode_key(const char *buf, size_t i, size_t end)
+{
+	char *tok = strndup(buf + i, end - i + 1), *name = NULL;
+	struct json_object *o;
+
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse(tok);
+	if (o && json_object_is_type(o, json_type_string))
+		name = strdup(json_object_get_string(o));
+	else
+		name = strdup(tok);	/* cannot happen in a parsed text */
+	json_object_put(o);
+	free(tok);
+	return name;
+}
+
+static int push_key(struct frame *f, size_t off, char *name)
 {
 	struct key *nk;
 
 	if (f->nkeys == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 8;
 		nk = realloc(f->keys, f->cap * sizeof(*nk));
-		if (!nk)
+		if (!nk) {
+			free(name);
 			return -1;
+		}
 		f->keys = nk;
 	}
 	f->keys[f->nkeys].off = off;
-	f->keys[f->nkeys].len = len;
+	f->keys[f->nkeys].name = name;
 	f->nkeys++;
 	return 0;
+}
+
+static void frame_free(struct frame *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->nkeys; k++)
+		free(f->keys[k].name);
+	free(f->keys);
 }
 
 int json_strict_check(const char *file, const char *buf, size_t len)
@@ -140,7 +173,7 @@ int json_strict_check(const char *file, const char *buf, size_t len)
 		case '}':
 		case ']':
 			if (depth) {
-				free(st[depth - 1].keys);
+				frame_free(&st[depth - 1]);
 				depth--;
 			}
 			break;
@@ -162,14 +195,18 @@ int json_strict_check(const char *file, const char *buf, size_t len)
 		case '\'':
 			end = string_end(buf, len, i);
 			if (top && top->object && top->want_key) {
+				char *name = decode_key(buf, i, end);
+
 				top->want_key = false;
+				if (!name) {
+					rc = -1;
+					break;
+				}
 				for (k = 0; k < top->nkeys; k++) {
-					if (top->keys[k].len != end - i - 1 ||
-					    memcmp(buf + top->keys[k].off, buf + i + 1, end - i - 1))
+					if (strcmp(top->keys[k].name, name))
 						continue;
-					where(buf, top->keys[k].off - 1, &l2, &c2);
-					snprintf(what, sizeof(what), "%.*s",
-						 (int)(end - i - 1 < 60 ? end - i - 1 : 60), buf + i + 1);
+					where(buf, top->keys[k].off, &l2, &c2);
+					snprintf(what, sizeof(what), "%.60s", name);
 					snprintf(msg, sizeof(msg),
 						 "the key \"%s\" is given twice in one object (first at line %d, column %d)",
 						 what, l2, c2);
@@ -177,7 +214,9 @@ int json_strict_check(const char *file, const char *buf, size_t len)
 					rc = 1;
 					break;
 				}
-				if (!rc && push_key(top, i + 1, end - i - 1))
+				if (rc)
+					free(name);
+				else if (push_key(top, i, name))
 					rc = -1;
 			}
 			i = end;
@@ -201,7 +240,7 @@ int json_strict_check(const char *file, const char *buf, size_t len)
 		}
 	}
 	while (depth)
-		free(st[--depth].keys);
+		frame_free(&st[--depth]);
 	free(st);
 	if (rc < 0)
 		fprintf(stderr, "resctl: out of memory\n");

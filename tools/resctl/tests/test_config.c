@@ -157,6 +157,9 @@ int main(void)
 	refuses("a key given twice behind a comment and single quotes is refused",
 		"{\"policies\": [{'name': \"a\", /* \"name\" */ \"base\": \"send\", 'base': \"sync\"}]}",
 		"the key \"base\" is given twice");
+	refuses("a key given twice in another spelling is refused",
+		"{\"policies\": [{\"name\": \"a\", \"na\\u006de\": \"b\"}]}",
+		"the key \"name\" is given twice");
 	rc = parse("{\"policies\": [{\"name\": \"a\", \"config\": {\"rate\": {\"burst\": 5}, "
 		   "\"bulkhead\": {\"queue\": 5}}}, "
 		   "{\"name\": \"b\", \"config\": {\"rate\": {\"burst\": 6}}}]}", &cfg, NULL, 0);
