@@ -11,6 +11,8 @@
 #include <linux/rcupdate.h>
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/dwcp_res.h>
@@ -18,6 +20,24 @@
 #include "core/degrade.h"
 #include "core/engine.h"
 #include "core/health.h"
+
+/*
+ * The deadline of a call that may wait @timeo jiffies from @now (ns), or
+ * U64_MAX for MAX_SCHEDULE_TIMEOUT. jiffies_to_nsecs() goes through 32-bit
+ * microseconds and wraps after 4295 s: a long SO_SNDTIMEO became a
+ * deadline of milliseconds. Saturates instead of wrapping.
+ */
+static inline u64 dwcp_res_deadline(u64 now, long timeo)
+{
+	u64 ns;
+
+	if (timeo == MAX_SCHEDULE_TIMEOUT)
+		return U64_MAX;
+	if ((u64)timeo > U64_MAX / (NSEC_PER_SEC / HZ))
+		return U64_MAX;
+	ns = jiffies64_to_nsecs((u64)timeo);
+	return ns > U64_MAX - now ? U64_MAX : now + ns;
+}
 
 /*
  * The lock-free path's per-CPU part (pipeline.c): latencies of the calls it

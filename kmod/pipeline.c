@@ -336,8 +336,9 @@ static noinline int admit_locked(struct dwcp_res_policy *p,
 
 	if (timeo > 0) {
 		pflags |= DWCP_PIPE_MAY_WAIT;
+		/* 0: no deadline, as before; U64_MAX would be the same wait. */
 		if (timeo != MAX_SCHEDULE_TIMEOUT)
-			deadline = now + jiffies_to_nsecs(timeo);
+			deadline = dwcp_res_deadline(now, timeo);
 	}
 	if (dwcp_res_chaos_allowed && READ_ONCE(dn->chaos_enabled))
 		pflags |= DWCP_PIPE_CHAOS;
@@ -523,8 +524,8 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 	u32 attempt = 0, result;
 	int err;
 
-	if (timeo > 0 && timeo != MAX_SCHEDULE_TIMEOUT)
-		deadline = start + jiffies_to_nsecs(timeo);
+	if (timeo > 0)
+		deadline = dwcp_res_deadline(start, timeo);
 
 	for (;;) {
 		now = ktime_get_ns();

@@ -370,9 +370,9 @@ static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
 	now = ktime_get_ns();
 	if (!r->deadline) {
 		r->deadline = U64_MAX;
-		if (timeo > 0 && timeo != MAX_SCHEDULE_TIMEOUT)
-			r->deadline = (call->t.untimed ? now : min_t(u64, now, call->t.start)) +
-				      jiffies_to_nsecs(timeo);
+		if (timeo > 0)
+			r->deadline = dwcp_res_deadline(call->t.untimed ? now :
+							min_t(u64, now, call->t.start), timeo);
 	}
 	if (!dwcp_res_retry_grant(r->p, ++r->attempt, now, r->deadline, timeo > 0,
 				  &delay)) {

@@ -49,6 +49,26 @@ void dwcp_chaos_config_default(struct dwcp_chaos_config *cfg, u32 kind)
 	}
 }
 
+static const u16 dwcp_chaos_errnos[] = DWCP_RES_FAULT_ERRNOS;
+
+/* Is every value of [@min, @max] an errno of DWCP_RES_FAULT_ERRNOS? */
+static bool dwcp_chaos_errnos_ok(u64 min, u64 max)
+{
+	u64 v;
+	size_t i;
+
+	if (max - min > 256)
+		return false;	/* the list has no run that long */
+	for (v = min; v <= max; v++) {
+		for (i = 0; i < ARRAY_SIZE(dwcp_chaos_errnos); i++)
+			if (dwcp_chaos_errnos[i] == v)
+				break;
+		if (i == ARRAY_SIZE(dwcp_chaos_errnos))
+			return false;
+	}
+	return true;
+}
+
 int dwcp_chaos_config_check(const struct dwcp_chaos_config *cfg,
 			    const char **why)
 {
@@ -69,8 +89,9 @@ int dwcp_chaos_config_check(const struct dwcp_chaos_config *cfg,
 		return -EINVAL;
 	}
 	if (cfg->kind == DWCP_RES_FAULT_ERROR &&
-	    (cfg->value_min < 1 || cfg->value_max > DWCP_CHAOS_MAX_ERRNO)) {
-		*why = "error fault values are errnos between 1 and 4095";
+	    !dwcp_chaos_errnos_ok(cfg->value_min, cfg->value_max)) {
+		*why = "error faults take an errno a socket call returns: "
+		       DWCP_RES_FAULT_ERRNO_NAMES;
 		return -ERANGE;
 	}
 	if (cfg->kind == DWCP_RES_FAULT_CPU_SPIKE &&

@@ -37,7 +37,6 @@
 #include <uapi/linux/dwcp_res.h>
 
 #define DWCP_CHAOS_PPM		1000000U
-#define DWCP_CHAOS_MAX_ERRNO	4095
 
 /*
  * A peer address, or a fault's scope: family 0 (unscoped: every call),

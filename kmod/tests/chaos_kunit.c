@@ -287,7 +287,14 @@ static const struct chaos_cfg_case chaos_cfg_cases[] = {
 	{ "min > max",		DWCP_RES_FAULT_TIMEOUT,	10000, 5, 3, 2, -EINVAL },
 	{ "errno 0",		DWCP_RES_FAULT_ERROR,	10000, 5, 0, 2, -ERANGE },
 	{ "errno 4096",		DWCP_RES_FAULT_ERROR,	10000, 5, 5, 4096, -ERANGE },
-	{ "errno ok",		DWCP_RES_FAULT_ERROR,	10000, 0, 5, 4095, 0 },
+	{ "errno EIO",		DWCP_RES_FAULT_ERROR,	10000, 0, EIO, EIO, 0 },
+	/* ERESTARTSYS reached io_submit()/io_uring, whose call never ended. */
+	{ "errno ERESTARTSYS",	DWCP_RES_FAULT_ERROR,	10000, 0, 512, 512, -ERANGE },
+	{ "errno EIOCBQUEUED",	DWCP_RES_FAULT_ERROR,	10000, 0, 529, 529, -ERANGE },
+	{ "errno 4095",		DWCP_RES_FAULT_ERROR,	10000, 0, 4095, 4095, -ERANGE },
+	{ "errnos all listed",	DWCP_RES_FAULT_ERROR,	10000, 0, ETIMEDOUT, EHOSTUNREACH, 0 },
+	{ "errnos with a gap",	DWCP_RES_FAULT_ERROR,	10000, 0, ECONNRESET, ETIMEDOUT, -ERANGE },
+	{ "errno range huge",	DWCP_RES_FAULT_ERROR,	10000, 0, 1, U64_MAX, -ERANGE },
 };
 
 static void chaos_cfg_desc(const struct chaos_cfg_case *c, char *desc)

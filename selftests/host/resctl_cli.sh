@@ -74,8 +74,10 @@ want_err='unknown breaker command "explode"' check breaker_unknown_action 2 brea
 want_err="usage: resctl chaos enable" check chaos_enable_extra_arg 2 chaos enable now
 want_err="usage: resctl chaos inject POLICY KIND" check chaos_inject_missing_kind 2 chaos inject send
 want_err='unknown fault kind "frob"; kinds are: latency error' check chaos_unknown_kind 2 chaos inject send frob
-want_err='value: bad value "EWHAT", expected an errno name' \
+want_err='value: bad value "EWHAT", expected an errno a socket call returns, by name or number: EPERM' \
 	check chaos_bad_errno 2 chaos inject send error value EWHAT
+want_err='value: bad value "512", expected an errno a socket call returns' \
+	check chaos_kernel_internal_errno 2 chaos inject send error value 512
 want_err='probability: bad value "10", expected a percentage' \
 	check chaos_probability_needs_percent 2 chaos inject send latency probability 10
 want_err="min must not be above max" check chaos_min_above_max 2 chaos inject send latency min 2s max 1s

@@ -26,6 +26,7 @@ Exit status 1 when a check fails.
 """
 import argparse
 import ast
+import errno
 import os
 import re
 import sys
@@ -808,10 +809,24 @@ def main():
         for c, _ in members:
             if c not in covered:
                 errs.append(f"enum {ename}: {c} not in the spec")
+    # The error-fault errno list is no netlink constant: checked below.
+    errno_defs = {"DWCP_RES_FAULT_ERRNOS", "DWCP_RES_FAULT_ERRNO_NAMES"}
     for d in hdr.defines:
-        if d not in covered and d != hdr.guard:
+        if d not in covered and d != hdr.guard and d not in errno_defs:
             errs.append(f"#define {d} not in the spec")
     tap.check("header_fully_covered", errs)
+
+    # -- the error-fault errnos: real errnos, named in the same order
+    errs = []
+    nums = re.findall(r"\b(E[A-Z0-9]+)\b", hdr.defines.get("DWCP_RES_FAULT_ERRNOS", ""))
+    names = " ".join(re.findall(r'"([^"]*)"', hdr.defines.get("DWCP_RES_FAULT_ERRNO_NAMES",
+                                                               ""))).split()
+    if not nums or nums != names:
+        errs.append(f"DWCP_RES_FAULT_ERRNOS {nums} != DWCP_RES_FAULT_ERRNO_NAMES {names}")
+    for e in nums:
+        if not hasattr(errno, e) or getattr(errno, e) >= 512:
+            errs.append(f"{e} is not an errno a program may see")
+    tap.check("fault_errnos_named", errs)
 
     # -- per-command policies, admin flags, do/dump
     table_set = {}      # nla_policy table -> spec set name

@@ -348,6 +348,41 @@ TEST_F(nl, chaos_needs_permission_from_load)
 	EXPECT_NE(NULL, strstr(r.extack, "chaos_allowed=1")) TH_LOG("extack: %s", r.extack);
 }
 
+static struct nl_msg *error_fault(int family, uint64_t lo, uint64_t hi)
+{
+	struct nl_msg *m = req(family, DWCP_RES_CMD_FAULT_SET, 0);
+	struct nlattr *f;
+
+	nla_put_string(m, DWCP_RES_A_POLICY_NAME, "sync");
+	f = nla_nest_start(m, DWCP_RES_A_FAULT);
+	nla_put_u32(m, DWCP_RES_FAULT_A_KIND, DWCP_RES_FAULT_ERROR);
+	nla_put_u32(m, DWCP_RES_FAULT_A_PROBABILITY_PPM, 10000);
+	nla_put_u64(m, DWCP_RES_FAULT_A_VALUE_MIN, lo);
+	nla_put_u64(m, DWCP_RES_FAULT_A_VALUE_MAX, hi);
+	nla_nest_end(m, f);
+	return m;
+}
+
+/*
+ * Error faults took any 1..4095: ERESTARTSYS (512) and EIOCBQUEUED (529)
+ * then reached programs, and a write through io_submit never completed.
+ * Only the errnos of DWCP_RES_FAULT_ERRNOS, named in the refusal.
+ */
+TEST_F(nl, error_faults_take_only_socket_errnos)
+{
+	struct reply r;
+
+	EXPECT_EQ(-ERANGE, run(self->sk, error_fault(self->family, 512, 512), &r));
+	EXPECT_NE(NULL, strstr(r.extack, "an errno a socket call returns: EPERM"))
+		TH_LOG("extack: %s", r.extack);
+	EXPECT_EQ(-ERANGE, run(self->sk, error_fault(self->family, 529, 529), &r));
+	EXPECT_EQ(-ERANGE, run(self->sk, error_fault(self->family, 4095, 4095), &r));
+	EXPECT_EQ(-ERANGE, run(self->sk, error_fault(self->family, ECONNRESET, ETIMEDOUT), &r));
+	EXPECT_EQ(0, run(self->sk, error_fault(self->family, ETIMEDOUT, EHOSTUNREACH), &r));
+	EXPECT_EQ(0, run(self->sk, error_fault(self->family, EIO, EIO), &r));
+	EXPECT_EQ(0, dwcp_resctl("chaos clear"));
+}
+
 TEST_F(nl, writes_need_cap_net_admin)
 {
 	struct nl_sock *sk;

@@ -543,6 +543,35 @@ TEST_F(ulp, blocking_wait_bounded)
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_slow"));
 }
 
+/*
+ * jiffies_to_nsecs() goes through 32-bit microseconds: an SO_SNDTIMEO of
+ * 4295 s or more became a deadline of milliseconds, and a send that had a
+ * second to wait for its token was refused at once with ENOBUFS.
+ */
+TEST_F(ulp, long_timeouts_do_not_wrap)
+{
+	static const long secs[] = { 4295, 5000, 100000000 };
+	struct timeval tv = {};
+	size_t i;
+
+	NEED_SETUP();
+	if (variant->nonblock)
+		SKIP(return, "a non-blocking socket never waits");
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_long", "base sync rate-limit on rate 1/s burst 1"));
+	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_long"));
+	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		tv.tv_sec = secs[i];
+		ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+		/* The next token is up to a second away: waited for, not refused. */
+		EXPECT_EQ(1, send(self->fd, "b", 1, 0))
+			TH_LOG("SO_SNDTIMEO %ld s: %s", secs[i], strerror(errno));
+	}
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_long"));
+}
+
 /* sendfile() reaches TCP through sendpage: protected and counted too. */
 TEST_F(ulp, sendfile_counted)
 {

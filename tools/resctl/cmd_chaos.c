@@ -4,6 +4,7 @@
  * injected unless the module was loaded with chaos_allowed=1 and chaos is
  * enabled in the namespace; "inject" only arms a fault on a policy.
  */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -34,20 +35,8 @@ static const struct {
 	[DWCP_RES_FAULT_MEM_PRESSURE] = { "mem-pressure", FV_BYTES },
 };
 
-/* The errnos a network call plausibly fails with; any 1..4095 as a number. */
-#define E(x) { #x, x }
-static const struct {
-	const char *name;
-	int no;
-} errnos[] = {
-	E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(EAGAIN), E(ENOMEM), E(EACCES),
-	E(EBUSY), E(EINVAL), E(ENOSPC), E(EPIPE), E(EPROTO), E(EMSGSIZE),
-	E(ENETDOWN), E(ENETUNREACH), E(ENETRESET), E(ECONNABORTED),
-	E(ECONNRESET), E(ENOBUFS), E(ENOTCONN), E(ESHUTDOWN), E(ETIMEDOUT),
-	E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
-	E(EINPROGRESS), E(ECANCELED), E(ETIME),
-};
-#undef E
+/* The errnos an error fault may inject (the uAPI's list). */
+static const int errnos[] = DWCP_RES_FAULT_ERRNOS;
 
 void chaos_print_kinds(FILE *out)
 {
@@ -57,7 +46,7 @@ void chaos_print_kinds(FILE *out)
 	for (i = 0; i < N(kinds); i++)
 		fprintf(out, "    %-18s %s\n", kinds[i].name,
 			kinds[i].value == FV_DURATION ? "DURATION" :
-			kinds[i].value == FV_ERRNO ? "ERRNO (EIO, ECONNRESET... or 1..4095)" :
+			kinds[i].value == FV_ERRNO ? "ERRNO (EIO, ECONNRESET...: see resctl(8))" :
 			"BYTES (64k, 10M)");
 }
 
@@ -66,8 +55,8 @@ static const char *errno_name(uint64_t no, char *buf)
 	size_t i;
 
 	for (i = 0; i < N(errnos); i++)
-		if ((uint64_t)errnos[i].no == no)
-			return errnos[i].name;
+		if ((uint64_t)errnos[i] == no)
+			return strerrorname_np(errnos[i]);
 	snprintf(buf, UNITS_BUF, "%llu", (unsigned long long)no);
 	return buf;
 }
@@ -78,15 +67,20 @@ static int parse_errno(const char *s, uint64_t *v)
 	size_t i;
 
 	for (i = 0; i < N(errnos); i++) {
-		if (!strcasecmp(errnos[i].name, s)) {
-			*v = (uint64_t)errnos[i].no;
+		if (!strcasecmp(strerrorname_np(errnos[i]), s)) {
+			*v = (uint64_t)errnos[i];
 			return 0;
 		}
 	}
-	if (units_parse_u32(s, &no) || !no || no > 4095)
+	if (units_parse_u32(s, &no))
 		return -EINVAL;
-	*v = no;
-	return 0;
+	for (i = 0; i < N(errnos); i++) {
+		if ((uint32_t)errnos[i] == no) {
+			*v = no;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static const char *fmt_fvalue(enum fvalue fv, uint64_t v, char *buf)
@@ -404,7 +398,8 @@ static int parse_fvalue(enum fvalue fv, const char *opt, const char *s, uint64_t
 		return err ? bad_option(opt, s, UNITS_HELP_DURATION) : 0;
 	case FV_ERRNO:
 		err = parse_errno(s, v);
-		return err ? bad_option(opt, s, "an errno name (EIO, ECONNRESET, ETIMEDOUT...) or 1..4095") : 0;
+		return err ? bad_option(opt, s, "an errno a socket call returns, by name or number: "
+					DWCP_RES_FAULT_ERRNO_NAMES) : 0;
 	case FV_BYTES:
 		break;
 	}

@@ -668,13 +668,34 @@ enum dwcp_res_health_attr {
 #define DWCP_RES_HC_MAX (__DWCP_RES_HC_MAX - 1)
 
 /*
+ * The errnos an error fault may fail a call with: those a socket call
+ * returns to a program. Kernel-internal codes (ERESTARTSYS, EIOCBQUEUED...)
+ * must never reach one: an aio or io_uring request would never complete.
+ * DWCP_RES_FAULT_ERRNOS initialises an array (where <errno.h> or
+ * <linux/errno.h> is in); DWCP_RES_FAULT_ERRNO_NAMES names the same, in
+ * the same order, for messages.
+ */
+#define DWCP_RES_FAULT_ERRNOS {						\
+	EPERM, EINTR, EIO, EAGAIN, ENOMEM, EACCES, EBUSY, EINVAL, EPIPE,	\
+	EPROTO, EMSGSIZE, ENETDOWN, ENETUNREACH, ENETRESET, ECONNABORTED,	\
+	ECONNRESET, ENOBUFS, ENOTCONN, ESHUTDOWN, ETIMEDOUT, ECONNREFUSED,	\
+	EHOSTDOWN, EHOSTUNREACH, ECANCELED, ETIME }
+#define DWCP_RES_FAULT_ERRNO_NAMES					\
+	"EPERM EINTR EIO EAGAIN ENOMEM EACCES EBUSY EINVAL EPIPE "	\
+	"EPROTO EMSGSIZE ENETDOWN ENETUNREACH ENETRESET ECONNABORTED "	\
+	"ECONNRESET ENOBUFS ENOTCONN ESHUTDOWN ETIMEDOUT ECONNREFUSED "	\
+	"EHOSTDOWN EHOSTUNREACH ECANCELED ETIME"
+
+/*
  * Chaos fault kinds. Each fault has one probability (no second draw inside
  * the fault) and draws a value uniformly from its [min, max] range; the
  * meaning of that value depends on the kind.
  */
 enum dwcp_res_fault_kind {
 	DWCP_RES_FAULT_LATENCY,		/* value: added delay, ns */
-	DWCP_RES_FAULT_ERROR,		/* value: errno to fail with (1..4095) */
+	DWCP_RES_FAULT_ERROR,		/* value: errno to fail with, one of
+					 * DWCP_RES_FAULT_ERRNOS
+					 */
 	DWCP_RES_FAULT_TIMEOUT,		/* value: time to hang before -ETIMEDOUT, ns */
 	DWCP_RES_FAULT_PARTITION,	/* value: duration of the partition, ns;
 					 * a hit starts one, during which every
