@@ -65,7 +65,7 @@ static void mem_release(struct dwcp_res_policy *p)
 /* Hold up to @want bytes more in @p, within the module-wide cap. */
 static void mem_hold(struct dwcp_res_policy *p, u64 want)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC;
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC;
 	u64 cap = mem_cap(), got = 0;
 	unsigned int order;
 	struct page *page;
@@ -137,6 +137,13 @@ void dwcp_res_chaos_policy_unlink(struct dwcp_res_policy *p)
 	mem_release(p);
 }
 
+void dwcp_res_chaos_wake(struct dwcp_net *dn)
+{
+	lockdep_assert_held(&dn->cfg_lock);
+	WRITE_ONCE(dn->chaos_gen, dn->chaos_gen + 1);
+	wake_up_all(&dn->chaos_wq);
+}
+
 /* Chaos turned off: end partitions, release memory. Under cfg_lock. */
 static void chaos_apply_all(struct dwcp_net *dn)
 {
@@ -165,6 +172,8 @@ int dwcp_res_chaos_enable(struct net *net, bool on, struct netlink_ext_ack *exta
 	if (READ_ONCE(dn->chaos_enabled) != on) {
 		WRITE_ONCE(dn->chaos_enabled, on);
 		chaos_apply_all(dn);
+		if (!on)
+			dwcp_res_chaos_wake(dn);
 		dwcp_res_event_chaos(net, on);
 	}
 	mutex_unlock(&dn->cfg_lock);
@@ -219,6 +228,7 @@ void dwcp_res_chaos_clear(struct net *net)
 		dwcp_res_policy_unlock(p);
 		mem_release(p);
 	}
+	dwcp_res_chaos_wake(dn);
 	mutex_unlock(&dn->cfg_lock);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_chaos_clear);

@@ -14,6 +14,7 @@
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <net/dwcp_res.h>
 
@@ -172,6 +173,13 @@ struct dwcp_net {
 	u32 level;			/* enum dwcp_res_level, READ_ONCE */
 	bool chaos_enabled;		/* READ_ONCE; needs chaos_allowed */
 	/*
+	 * Bumped (under cfg_lock) when chaos is disabled or cleared; the
+	 * calls sleeping in a latency or timeout fault wait on @chaos_wq and
+	 * wake up when it moves, so no fault outlives its clearing.
+	 */
+	unsigned int chaos_gen;
+	wait_queue_head_t chaos_wq;
+	/*
 	 * The level's controller (degrade.c), under cfg_lock; @level is its
 	 * published copy. The work ends holds and steps the level down.
 	 */
@@ -187,6 +195,9 @@ struct dwcp_net {
 	struct list_head checks;	/* struct dwcp_res_check */
 	unsigned int nchecks;
 };
+
+/* End the sleeps of latency and timeout faults (chaos.c). Under cfg_lock. */
+void dwcp_res_chaos_wake(struct dwcp_net *dn);
 
 /*
  * The core explains a rejected configuration with a static string; hand it

@@ -8,7 +8,10 @@
  * refused, values are range-checked here, and the core's config checks
  * explain what is left (cross-field rules) through the extended ack.
  * Commands that change state need CAP_NET_ADMIN over the namespace's user
- * namespace (GENL_UNS_ADMIN_PERM); reading needs nothing.
+ * namespace (GENL_UNS_ADMIN_PERM): a container's root manages the
+ * policies of its own network namespace. Chaos is different: it injects
+ * failures and holds host memory, so it needs CAP_NET_ADMIN in the initial
+ * user namespace (GENL_ADMIN_PERM), the host's admin. Reading needs nothing.
  */
 #include <net/genetlink.h>
 #include <uapi/linux/dwcp_res.h>
@@ -267,6 +270,7 @@ nla_put_failure:
 }
 
 #define ADMIN GENL_UNS_ADMIN_PERM
+#define HOST_ADMIN GENL_ADMIN_PERM
 
 static const struct genl_ops dwcp_res_genl_ops[] = {
 	{
@@ -323,21 +327,21 @@ static const struct genl_ops dwcp_res_genl_ops[] = {
 		.doit	= dwcp_res_nl_chaos_set,
 		.policy	= dwcp_res_chaos_policy,
 		.maxattr = DWCP_RES_A_MAX,
-		.flags	= ADMIN,
+		.flags	= HOST_ADMIN,
 	},
 	{
 		.cmd	= DWCP_RES_CMD_FAULT_SET,
 		.doit	= dwcp_res_nl_fault_set,
 		.policy	= dwcp_res_fault_policy,
 		.maxattr = DWCP_RES_A_MAX,
-		.flags	= ADMIN,
+		.flags	= HOST_ADMIN,
 	},
 	{
 		.cmd	= DWCP_RES_CMD_CHAOS_CLEAR,
 		.doit	= dwcp_res_nl_chaos_clear,
 		.policy	= dwcp_res_info_policy,
 		.maxattr = DWCP_RES_A_MAX,
-		.flags	= ADMIN,
+		.flags	= HOST_ADMIN,
 	},
 	{
 		.cmd	= DWCP_RES_CMD_DEGRADE_GET,

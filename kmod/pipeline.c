@@ -242,6 +242,35 @@ static int sleep_until(u64 until, struct dwcp_res_waiter *w)
 	return 0;
 }
 
+/*
+ * The sleep of a latency or timeout fault: until @until, a signal, or chaos
+ * being disabled or cleared in the namespace (its generation moves), so
+ * that "chaos clear" ends a 10-minute injected hang at once.
+ */
+static int chaos_sleep_until(struct dwcp_net *dn, u64 until)
+{
+	unsigned int gen = READ_ONCE(dn->chaos_gen);
+	ktime_t kt = ns_to_ktime(until);
+	DEFINE_WAIT(wait);
+	int err = 0;
+
+	for (;;) {
+		prepare_to_wait(&dn->chaos_wq, &wait, TASK_INTERRUPTIBLE);
+		if (READ_ONCE(dn->chaos_gen) != gen)
+			break;
+		if (signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		if (ktime_get_ns() >= until)
+			break;
+		if (!schedule_hrtimeout_range(&kt, 50 * NSEC_PER_USEC, HRTIMER_MODE_ABS))
+			break;
+	}
+	finish_wait(&dn->chaos_wq, &wait);
+	return err;
+}
+
 static int admit_rejected(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 			  struct dwcp_res_ev *ev)
 {
@@ -290,7 +319,7 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		until = call->t.deadline;
 	switch (call->t.fault) {
 	case DWCP_RES_FAULT_LATENCY:
-		if ((pflags & DWCP_PIPE_MAY_WAIT) && sleep_until(until, NULL)) {
+		if ((pflags & DWCP_PIPE_MAY_WAIT) && chaos_sleep_until(p->dn, until)) {
 			dwcp_res_complete(call, DWCP_RES_RESULT_CANCELLED, false);
 			return -EINTR;
 		}
@@ -301,7 +330,7 @@ static int admit_fault(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		return 0;
 	case DWCP_RES_FAULT_TIMEOUT:
 		if (pflags & DWCP_PIPE_MAY_WAIT)
-			sleep_until(until, NULL);
+			chaos_sleep_until(p->dn, until);
 		err = -ETIMEDOUT;
 		timed_out = true;
 		break;

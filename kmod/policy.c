@@ -548,6 +548,7 @@ static int __net_init dwcp_net_init(struct net *net)
 
 	dn->net = net;
 	mutex_init(&dn->cfg_lock);
+	init_waitqueue_head(&dn->chaos_wq);
 	INIT_LIST_HEAD(&dn->policies);
 	dwcp_res_degrade_net_init(dn);
 	err = dwcp_res_engine_net_init(dn);

@@ -94,6 +94,12 @@ int dwcp_chaos_config_check(const struct dwcp_chaos_config *cfg,
 		       DWCP_RES_FAULT_ERRNO_NAMES;
 		return -ERANGE;
 	}
+	if ((cfg->kind == DWCP_RES_FAULT_LATENCY || cfg->kind == DWCP_RES_FAULT_TIMEOUT ||
+	     cfg->kind == DWCP_RES_FAULT_PARTITION) &&
+	    cfg->value_max > DWCP_RES_FAULT_DURATION_MAX_NS) {
+		*why = "latencies, timeouts and partitions last at most 1 h";
+		return -ERANGE;
+	}
 	if (cfg->kind == DWCP_RES_FAULT_CPU_SPIKE &&
 	    cfg->value_max > DWCP_RES_CPU_SPIKE_MAX_NS) {
 		*why = "a CPU spike lasts at most 100 ms (DWCP_RES_CPU_SPIKE_MAX_NS)";

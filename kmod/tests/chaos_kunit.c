@@ -287,6 +287,11 @@ static const struct chaos_cfg_case chaos_cfg_cases[] = {
 	{ "min > max",		DWCP_RES_FAULT_TIMEOUT,	10000, 5, 3, 2, -EINVAL },
 	{ "errno 0",		DWCP_RES_FAULT_ERROR,	10000, 5, 0, 2, -ERANGE },
 	{ "errno 4096",		DWCP_RES_FAULT_ERROR,	10000, 5, 5, 4096, -ERANGE },
+	/* now + value overflowed for a value near U64_MAX. */
+	{ "latency 1 h",	DWCP_RES_FAULT_LATENCY,	10000, 0, 1, 3600000000000ULL, 0 },
+	{ "latency > 1 h",	DWCP_RES_FAULT_LATENCY,	10000, 0, 1, 3600000000001ULL, -ERANGE },
+	{ "timeout U64_MAX",	DWCP_RES_FAULT_TIMEOUT,	10000, 0, 1, U64_MAX, -ERANGE },
+	{ "partition U64_MAX",	DWCP_RES_FAULT_PARTITION, 10000, 0, U64_MAX, U64_MAX, -ERANGE },
 	{ "errno EIO",		DWCP_RES_FAULT_ERROR,	10000, 0, EIO, EIO, 0 },
 	/* ERESTARTSYS reached io_submit()/io_uring, whose call never ended. */
 	{ "errno ERESTARTSYS",	DWCP_RES_FAULT_ERROR,	10000, 0, 512, 512, -ERANGE },

@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
@@ -375,6 +376,39 @@ TEST_F(sec, chaos_needs_parameter_and_capability)
 	EXPECT_EQ(0, as_nobody(unpriv_chaos, NULL));
 	EXPECT_EQ(0, chaos_set(&self->n, 1));
 	EXPECT_EQ(0, chaos_set(&self->n, 0));
+}
+
+/*
+ * A tenant: nobody, in a user and network namespace of its own, where it
+ * holds every capability. It may manage its namespace's policies, but
+ * chaos (faults, memory held) was open to it too once the host loaded
+ * chaos_allowed=1: GENL_UNS_ADMIN_PERM. Now the host's CAP_NET_ADMIN only.
+ */
+static int tenant_chaos(void *arg)
+{
+	struct nlr n;
+	int err, clr;
+
+	(void)arg;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+		return 253;	/* no unprivileged user namespaces here */
+	if (nlr_open(&n, 5000))
+		return 252;
+	err = chaos_set(&n, 1);
+	clr = nlr_simple(&n, DWCP_RES_CMD_CHAOS_CLEAR, 0, NULL, NULL);
+	printf("# a tenant's chaos-set 1: %s, chaos-clear: %s\n", strerror(-err),
+	       strerror(-clr));
+	nlr_close(&n);
+	return err == -EPERM && clr == -EPERM ? 0 : 1;
+}
+
+TEST_F(sec, chaos_refused_to_a_tenant_namespace)
+{
+	int rc = as_nobody(tenant_chaos, NULL);
+
+	if (rc == 253)
+		SKIP(return, "unprivileged user namespaces are off");
+	EXPECT_EQ(0, rc);
 }
 
 /* ---- 3. no kernel pointer or uninitialised memory ---------------------- */

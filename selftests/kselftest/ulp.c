@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -570,6 +572,64 @@ TEST_F(ulp, long_timeouts_do_not_wrap)
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_long"));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* In a child: after @ms, run "resctl @cmd". */
+static pid_t resctl_later(int ms, const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		usleep(ms * 1000);
+		_exit(dwcp_resctl("%s", cmd) ? 1 : 0);
+	}
+	return pid;
+}
+
+/*
+ * A call sleeping in an injected latency or timeout slept on after "chaos
+ * clear" or "chaos disable": a 10 s fault held its caller 10 s whatever the
+ * operator did. Now clearing or disabling wakes it.
+ */
+TEST_F_TIMEOUT(ulp, chaos_clear_ends_sleeping_faults, 60)
+{
+	double t0, took;
+	pid_t pid;
+	int st;
+
+	NEED_SETUP();
+	if (variant->nonblock)
+		SKIP(return, "a non-blocking socket never sleeps in a fault");
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_sleep", "base sync"));
+	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_sleep"));
+	ASSERT_EQ(0, dwcp_resctl("chaos enable"));
+	ASSERT_EQ(0, dwcp_resctl("chaos inject kst_sleep latency probability 100%% value 10s"));
+	pid = resctl_later(300, "chaos clear");
+	t0 = now_s();
+	EXPECT_EQ(1, send(self->fd, "x", 1, 0));
+	took = now_s() - t0;
+	EXPECT_LT(took, 5.0) TH_LOG("latency fault: the send took %.1f s", took);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_EQ(0, dwcp_resctl("chaos inject kst_sleep timeout probability 100%% value 10s"));
+	pid = resctl_later(300, "chaos disable");
+	t0 = now_s();
+	EXPECT_EQ(-1, send(self->fd, "y", 1, 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	took = now_s() - t0;
+	EXPECT_LT(took, 5.0) TH_LOG("timeout fault: the send took %.1f s", took);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, dwcp_resctl("chaos clear"));
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_sleep"));
 }
 
 /* sendfile() reaches TCP through sendpage: protected and counted too. */

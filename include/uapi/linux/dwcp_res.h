@@ -59,10 +59,10 @@
  * DWCP_RES_CMD_CHAOS_GET (do)
  *   Reply:   DWCP_RES_A_CHAOS_ENABLED, DWCP_RES_A_INFO_CHAOS_ALLOWED, and one
  *            DWCP_RES_A_FAULT nest per armed fault (with FAULT_POLICY)
- * DWCP_RES_CMD_CHAOS_SET (do, CAP_NET_ADMIN)
+ * DWCP_RES_CMD_CHAOS_SET (do, CAP_NET_ADMIN in the initial user namespace)
  *   Request: DWCP_RES_A_CHAOS_ENABLED (required). Enabling without
  *            chaos_allowed fails with -EPERM.
- * DWCP_RES_CMD_FAULT_SET (do, CAP_NET_ADMIN)
+ * DWCP_RES_CMD_FAULT_SET (do, CAP_NET_ADMIN in the initial user namespace)
  *   Request: DWCP_RES_A_POLICY_NAME, DWCP_RES_A_FAULT (nest, enum
  *            dwcp_res_fault_attr; KIND required, the rest default to the
  *            DWCP profile's values for that kind). Probability 0 disarms.
@@ -70,7 +70,7 @@
  *            replaces it, peer scope included (FAULT_A_PEER, optionally
  *            FAULT_A_PEER_PREFIX: only ULP sockets whose remote address
  *            matches; without it every call, in-kernel callers included).
- * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN)
+ * DWCP_RES_CMD_CHAOS_CLEAR (do, CAP_NET_ADMIN in the initial user namespace)
  *   Disarms every fault in the namespace, ends partitions and gives back
  *   the memory of memory-pressure faults (chaos stays enabled or not).
  *   Disabling chaos also ends partitions and gives the memory back.
@@ -718,6 +718,8 @@ enum dwcp_res_fault_kind {
 #define DWCP_RES_PARTITION_ERRNO	113	/* EHOSTUNREACH */
 /* Longest busy loop of one CPU spike (larger values are refused). */
 #define DWCP_RES_CPU_SPIKE_MAX_NS	100000000ULL	/* 100 ms */
+/* Longest latency, timeout or partition a fault may inject. */
+#define DWCP_RES_FAULT_DURATION_MAX_NS	3600000000000ULL	/* 1 h */
 /* Memory pressure holds at most RAM >> this, module-wide (a quarter). */
 #define DWCP_RES_MEM_PRESSURE_MAX_SHIFT	2
 
