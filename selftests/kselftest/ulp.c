@@ -608,7 +608,8 @@ TEST_F_TIMEOUT(ulp, chaos_clear_ends_sleeping_faults, 60)
 	NEED_SETUP();
 	if (variant->nonblock)
 		SKIP(return, "a non-blocking socket never sleeps in a fault");
-	ASSERT_EQ(0, dwcp_fresh_policy("kst_sleep", "base sync"));
+	/* No data-path retry: the timed-out call returns ETIMEDOUT. */
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_sleep", "base sync retries 0"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_sleep"));
 	ASSERT_EQ(0, dwcp_resctl("chaos enable"));
 	ASSERT_EQ(0, dwcp_resctl("chaos inject kst_sleep latency probability 100%% value 10s"));
