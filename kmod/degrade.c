@@ -82,19 +82,26 @@ int dwcp_res_policy_apply(struct dwcp_res_policy *p,
 	scaled = *cfg;
 	if (level != DWCP_RES_LEVEL_NORMAL)
 		degrade_scale(&scaled, level);
+	/*
+	 * Slots a larger bulkhead granted belong to the head waiters, and they
+	 * are handed over in the same locked section that granted them. Woken
+	 * after the unlock, a waiter whose wait ended in between found itself
+	 * still queued but the queue count already taken: its abort did
+	 * nothing and the slot stayed taken for ever.
+	 */
 	dwcp_res_policy_lock(p);
 	granted = dwcp_pipe_reconfigure(&p->pipe, &scaled, ktime_get_ns(), why);
+	if (granted > 0)
+		dwcp_res_policy_wake_granted_locked(p, granted);
 	dwcp_res_policy_unlock(p);
-	if (granted < 0)
-		return granted;
-	/*
-	 * Slots a larger bulkhead granted belong to the head waiters. A hand-off
-	 * racing in between pops the head first; each wake pops one, so the
-	 * number woken always matches the number granted.
-	 */
-	dwcp_res_policy_wake_granted(p, granted);
-	return 0;
+	DWCP_RES_TEST_HOOK(after_grant, p);
+	return granted < 0 ? granted : 0;
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+dwcp_res_test_hook_t dwcp_res_test_after_grant;
+EXPORT_SYMBOL_GPL(dwcp_res_test_after_grant);
+#endif
 
 /* Re-apply every policy's configuration for the level now published. */
 static void degrade_apply_locked(struct dwcp_net *dn, u32 level)

@@ -196,6 +196,24 @@ struct dwcp_net {
 	unsigned int nchecks;
 };
 
+/*
+ * Test builds only (the debug kernel has KUnit; Debian's has not): points
+ * where kmod/tests widen a race window on purpose. Compiled out of the
+ * production module.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+typedef void (*dwcp_res_test_hook_t)(struct dwcp_res_policy *p);
+/* After a reconfiguration granted bulkhead slots, outside the policy lock. */
+extern dwcp_res_test_hook_t dwcp_res_test_after_grant;
+#define DWCP_RES_TEST_HOOK(name, ...) do {				\
+	typeof(dwcp_res_test_##name) __h = READ_ONCE(dwcp_res_test_##name);	\
+	if (__h)							\
+		__h(__VA_ARGS__);					\
+} while (0)
+#else
+#define DWCP_RES_TEST_HOOK(name, ...) do { } while (0)
+#endif
+
 /* End the sleeps of latency and timeout faults (chaos.c). Under cfg_lock. */
 void dwcp_res_chaos_wake(struct dwcp_net *dn);
 
@@ -262,7 +280,8 @@ int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
 void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 
 /* pipeline.c */
-void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n);
+/* Hand @n granted bulkhead slots to the head waiters; @p->lock held. */
+void dwcp_res_policy_wake_granted_locked(struct dwcp_res_policy *p, int n);
 /*
  * Take and drop @p->lock around anything that reads or changes @p->pipe:
  * taking it folds in what the lock-free path did, dropping it decides

@@ -69,11 +69,10 @@ static void wake_head_waiters(struct dwcp_res_policy *p, int n)
 	}
 }
 
-void dwcp_res_policy_wake_granted(struct dwcp_res_policy *p, int n)
+void dwcp_res_policy_wake_granted_locked(struct dwcp_res_policy *p, int n)
 {
-	spin_lock_bh(&p->lock);
+	lockdep_assert_held(&p->lock);
 	wake_head_waiters(p, n);
-	spin_unlock_bh(&p->lock);
 }
 
 #define FAST_RELEASED	BIT_ULL(32)	/* p->fast: one slot given back */

@@ -758,6 +758,68 @@ static void lock_free_slot_goes_to_waiter(struct kunit *test)
 	dwcp_res_policy_put(w->p);
 }
 
+/* The test build's hook (kmod/dwcp_res.h, DWCP_RES_TEST_HOOK). */
+extern void (*dwcp_res_test_after_grant)(struct dwcp_res_policy *p);
+
+static void sleep_after_grant(struct dwcp_res_policy *p)
+{
+	msleep(300);
+}
+
+/*
+ * Raising "concurrent" grants a slot to a queued caller. It used to be
+ * woken after the policy lock was dropped: a caller whose 100 ms wait ended
+ * in between found itself still queued, but the queue count already taken
+ * by the grant, so its abort gave nothing back and the slot stayed taken
+ * for ever. The test build sleeps 300 ms right after the grant's locked
+ * section (dwcp_res_test_after_grant) so the wait always ends there; before
+ * the fix bulkhead_active stayed at 1 with nothing in flight.
+ */
+static void grant_survives_the_waiters_timeout(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test), *more;
+	struct dwcp_res_policy_stats st;
+	struct task_struct *t;
+	struct dwcp_res_call a;
+	struct waiter_arg *w;
+	u32 queued = 0;
+	int i;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	more = kunit_kzalloc(test, sizeof(*more), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_ASSERT_NOT_NULL(test, more);
+	cfg->flags = 0;
+	cfg->bulkhead.max_concurrent = 1;
+	cfg->bulkhead.max_queue = 1;
+	cfg->bulkhead.max_wait_ns = 100 * NSEC_PER_MSEC;
+	w->p = add_policy(test, cfg);
+	init_completion(&w->done);
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(w->p, &a, 0, 0, 0), 0);
+	t = kthread_run(waiter_thread, w, "dwcp-waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 250 && !queued; i++) {
+		usleep_range(1000, 2000);
+		dwcp_res_policy_inspect(w->p, queued_count, &queued);
+	}
+	KUNIT_ASSERT_EQ(test, queued, 1U);
+	*more = *cfg;
+	more->bulkhead.max_concurrent = 2;
+	WRITE_ONCE(dwcp_res_test_after_grant, sleep_after_grant);
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, more, NULL), 0);
+	WRITE_ONCE(dwcp_res_test_after_grant, NULL);
+	wait_for_completion(&w->done);
+	/* Granted before its wait ended: admitted, not timed out. */
+	KUNIT_EXPECT_EQ(test, w->err, 0);
+	if (!w->err)
+		dwcp_res_complete(&w->c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_complete(&a, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_stats(w->p, &st);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_queued, 0U);
+	dwcp_res_policy_put(w->p);
+}
+
 static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(profile_is_loaded),
 	KUNIT_CASE(bad_input_is_explained),
@@ -778,6 +840,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(lock_free_concurrent_admit_complete),
 	KUNIT_CASE(lock_free_path_counts_as_locked),
 	KUNIT_CASE(lock_free_slot_goes_to_waiter),
+	KUNIT_CASE(grant_survives_the_waiters_timeout),
 	{}
 };
 
