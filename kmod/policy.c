@@ -322,8 +322,12 @@ int dwcp_res_policy_set(struct net *net, const char *name,
 	old = rcu_replace_pointer(p->cfg, c, lockdep_is_held(&dn->cfg_lock));
 	dwcp_res_event_policy(net, p->name, DWCP_RES_POLICY_CHANGED);
 	mutex_unlock(&dn->cfg_lock);
-	synchronize_rcu();	/* config changes are rare; readers are brief */
-	kfree(old);
+	/*
+	 * After the readers' grace period, without waiting for it here: this
+	 * runs under genl_mutex, and a synchronize_rcu() per POLICY_SET held
+	 * every netlink user of the family for a grace period each.
+	 */
+	kfree_rcu_mightsleep(old);
 	return 0;
 unlock:
 	mutex_unlock(&dn->cfg_lock);
