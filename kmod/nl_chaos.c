@@ -61,26 +61,43 @@ static int fault_to_attrs(struct sk_buff *skb, const char *policy,
 	return 0;
 }
 
-/* Chaos state and every armed fault, in one message (at most 64 x 3). */
+/* Bytes one fault takes in a reply (fault_to_attrs(), generously). */
+#define FAULT_ATTRS_SIZE	192
+
+/*
+ * Chaos state and every armed fault, in one message sized for the faults
+ * armed now (cfg_lock held from the count to the fill): anyone may ask,
+ * and sizing it for 64 policies x every kind made each request an
+ * order-5 allocation.
+ */
 int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dwcp_net *dn = dwcp_net(genl_info_net(info));
 	struct dwcp_res_policy *p;
-	struct sk_buff *msg;
+	struct sk_buff *msg = NULL;
+	size_t armed = 0;
 	int i, err = 0;
 	void *hdr;
 
-	msg = genlmsg_new(DWCP_RES_MAX_POLICIES * DWCP_PIPE_NR_FAULTS * 192, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	mutex_lock(&dn->cfg_lock);
+	list_for_each_entry(p, &dn->policies, node) {
+		dwcp_res_policy_lock(p);
+		for (i = 0; i < DWCP_PIPE_NR_FAULTS; i++)
+			armed += !!p->pipe.chaos[i].cfg.probability_ppm;
+		dwcp_res_policy_unlock(p);
+	}
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + armed * FAULT_ATTRS_SIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
 	hdr = genlmsg_put_reply(msg, info, &dwcp_res_genl_family, 0, DWCP_RES_CMD_CHAOS_GET);
 	if (!hdr ||
 	    nla_put_u8(msg, DWCP_RES_A_CHAOS_ENABLED, READ_ONCE(dn->chaos_enabled)) ||
 	    nla_put_u8(msg, DWCP_RES_A_INFO_CHAOS_ALLOWED, dwcp_res_chaos_allowed)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
+		err = -EMSGSIZE;
+		goto out;
 	}
-	mutex_lock(&dn->cfg_lock);
 	list_for_each_entry(p, &dn->policies, node) {
 		for (i = 0; i < DWCP_PIPE_NR_FAULTS && !err; i++) {
 			struct fault_snap f;
@@ -96,6 +113,7 @@ int dwcp_res_nl_chaos_get(struct sk_buff *skb, struct genl_info *info)
 				err = fault_to_attrs(msg, p->name, &f);
 		}
 	}
+out:
 	mutex_unlock(&dn->cfg_lock);
 	if (err) {
 		nlmsg_free(msg);

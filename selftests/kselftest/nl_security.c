@@ -336,6 +336,19 @@ TEST_F(sec, unprivileged_cannot_change_anything)
 	ASSERT_LT(5, admin);
 	chaos_set(&self->n, 0);
 	nlr_simple(&self->n, DWCP_RES_CMD_CHAOS_CLEAR, 0, NULL, NULL);
+	/*
+	 * The plausible DEGRADE_SET held a level for a while: its end must not
+	 * fall between the two snapshots (it did once POLICY_SET stopped
+	 * waiting for a grace period and this test ran faster). A level set
+	 * without a hold stays.
+	 */
+	{
+		uint32_t lvl = DWCP_RES_LEVEL_NORMAL;
+
+		nlr_hdr(&self->n, buf, DWCP_RES_CMD_DEGRADE_SET, 0);
+		nlr_put(buf, sizeof(buf), DWCP_RES_A_LEVEL, &lvl, 4);
+		ASSERT_EQ(0, nlr_call(&self->n, buf, NULL, NULL));
+	}
 	before = snapshot(&self->n);
 	EXPECT_EQ(0, as_nobody(unpriv_all, NULL));
 	after = snapshot(&self->n);
