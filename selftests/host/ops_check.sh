@@ -19,22 +19,7 @@ KVER=${1:?usage: ops_check.sh KVER [MODDIR]}
 MODDIR=${2:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0 fails=0
-
-ok() { # NAME STATUS [DIAG...]
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-		shift 2
-		[ $# -gt 0 ] && printf '# %s\n' "$@"
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
-# diag FILE: the last lines of a log as TAP diagnostics
-diag() { tail -n 15 "$1" | sed 's/^/# /'; }
+. "$ROOT/selftests/host/tap.sh"
 
 echo "TAP version 13"
 

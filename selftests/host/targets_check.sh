@@ -19,23 +19,10 @@ KVER=${1:?usage: targets_check.sh KVER}
 KDIR=/usr/src/linux-headers-$KVER
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0 fails=0
+. "$ROOT/selftests/host/tap.sh"
 # Each target sets its own parallelism; a jobserver inherited from
 # make check would only warn.
 unset MAKEFLAGS MAKELEVEL MFLAGS
-
-ok() { # NAME STATUS [DIAG...]
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		fails=$((fails + 1))
-		shift 2
-		[ $# -gt 0 ] && printf '# %s\n' "$@"
-	fi
-}
-diag() { tail -n 15 "$1" | sed 's/^/# /'; }
 
 # clone DIR: what "git clone" of this tree gives, with uncommitted edits of
 # tracked files included (so the test checks the tree it runs in).

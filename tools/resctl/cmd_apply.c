@@ -153,23 +153,6 @@ static bool trusted(const char *path, int fd)
 	return ok;
 }
 
-/* Line and column (from 1) of byte @off of @buf. */
-static void line_col(const char *buf, size_t off, int *line, int *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
 static struct json_object *parse_file(const char *name, const char *buf, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -186,18 +169,18 @@ static struct json_object *parse_file(const char *name, const char *buf, size_t 
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	if (!o && jerr == json_tokener_continue) {
-		line_col(buf, len, &line, &col);
+		json_line_col(buf, len, &line, &col);
 		fprintf(stderr, "resctl: %s:%d:%d: JSON error: unexpected end of file\n",
 			name, line, col);
 	} else if (!o) {
-		line_col(buf, end ? end - 1 : 0, &line, &col);
+		json_line_col(buf, end ? end - 1 : 0, &line, &col);
 		fprintf(stderr, "resctl: %s:%d:%d: JSON error: %s\n", name, line, col,
 			json_tokener_error_desc(jerr));
 	} else {
 		while (end < len && strchr(" \t\r\n", buf[end]))
 			end++;
 		if (end < len) {
-			line_col(buf, end, &line, &col);
+			json_line_col(buf, end, &line, &col);
 			fprintf(stderr, "resctl: %s:%d:%d: JSON error: more after the end of the document\n",
 				name, line, col);
 			json_object_put(o);

@@ -35,7 +35,7 @@ struct frame {
 	size_t nkeys, cap;
 };
 
-static void where(const char *buf, size_t off, int *line, int *col)
+void json_line_col(const char *buf, size_t off, int *line, int *col)
 {
 	size_t i;
 
@@ -55,7 +55,7 @@ static void complain(const char *file, const char *buf, size_t off, const char *
 {
 	int line, col;
 
-	where(buf, off, &line, &col);
+	json_line_col(buf, off, &line, &col);
 	fprintf(stderr, "resctl: %s:%d:%d: JSON error: %s\n", file, line, col, msg);
 }
 
@@ -205,7 +205,7 @@ int json_strict_check(const char *file, const char *buf, size_t len)
 				for (k = 0; k < top->nkeys; k++) {
 					if (strcmp(top->keys[k].name, name))
 						continue;
-					where(buf, top->keys[k].off, &l2, &c2);
+					json_line_col(buf, top->keys[k].off, &l2, &c2);
 					snprintf(what, sizeof(what), "%.60s", name);
 					snprintf(msg, sizeof(msg),
 						 "the key \"%s\" is given twice in one object (first at line %d, column %d)",

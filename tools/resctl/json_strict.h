@@ -11,4 +11,7 @@
  */
 int json_strict_check(const char *file, const char *buf, size_t len);
 
+/* Line and column (from 1) of byte @off of @buf. */
+void json_line_col(const char *buf, size_t off, int *line, int *col);
+
 #endif
