@@ -712,6 +712,37 @@ static void queued_count(struct dwcp_pipe *pipe, void *arg)
 }
 
 /*
+ * A policy of one slot and a queue of one, waits of @wait_ns: @a holds the
+ * slot, and the returned waiter is queued behind it (in waiter_thread()).
+ */
+static struct waiter_arg *queue_behind_one(struct kunit *test, struct dwcp_pipe_config *cfg,
+					   u64 wait_ns, struct dwcp_res_call *a)
+{
+	struct waiter_arg *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct task_struct *t;
+	u32 queued = 0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	cfg->flags = 0;
+	cfg->bulkhead.max_concurrent = 1;
+	cfg->bulkhead.max_queue = 1;
+	cfg->bulkhead.max_wait_ns = wait_ns;
+	w->p = add_policy(test, cfg);
+	init_completion(&w->done);
+	KUNIT_ASSERT_EQ(test, dwcp_res_admit(w->p, a, 0, 0, 0), 0);
+	t = kthread_run(waiter_thread, w, "dwcp-waiter");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* Up to 5 s for the thread to queue, polled every 1-2 ms. */
+	for (i = 0; i < 2500 && !queued; i++) {
+		usleep_range(1000, 2000);
+		dwcp_res_policy_inspect(w->p, queued_count, &queued);
+	}
+	KUNIT_ASSERT_EQ(test, queued, 1U);
+	return w;
+}
+
+/*
  * A call admitted lock-free holds the only slot; a caller queues behind
  * it. The lock-free completion must hand the slot on at once (not leave
  * the waiter to its 5 s timeout).
@@ -720,29 +751,11 @@ static void lock_free_slot_goes_to_waiter(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
 	struct dwcp_res_policy_stats st;
-	struct task_struct *t;
 	struct dwcp_res_call a;
 	struct waiter_arg *w;
-	u32 queued = 0;
 	u64 t0;
-	int i;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	cfg->flags = 0;
-	cfg->bulkhead.max_concurrent = 1;
-	cfg->bulkhead.max_queue = 1;
-	cfg->bulkhead.max_wait_ns = 5ULL * NSEC_PER_SEC;
-	w->p = add_policy(test, cfg);
-	init_completion(&w->done);
-	KUNIT_ASSERT_EQ(test, dwcp_res_admit(w->p, &a, 0, 0, 0), 0);
-	t = kthread_run(waiter_thread, w, "dwcp-waiter");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	for (i = 0; i < 250 && !queued; i++) {
-		msleep(20);
-		dwcp_res_policy_inspect(w->p, queued_count, &queued);
-	}
-	KUNIT_ASSERT_EQ(test, queued, 1U);
+	w = queue_behind_one(test, cfg, 5ULL * NSEC_PER_SEC, &a);
 	t0 = ktime_get_ns();
 	dwcp_res_complete(&a, DWCP_RES_RESULT_SUCCESS, false);
 	wait_for_completion(&w->done);
@@ -779,30 +792,12 @@ static void grant_survives_the_waiters_timeout(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test), *more;
 	struct dwcp_res_policy_stats st;
-	struct task_struct *t;
 	struct dwcp_res_call a;
 	struct waiter_arg *w;
-	u32 queued = 0;
-	int i;
 
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	more = kunit_kzalloc(test, sizeof(*more), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
 	KUNIT_ASSERT_NOT_NULL(test, more);
-	cfg->flags = 0;
-	cfg->bulkhead.max_concurrent = 1;
-	cfg->bulkhead.max_queue = 1;
-	cfg->bulkhead.max_wait_ns = 100 * NSEC_PER_MSEC;
-	w->p = add_policy(test, cfg);
-	init_completion(&w->done);
-	KUNIT_ASSERT_EQ(test, dwcp_res_admit(w->p, &a, 0, 0, 0), 0);
-	t = kthread_run(waiter_thread, w, "dwcp-waiter");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	for (i = 0; i < 250 && !queued; i++) {
-		usleep_range(1000, 2000);
-		dwcp_res_policy_inspect(w->p, queued_count, &queued);
-	}
-	KUNIT_ASSERT_EQ(test, queued, 1U);
+	w = queue_behind_one(test, cfg, 100 * NSEC_PER_MSEC, &a);
 	*more = *cfg;
 	more->bulkhead.max_concurrent = 2;
 	WRITE_ONCE(dwcp_res_test_after_grant, sleep_after_grant);

@@ -458,7 +458,6 @@ static const char *act_name(enum action a)
 	return "?";
 }
 
-/* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
 /* Delete the live policies marked in @prune; @done says what was applied. */
 static int prune_live(const char *file, const struct resctl_policy *live, const bool *prune,
 		      size_t nlive, const char *done)
@@ -480,6 +479,7 @@ static int prune_live(const char *file, const struct resctl_policy *live, const 
 	return 0;
 }
 
+/* Text: "policy NAME: ACTION" a line; JSON: {"check", "policies": [...]}. */
 static void report(const struct resctl_cfg_item *v, size_t n, const struct resctl_policy *live,
 		   const bool *prune, size_t nlive, bool check, const struct resctl_ecfg *e)
 {
