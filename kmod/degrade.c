@@ -95,6 +95,8 @@ int dwcp_res_policy_apply(struct dwcp_res_policy *p,
 		dwcp_res_policy_wake_granted_locked(p, granted);
 	dwcp_res_policy_unlock(p);
 	DWCP_RES_TEST_HOOK(after_grant, p);
+	/* A larger bulkhead: sockets refused a slot try again. */
+	dwcp_res_slot_wake(p);
 	return granted < 0 ? granted : 0;
 }
 

@@ -120,10 +120,12 @@ struct dwcp_res_policy {
 	/*
 	 * The lock-free path. Read-mostly, written under @lock: @fast_epoch is
 	 * the breaker's epoch while the pipe is quiet, 0 while calls must take
-	 * the lock; @fast_limit and @fast_slow_ns are the bulkhead's limit and
+	 * the lock (@fast_epoch_stream: the same for stream calls, which an
+	 * adaptive rate does not limit); @fast_limit and @fast_slow_ns are the bulkhead's limit and
 	 * the breaker's slow-call threshold (U64_MAX: none) for it.
 	 */
 	u32 fast_epoch;
+	u32 fast_epoch_stream;		/* the same for stream calls */
 	u32 fast_limit;
 	u64 fast_slow_ns;
 	struct dwcp_res_pcpu_fast __percpu *fast_pcpu;
@@ -136,6 +138,13 @@ struct dwcp_res_policy {
 	u64 fold_untimed;		/* @fast_pcpu untimed, summed */
 	struct dwcp_hist *fold_prev;	/* @fast_pcpu latencies, summed */
 	struct dwcp_hist *fold_cur;	/* scratch for the next one */
+
+	/*
+	 * Non-blocking sockets told EAGAIN for want of a bulkhead slot wait
+	 * here (ulp.c), not in @waiters: whoever gives a slot back wakes them
+	 * so that poll reports the socket ready again. Read-mostly.
+	 */
+	wait_queue_head_t slot_wq;
 
 	atomic64_t transport_errors ____cacheline_aligned_in_smp;
 	/* The engine's view (engine.c), under the namespace's cfg_lock. */
@@ -280,6 +289,13 @@ int dwcp_res_check_update(struct dwcp_net *dn, struct dwcp_res_check *c,
 void dwcp_res_check_del(struct dwcp_net *dn, struct dwcp_res_check *c);
 
 /* pipeline.c */
+/*
+ * Could a call take a bulkhead slot now, without waiting? A racy hint for
+ * the ULP's readiness; the caller orders it after its own publication.
+ */
+bool dwcp_res_slot_free(struct dwcp_res_policy *p);
+/* Wake the sockets waiting for a slot of @p (after one was given back). */
+void dwcp_res_slot_wake(struct dwcp_res_policy *p);
 /* Hand @n granted bulkhead slots to the head waiters; @p->lock held. */
 void dwcp_res_policy_wake_granted_locked(struct dwcp_res_policy *p, int n);
 /*

@@ -410,18 +410,7 @@ void dwcp_res_engine_net_exit(struct dwcp_net *dn)
 
 void dwcp_res_transport_error(struct dwcp_res_policy *p, int err)
 {
-	switch (err) {
-	case -ECONNRESET:
-	case -ECONNABORTED:
-	case -ECONNREFUSED:
-	case -EHOSTUNREACH:
-	case -ENETUNREACH:
-	case -ENETDOWN:
-	case -EHOSTDOWN:
-	case -ETIMEDOUT:
-	case -EPIPE:
+	if (dwcp_errno_is_peer(err))
 		atomic64_inc(&p->transport_errors);
-		break;
-	}
 }
 EXPORT_SYMBOL_GPL(dwcp_res_transport_error);

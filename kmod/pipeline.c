@@ -141,9 +141,32 @@ void dwcp_res_policy_unlock(struct dwcp_res_policy *p)
 	WRITE_ONCE(p->fast_limit, pipe->bulkhead.cfg.max_concurrent);
 	WRITE_ONCE(p->fast_slow_ns, pipe->breaker.cfg.slow_call_ns ?: U64_MAX);
 	/* Publishes the two above, and the pipe, to the lock-free path. */
+	smp_store_release(&p->fast_epoch_stream,
+			  dwcp_pipe_fast_ok_for(pipe, true) ? pipe->breaker.epoch : 0);
+	/* The same for operations, which an adaptive rate limits. */
 	smp_store_release(&p->fast_epoch,
 			  dwcp_pipe_fast_ok(pipe) ? pipe->breaker.epoch : 0);
 	spin_unlock_bh(&p->lock);
+}
+
+/* The epoch the lock-free path checks for a call of this kind. */
+static u32 *fast_epoch_of(struct dwcp_res_policy *p, bool stream)
+{
+	return stream ? &p->fast_epoch_stream : &p->fast_epoch;
+}
+
+bool dwcp_res_slot_free(struct dwcp_res_policy *p)
+{
+	u32 held = (u32)atomic64_read(&p->fast) + READ_ONCE(p->pipe.bulkhead.active);
+
+	return !READ_ONCE(p->pipe.bulkhead.queued) && held < READ_ONCE(p->fast_limit);
+}
+
+void dwcp_res_slot_wake(struct dwcp_res_policy *p)
+{
+	/* Pairs with the barrier of ulp.c's registration: see there. */
+	if (wq_has_sleeper(&p->slot_wq))
+		wake_up(&p->slot_wq);
 }
 
 /*
@@ -159,6 +182,9 @@ static void fast_release(struct dwcp_res_policy *p, bool done)
 		dwcp_res_policy_lock(p);
 		dwcp_res_policy_unlock(p);
 	}
+	/* A non-blocking socket refused a slot waits for this one. */
+	if (unlikely(waitqueue_active(&p->slot_wq)))
+		wake_up(&p->slot_wq);
 }
 
 /*
@@ -170,6 +196,7 @@ static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 no
 {
 	spin_lock_bh(&p->lock);
 	WRITE_ONCE(p->fast_epoch, 0);
+	WRITE_ONCE(p->fast_epoch_stream, 0);
 	/* Pairs with fast_admit()'s increment: see the top of the file. */
 	smp_mb();
 	policy_fold(p, now);
@@ -186,17 +213,18 @@ static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 no
 
 /* Try the lock-free admission; false: take the lock. */
 static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
-		       u32 len, const struct dwcp_chaos_peer *peer)
+		       u32 len, const struct dwcp_chaos_peer *peer, bool stream)
 {
+	u32 *fast_epoch = fast_epoch_of(p, stream);
 	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
-	u32 epoch = smp_load_acquire(&p->fast_epoch);
+	u32 epoch = smp_load_acquire(fast_epoch);
 	u32 held, peak;
 	bool untimed;
 
 	if (!epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
 		return false;
 	held = (u32)atomic64_inc_return(&p->fast) + READ_ONCE(p->pipe.bulkhead.active);
-	if (unlikely(READ_ONCE(p->fast_epoch) != epoch ||
+	if (unlikely(READ_ONCE(*fast_epoch) != epoch ||
 		     held > READ_ONCE(p->fast_limit))) {
 		fast_release(p, false);
 		return false;
@@ -211,6 +239,7 @@ static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
 	t->fast = 1;
 	t->untimed = untimed;
+	t->stream = stream;
 	return true;
 }
 
@@ -370,6 +399,8 @@ static noinline int admit_locked(struct dwcp_res_policy *p,
 	}
 	if (dwcp_res_chaos_allowed && READ_ONCE(dn->chaos_enabled))
 		pflags |= DWCP_PIPE_CHAOS;
+	if (flags & DWCP_RES_ADMIT_STREAM)
+		pflags |= DWCP_PIPE_STREAM;
 
 	admit_lock(p, &ev, now);
 	v = dwcp_pipe_admit_peer(&p->pipe, &call->t, now, len, READ_ONCE(dn->level),
@@ -432,7 +463,7 @@ int dwcp_res_admit_peer(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 			const struct dwcp_chaos_peer *peer)
 {
 	call->policy = p;
-	if (likely(fast_admit(p, &call->t, len, peer)))
+	if (likely(fast_admit(p, &call->t, len, peer, flags & DWCP_RES_ADMIT_STREAM)))
 		return 0;
 	return admit_locked(p, call, ktime_get_ns(), len, timeo, flags, peer);
 }
@@ -501,6 +532,8 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 	dwcp_res_ev_unlock(p, &ev);
 	if (call->t.fast)
 		fast_release(p, true);
+	else
+		dwcp_res_slot_wake(p);
 }
 
 void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
@@ -515,7 +548,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 
 	if (likely(call->t.untimed)) {
 		if (likely(result == DWCP_RES_RESULT_SUCCESS &&
-			   call->t.epoch == READ_ONCE(p->fast_epoch))) {
+			   call->t.epoch == READ_ONCE(*fast_epoch_of(p, call->t.stream)))) {
 			/* One instruction: safe against a softirq on this CPU. */
 			this_cpu_inc(p->fast_pcpu->untimed);
 			goto released;
@@ -526,7 +559,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 		latency = now > call->t.start ? now - call->t.start : 0;
 		if (call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
 		    latency < READ_ONCE(p->fast_slow_ns) &&
-		    call->t.epoch == READ_ONCE(p->fast_epoch)) {
+		    call->t.epoch == READ_ONCE(*fast_epoch_of(p, call->t.stream))) {
 			/* BH off: a softirq completing here must not interleave. */
 			local_bh_disable();
 			dwcp_hist_record(&this_cpu_ptr(p->fast_pcpu)->lat, latency);

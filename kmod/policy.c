@@ -177,6 +177,7 @@ static struct dwcp_res_policy *policy_create(struct dwcp_net *dn, const char *na
 		goto fail;
 	strscpy(p->name, name, sizeof(p->name));
 	spin_lock_init(&p->lock);
+	init_waitqueue_head(&p->slot_wq);
 	INIT_LIST_HEAD(&p->waiters);
 	dwcp_res_chaos_policy_init(p);
 	p->dn = dn;

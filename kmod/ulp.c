@@ -64,15 +64,43 @@ struct dwcp_ulp_dir_stats {
 };
 
 /*
+ * Backpressure (Documentation/ulp.rst, "What programs see"). A call that
+ * the pipeline would make wait - for a rate slot, for a bulkhead slot - and
+ * may not wait returns -EAGAIN, as a full send buffer or an empty receive
+ * queue does, and poll stops reporting that direction ready (@hidden) until
+ * the wait would be over: the rate's next slot (@timer), or a bulkhead slot
+ * given back (@slot on the policy's slot_wq). The socket's wait queue is
+ * then woken, as TCP wakes it when space or data arrive, and poll asks TCP
+ * again. Allocated at a socket's first refusal; most sockets never need it.
+ *
+ * Locking: @lock (BH-safe) orders @until, @slot_p and the timer's arming;
+ * @slot[d] is on slot_p[d]->slot_wq, under that queue's lock, and its wake
+ * function (which must not take @lock) only dequeues it, clears the bit and
+ * wakes the socket. Torn down at close (thr_stop()), freed with the context.
+ */
+struct dwcp_ulp_throttle {
+	struct sock *sk;
+	spinlock_t lock;		/* see "Locking" above */
+	unsigned long hidden;		/* BIT(dir): poll hides that direction */
+	u64 until[DWCP_ULP_NUM_DIR];	/* rate: hidden until (ns); 0: none */
+	struct hrtimer timer;
+	struct wait_queue_entry slot[DWCP_ULP_NUM_DIR];
+	struct dwcp_res_policy *slot_p[DWCP_ULP_NUM_DIR];	/* a reference */
+};
+
+/*
  * Per socket. @cls[] change under the socket lock and are read under RCU
  * (each call takes its own policy reference); @sk_proto changes only under
- * sk_callback_lock (.update).
+ * sk_callback_lock (.update); @thr is set once (cmpxchg) and freed with the
+ * context; @server is a plain flag (DWCP_SO_ROLE).
  */
 struct dwcp_ulp_ctx {
 	struct proto *sk_proto;		/* the base: what we wrap */
 	struct dwcp_res_policy __rcu *cls[DWCP_ULP_NUM_DIR];
 	struct dwcp_ulp_dir_stats st[DWCP_ULP_NUM_DIR];
 	struct dwcp_chaos_peer peer;	/* remote address, for chaos scopes */
+	struct dwcp_ulp_throttle *thr;	/* NULL until the first refusal */
+	bool server;			/* the peer is our client */
 	struct rcu_head rcu;
 };
 
@@ -83,6 +111,15 @@ struct dwcp_ulp_ctx {
 static struct kmem_cache *dwcp_ulp_ctx_cache __read_mostly;
 static struct proto dwcp_prots[DWCP_ULP_NUM_IP];
 static struct proto *saved_prot[DWCP_ULP_NUM_IP];
+/*
+ * The socket-level table, with our poll, per IP version: put on a socket
+ * at its first refusal (ulp_use_our_ops()). Built once from the first
+ * socket's table; a socket with another base keeps its own poll. Not
+ * const, unlike most ops tables: it is a copy made at run time, as kTLS's.
+ */
+static struct
+proto_ops dwcp_ops[DWCP_ULP_NUM_IP];
+static const struct proto_ops *saved_ops[DWCP_ULP_NUM_IP];
 static DEFINE_MUTEX(dwcp_prot_mutex);
 
 static int ip_ver(const struct sock *sk)
@@ -103,6 +140,8 @@ static void ctx_free_rcu(struct rcu_head *head)
 
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++)
 		dwcp_res_policy_put(rcu_access_pointer(ctx->cls[d]));
+	/* Stopped at close (thr_stop()); poll may have read it until now. */
+	kfree(ctx->thr);
 	kmem_cache_free(dwcp_ulp_ctx_cache, ctx);
 }
 
@@ -134,11 +173,20 @@ static __always_inline struct dwcp_res_policy *class_get(struct dwcp_ulp_ctx *ct
 	return p;
 }
 
-/* What a call that reached the base proto and returned @ret counts as. */
-static u32 ulp_result(int ret)
+/*
+ * What a call that reached the base proto and returned @ret counts as. On a
+ * server's socket, the client leaving (a reset, a broken pipe) is not the
+ * service failing: IGNORED, so that one client cannot open the breaker of
+ * the class that every other client shares.
+ */
+static u32 ulp_result(bool server, int ret)
 {
 	/* Any progress is a success: a partial send moved data. */
-	return ret >= 0 ? DWCP_RES_RESULT_SUCCESS : dwcp_classify_errno(ret, NULL);
+	if (ret >= 0)
+		return DWCP_RES_RESULT_SUCCESS;
+	if (server && dwcp_errno_is_peer(ret))
+		return DWCP_RES_RESULT_IGNORED;
+	return dwcp_classify_errno(ret, NULL);
 }
 
 /* Add @n to a send counter: the caller holds the socket lock. */
@@ -174,9 +222,10 @@ static void ulp_send_begin(struct sock *sk, struct dwcp_ulp_dir_stats *st)
 }
 
 /* Count how a send ended (@ret from the base proto) and drop the lock. */
-static int ulp_send_end(struct sock *sk, struct dwcp_ulp_dir_stats *st, int ret)
+static int ulp_send_end(struct sock *sk, struct dwcp_ulp_dir_stats *st,
+			bool server, int ret)
 {
-	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(ret), ret);
+	ulp_count(sk, st, DWCP_ULP_SEND, ulp_result(server, ret), ret);
 	release_sock(sk);
 	return ret;
 }
@@ -198,6 +247,218 @@ static void ulp_count_unlocked(struct sock *sk, struct dwcp_ulp_dir_stats *st,
 	ulp_count(sk, st, dir, result, 0);
 }
 
+/* Wake whoever polls @sk for direction @dir, as TCP does for space or data. */
+static void ulp_wake_dir(struct sock *sk, int dir)
+{
+	bool send = dir == DWCP_ULP_SEND;
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, send ?
+					   EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND :
+					   EPOLLIN | EPOLLRDNORM | EPOLLRDBAND);
+	rcu_read_unlock();
+	sk_wake_async(sk, send ? SOCK_WAKE_SPACE : SOCK_WAKE_WAITD,
+		      send ? POLL_OUT : POLL_IN);
+}
+
+/* A slot was given back: slot_wq's lock held, IRQs off; never takes thr->lock. */
+static int thr_slot_wake(struct wait_queue_entry *wait, unsigned int mode,
+			 int sync, void *key)
+{
+	struct dwcp_ulp_throttle *thr = wait->private;
+	int dir = wait == &thr->slot[DWCP_ULP_SEND] ? DWCP_ULP_SEND : DWCP_ULP_RECV;
+
+	list_del_init(&wait->entry);
+	clear_bit(dir, &thr->hidden);
+	ulp_wake_dir(thr->sk, dir);
+	return 0;
+}
+
+/* The rate slots are due: show the directions again. Softirq. */
+static enum hrtimer_restart thr_timer_fn(struct hrtimer *timer)
+{
+	struct dwcp_ulp_throttle *thr = container_of(timer, struct dwcp_ulp_throttle, timer);
+	u64 now = ktime_get_ns(), next = U64_MAX;
+	unsigned long due = 0;
+	int d;
+
+	spin_lock(&thr->lock);
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		if (!thr->until[d])
+			continue;
+		if (thr->until[d] <= now) {
+			thr->until[d] = 0;
+			due |= BIT(d);
+		} else {
+			next = min(next, thr->until[d]);
+		}
+	}
+	if (next != U64_MAX)
+		hrtimer_set_expires(timer, ns_to_ktime(next));
+	spin_unlock(&thr->lock);
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		if (due & BIT(d)) {
+			clear_bit(d, &thr->hidden);
+			ulp_wake_dir(thr->sk, d);
+		}
+	}
+	return next != U64_MAX ? HRTIMER_RESTART : HRTIMER_NORESTART;
+}
+
+static struct dwcp_ulp_throttle *thr_get(struct sock *sk, struct dwcp_ulp_ctx *ctx)
+{
+	struct dwcp_ulp_throttle *thr = READ_ONCE(ctx->thr), *old;
+	int d;
+
+	if (likely(thr))
+		return thr;
+	thr = kzalloc(sizeof(*thr), GFP_KERNEL_ACCOUNT);
+	if (!thr)
+		return NULL;	/* EAGAIN all the same, without the hiding */
+	thr->sk = sk;
+	spin_lock_init(&thr->lock);
+	hrtimer_init(&thr->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	thr->timer.function = thr_timer_fn;
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
+		init_waitqueue_func_entry(&thr->slot[d], thr_slot_wake);
+		thr->slot[d].private = thr;
+		INIT_LIST_HEAD(&thr->slot[d].entry);
+	}
+	old = cmpxchg(&ctx->thr, NULL, thr);
+	if (old) {
+		kfree(thr);
+		return old;
+	}
+	return thr;
+}
+
+/* Leave the slot queue of direction @d's policy and let go of it. thr->lock held. */
+static void thr_slot_drop(struct dwcp_ulp_throttle *thr, int d)
+{
+	struct dwcp_res_policy *p = thr->slot_p[d];
+	unsigned long flags;
+
+	if (!p)
+		return;
+	spin_lock_irqsave(&p->slot_wq.lock, flags);
+	if (!list_empty(&thr->slot[d].entry))
+		list_del_init(&thr->slot[d].entry);
+	spin_unlock_irqrestore(&p->slot_wq.lock, flags);
+	thr->slot_p[d] = NULL;
+	dwcp_res_policy_put(p);
+}
+
+/* The socket is closing: no timer, no queue, no policy held after this. */
+static void thr_stop(struct dwcp_ulp_throttle *thr)
+{
+	int d;
+
+	if (!thr)
+		return;
+	hrtimer_cancel(&thr->timer);
+	spin_lock_bh(&thr->lock);
+	for (d = 0; d < DWCP_ULP_NUM_DIR; d++)
+		thr_slot_drop(thr, d);
+	spin_unlock_bh(&thr->lock);
+}
+
+static __poll_t dwcp_ulp_poll(struct file *file, struct socket *sock,
+			      struct poll_table_struct *wait);
+
+/*
+ * Give the socket our proto_ops (their poll hides throttled directions).
+ * The table's owner is this module, as sock_release() puts the owner of the
+ * table it finds: take our reference and drop the base table's.
+ */
+static void ulp_use_our_ops(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	const struct proto_ops *ops;
+	int v = ip_ver(sk);
+
+	if (!sock)
+		return;
+	ops = READ_ONCE(sock->ops);
+	if (likely(ops == &dwcp_ops[v]))
+		return;
+	/* Pairs with the release below: the table is complete before its base. */
+	if (!smp_load_acquire(&saved_ops[v])) {
+		mutex_lock(&dwcp_prot_mutex);
+		if (!saved_ops[v]) {
+			dwcp_ops[v] = *ops;
+			dwcp_ops[v].owner = THIS_MODULE;
+			dwcp_ops[v].poll = dwcp_ulp_poll;
+			/* Publish the base only once the table built from it is. */
+			smp_store_release(&saved_ops[v], ops);
+		}
+		mutex_unlock(&dwcp_prot_mutex);
+	}
+	if (ops != saved_ops[v])
+		return;
+	if (cmpxchg(&sock->ops, ops, &dwcp_ops[v]) == ops) {
+		__module_get(THIS_MODULE);
+		module_put(ops->owner);
+	}
+}
+
+/* The longest a rate refusal hides a direction: a new config shows within it. */
+#define DWCP_ULP_HIDE_MAX_NS	NSEC_PER_SEC
+
+/*
+ * A call of direction @dir was refused for want of a rate or bulkhead slot
+ * by @p (which the caller still holds): hide the direction until that
+ * wait would be over. Process context.
+ */
+static void ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
+			 struct dwcp_res_policy *p, const struct dwcp_res_call *call)
+{
+	struct dwcp_ulp_throttle *thr = thr_get(sk, ctx);
+	u64 now, until, first = U64_MAX;
+	unsigned long flags;
+	int d;
+
+	if (!thr)
+		return;
+	ulp_use_our_ops(sk);
+	spin_lock_bh(&thr->lock);
+	set_bit(dir, &thr->hidden);
+	if (call->t.reason == DWCP_RES_REJECT_RATE) {
+		now = ktime_get_ns();
+		until = clamp_t(u64, call->t.wait_until, now + 1,
+				now + DWCP_ULP_HIDE_MAX_NS);
+		thr->until[dir] = until;
+		for (d = 0; d < DWCP_ULP_NUM_DIR; d++)
+			if (thr->until[d])
+				first = min(first, thr->until[d]);
+		/* The earliest of both directions: the handler re-arms for the other. */
+		hrtimer_start_range_ns(&thr->timer, ns_to_ktime(first),
+				       50 * NSEC_PER_USEC, HRTIMER_MODE_ABS_SOFT);
+		spin_unlock_bh(&thr->lock);
+		return;
+	}
+	if (thr->slot_p[dir] != p) {
+		thr_slot_drop(thr, dir);
+		percpu_ref_get(&p->ref);
+		thr->slot_p[dir] = p;
+	}
+	spin_lock_irqsave(&p->slot_wq.lock, flags);
+	if (list_empty(&thr->slot[dir].entry))
+		__add_wait_queue_entry_tail(&p->slot_wq, &thr->slot[dir]);
+	spin_unlock_irqrestore(&p->slot_wq.lock, flags);
+	spin_unlock_bh(&thr->lock);
+	/*
+	 * Queued, then look: pairs with the barrier between giving a slot
+	 * back and looking at slot_wq (fast_release(), dwcp_res_slot_wake()),
+	 * so a slot given back meanwhile is seen here or wakes us there.
+	 */
+	smp_mb();
+	if (dwcp_res_slot_free(p))
+		dwcp_res_slot_wake(p);
+}
+
 /*
  * Admit one call of direction @dir. Returns 0 (the call proceeds; *@pp is
  * NULL when the direction is unprotected) or the errno to return.
@@ -215,12 +476,19 @@ static int ulp_admit(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	if (!p)
 		return 0;
 	err = dwcp_res_admit_peer(p, call, min_t(size_t, len, U32_MAX), timeo,
-				  DWCP_RES_ADMIT_TASK, &ctx->peer);
+				  DWCP_RES_ADMIT_TASK | DWCP_RES_ADMIT_STREAM, &ctx->peer);
 	if (!err) {
 		if (dir == DWCP_ULP_RECV)
 			atomic64_inc(&st->admitted);
 		*pp = p;
 		return 0;
+	}
+	if (call->t.reason == DWCP_RES_REJECT_RATE ||
+	    call->t.reason == DWCP_RES_REJECT_BULKHEAD_FULL ||
+	    call->t.reason == DWCP_RES_REJECT_BULKHEAD_WAIT) {
+		/* A wait the socket may not make: EAGAIN, as TCP's own. */
+		ulp_throttle(sk, ctx, dir, p, call);
+		err = -EAGAIN;
 	}
 	dwcp_res_policy_put(p);
 	if (call->t.fault == DWCP_RES_FAULT_ERROR ||
@@ -253,13 +521,16 @@ static int ulp_admit(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
  * Complete an admitted call with what the base proto returned (counted
  * already, by ulp_count()).
  */
-static void ulp_complete(struct dwcp_res_call *call, struct dwcp_res_policy *p, int ret)
+static void ulp_complete(struct dwcp_ulp_ctx *ctx, struct dwcp_res_call *call,
+			 struct dwcp_res_policy *p, int ret)
 {
+	bool server = READ_ONCE(ctx->server);
+
 	if (!p)
 		return;
-	if (ret < 0)
+	if (ret < 0 && !server)
 		dwcp_res_transport_error(p, ret);
-	dwcp_res_complete(call, ulp_result(ret), false);
+	dwcp_res_complete(call, ulp_result(server, ret), false);
 	dwcp_res_policy_put(p);
 }
 
@@ -269,7 +540,7 @@ static void ulp_complete(struct dwcp_res_call *call, struct dwcp_res_policy *p, 
  * inside its lock_sock(), as kTLS sends with tcp_sendmsg_locked().
  */
 static int ulp_send(struct sock *sk, struct proto *base, struct msghdr *msg,
-		    size_t size, struct dwcp_ulp_dir_stats *st)
+		    size_t size, struct dwcp_ulp_dir_stats *st, bool server)
 {
 	int ret;
 
@@ -283,13 +554,13 @@ static int ulp_send(struct sock *sk, struct proto *base, struct msghdr *msg,
 		ret = base->sendmsg(sk, msg, size);
 		lock_sock(sk);
 	}
-	return ulp_send_end(sk, st, ret);
+	return ulp_send_end(sk, st, server, ret);
 }
 
 /* The same for sendpage. */
 static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
 			int offset, size_t size, int flags,
-			struct dwcp_ulp_dir_stats *st)
+			struct dwcp_ulp_dir_stats *st, bool server)
 {
 	int ret;
 
@@ -303,7 +574,7 @@ static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
 		ret = base->sendpage(sk, page, offset, size, flags);
 		lock_sock(sk);
 	}
-	return ulp_send_end(sk, st, ret);
+	return ulp_send_end(sk, st, server, ret);
 }
 
 /*
@@ -415,8 +686,9 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	for (;;) {
 		ret = ulp_admit(sk, ctx, DWCP_ULP_SEND, &call, &p, size, timeo);
 		if (!ret) {
-			ret = ulp_send(sk, base, msg, size, p ? &ctx->st[DWCP_ULP_SEND] : NULL);
-			ulp_complete(&call, p, ret);
+			ret = ulp_send(sk, base, msg, size, p ? &ctx->st[DWCP_ULP_SEND] : NULL,
+				       READ_ONCE(ctx->server));
+			ulp_complete(ctx, &call, p, ret);
 			if (likely(ret >= 0) || !p)
 				break;
 		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
@@ -449,8 +721,8 @@ static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 	if (ret)
 		return ret;
 	ret = ulp_sendpage(sk, base, page, offset, size, flags,
-			   p ? &ctx->st[DWCP_ULP_SEND] : NULL);
-	ulp_complete(&call, p, ret);
+			   p ? &ctx->st[DWCP_ULP_SEND] : NULL, READ_ONCE(ctx->server));
+	ulp_complete(ctx, &call, p, ret);
 	return ret;
 }
 
@@ -481,8 +753,8 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 					      flags, addr_len);
 			if (p)
 				ulp_count(sk, &ctx->st[DWCP_ULP_RECV], DWCP_ULP_RECV,
-					  ulp_result(ret), ret);
-			ulp_complete(&call, p, ret);
+					  ulp_result(READ_ONCE(ctx->server), ret), ret);
+			ulp_complete(ctx, &call, p, ret);
 			if (likely(ret >= 0) || !p)
 				break;
 		} else if (call.t.fault == DWCP_PIPE_FAULT_NONE) {
@@ -534,6 +806,20 @@ static int set_class(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	return 0;
 }
 
+static int set_role(struct dwcp_ulp_ctx *ctx, sockptr_t optval, unsigned int optlen)
+{
+	int role;
+
+	if (optlen < sizeof(role))
+		return -EINVAL;
+	if (copy_from_sockptr(&role, optval, sizeof(role)))
+		return -EFAULT;
+	if (role != DWCP_RES_ROLE_CLIENT && role != DWCP_RES_ROLE_SERVER)
+		return -EINVAL;
+	WRITE_ONCE(ctx->server, role == DWCP_RES_ROLE_SERVER);
+	return 0;
+}
+
 static int dwcp_ulp_setsockopt(struct sock *sk, int level, int optname,
 			       sockptr_t optval, unsigned int optlen)
 {
@@ -553,6 +839,9 @@ static int dwcp_ulp_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case DWCP_SO_RECV_CLASS:
 		err = set_class(sk, ctx, DWCP_ULP_RECV, optval, optlen);
+		break;
+	case DWCP_SO_ROLE:
+		err = set_role(ctx, optval, optlen);
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -618,6 +907,22 @@ static int get_stats(struct dwcp_ulp_ctx *ctx, char __user *optval,
 	return 0;
 }
 
+static int get_role(struct dwcp_ulp_ctx *ctx, char __user *optval,
+		    int __user *optlen)
+{
+	int len, role = READ_ONCE(ctx->server) ? DWCP_RES_ROLE_SERVER :
+						 DWCP_RES_ROLE_CLIENT;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(role))
+		return -EINVAL;
+	len = sizeof(role);
+	if (put_user(len, optlen) || copy_to_user(optval, &role, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int dwcp_ulp_getsockopt(struct sock *sk, int level, int optname,
 			       char __user *optval, int __user *optlen)
 {
@@ -634,6 +939,8 @@ static int dwcp_ulp_getsockopt(struct sock *sk, int level, int optname,
 		return get_class(ctx, DWCP_ULP_RECV, optval, optlen);
 	case DWCP_SO_STATS:
 		return get_stats(ctx, optval, optlen);
+	case DWCP_SO_ROLE:
+		return get_role(ctx, optval, optlen);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -669,8 +976,40 @@ static void dwcp_ulp_close(struct sock *sk, long timeout)
 	base = READ_ONCE(ulp_ctx(sk)->sk_proto);
 	ctx = ulp_detach(sk);
 	release_sock(sk);
+	if (ctx)
+		thr_stop(ctx->thr);
 	base->close(sk, timeout);
 	ctx_free(ctx);
+}
+
+/*
+ * TCP's poll, less the directions a refusal hid (struct dwcp_ulp_throttle).
+ * TCP's poll put us on the socket's wait queue with a full barrier after
+ * (sock_poll_wait()), before @hidden is read: a wake that clears a bit
+ * after this read finds us queued.
+ */
+static __poll_t dwcp_ulp_poll(struct file *file, struct socket *sock,
+			      struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	const struct proto_ops *base = READ_ONCE(saved_ops[ip_ver(sk)]);
+	struct dwcp_ulp_throttle *thr;
+	struct dwcp_ulp_ctx *ctx;
+	unsigned long hidden = 0;
+	__poll_t mask;
+
+	mask = INDIRECT_CALL_1(base->poll, tcp_poll, file, sock, wait);
+	rcu_read_lock();
+	ctx = rcu_dereference(inet_csk(sk)->icsk_ulp_data);
+	thr = ctx ? READ_ONCE(ctx->thr) : NULL;
+	if (thr)
+		hidden = READ_ONCE(thr->hidden);
+	rcu_read_unlock();
+	if (hidden & BIT(DWCP_ULP_SEND))
+		mask &= ~(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
+	if (hidden & BIT(DWCP_ULP_RECV))
+		mask &= ~(EPOLLIN | EPOLLRDNORM | EPOLLRDBAND);
+	return mask;
 }
 
 static void build_proto(struct proto *prot, const struct proto *base)
@@ -817,7 +1156,12 @@ static void dwcp_ulp_update(struct sock *sk, struct proto *p,
 /* The socket is being destroyed; close may never have run (see top). */
 static void dwcp_ulp_release(struct sock *sk)
 {
-	ctx_free(ulp_detach(sk));
+	struct dwcp_ulp_ctx *ctx = ulp_detach(sk);
+
+	/* Only a socket that made calls has one, and close stopped it. */
+	if (ctx)
+		thr_stop(ctx->thr);
+	ctx_free(ctx);
 }
 
 /*
@@ -862,6 +1206,8 @@ static void dwcp_ulp_clone(const struct request_sock *req, struct sock *newsk,
 		goto plain;
 	}
 	ctx->sk_proto = READ_ONCE(lctx->sk_proto);
+	/* An accepted connection: the peer is a client of ours. */
+	ctx->server = true;
 	peer_of_req(&ctx->peer, req);
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
 		/* The listener's references are put after a grace period. */

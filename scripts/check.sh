@@ -80,6 +80,8 @@ payload() { # KIND
 	# iperf3 and the preload shim with their libraries (the guest has no libc).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v iperf3)" \
 		"$B/preload/libdwcp_res_preload.so" "$B/preload/shim_client"
+	# Debian's event-loop servers and clients (real_programs.sh).
+	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" $(real_programs)
 	# Third-party clients (third_party.sh): libnl-utils' genl-ctrl-list, and
 	# python3 with only the modules pyroute2_client.py loads (pyroute2 too).
 	bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$p" "$(command -v genl-ctrl-list)"

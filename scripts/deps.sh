@@ -16,6 +16,7 @@ all=(
 	sparse valgrind groff-base iperf3
 	libnl-utils python3-pyroute2
 	dkms prometheus systemd
+	nginx-light wrk redis-server redis-tools curl
 )
 if [ $# -gt 0 ]; then pkgs=("$@"); else pkgs=("${all[@]}"); fi
 

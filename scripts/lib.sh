@@ -46,3 +46,9 @@ linux_source_tree() {
 	fi
 	echo "$dir"
 }
+
+# The Debian programs real_programs.sh runs in the guests (scripts/deps.sh
+# installs their packages: nginx-light, wrk, redis-server, redis-tools, curl).
+real_programs() {
+	echo /usr/sbin/nginx /usr/bin/wrk /usr/bin/redis-server /usr/bin/redis-benchmark /usr/bin/curl
+}

@@ -52,6 +52,11 @@ void dwcp_res_policy_put(struct dwcp_res_policy *p);
 					 * preempted: a chaos CPU spike may
 					 * busy-loop here even with @timeo 0
 					 */
+#define DWCP_RES_ADMIT_STREAM	0x2	/* a stream call (a socket's send or
+					 * receive), not an operation: an
+					 * adaptive rate neither limits it nor
+					 * learns from it
+					 */
 
 int dwcp_res_admit(struct dwcp_res_policy *p, struct dwcp_res_call *call,
 		   u32 len, long timeo, unsigned int flags);

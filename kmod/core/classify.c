@@ -44,3 +44,22 @@ u32 dwcp_classify_errno(int err, bool *retryable)
 		*retryable = retry;
 	return r;
 }
+
+bool dwcp_errno_is_peer(int err)
+{
+	switch (-err) {
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ECONNREFUSED:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case ENETDOWN:
+	case EHOSTDOWN:
+	case ETIMEDOUT:
+	case EPIPE:
+	case ENOTCONN:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -31,4 +31,13 @@
 /* @err: 0 or a negative errno. *@retryable may be NULL. */
 u32 dwcp_classify_errno(int err, bool *retryable);
 
+/*
+ * Does @err (negative) say that the connection or the peer went away:
+ * reset, aborted, refused, unreachable, timed out, broken pipe, not
+ * connected? On a client's socket that is the dependency failing; on a
+ * server's socket it is the client leaving, which is not the service's
+ * failure (the ULP counts it IGNORED there: Documentation/ulp.rst).
+ */
+bool dwcp_errno_is_peer(int err);
+
 #endif /* _DWCP_CORE_CLASSIFY_H */

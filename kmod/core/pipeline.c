@@ -357,6 +357,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 	struct dwcp_degrade_effects eff;
 
 	dwcp_pipe_ticket_init(t, now, len, deadline, peer);
+	t->stream = !!(flags & DWCP_PIPE_STREAM);
 
 	/* 1. degradation gate */
 	if (unlikely(level != DWCP_RES_LEVEL_NORMAL)) {
@@ -370,7 +371,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 		return pipe_reject(t, DWCP_RES_REJECT_BREAKER);
 
 	/* 3. rate limit */
-	if (p->flags & DWCP_PIPE_F_RATE) {
+	if (dwcp_pipe_rate_applies(p, flags)) {
 		bool ok;
 
 		if (flags & DWCP_PIPE_MAY_WAIT) {
@@ -379,7 +380,8 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 					     &t->wait_until);
 		} else {
 			ok = dwcp_tb_admit(&p->rate, now, len);
-			t->wait_until = now;
+			/* Refused: when a call like this one would pass. */
+			t->wait_until = ok ? now : dwcp_tb_next_admit(&p->rate, now, len);
 		}
 		if (p->flags & DWCP_PIPE_F_ADAPTIVE)
 			dwcp_adaptive_note_admit(&p->adaptive, !ok);
@@ -444,7 +446,7 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	if (r != DWCP_RES_RESULT_IGNORED && r != DWCP_RES_RESULT_CANCELLED &&
 	    (!t->untimed || timed_out)) {
 		dwcp_timeout_record(&p->timeout, latency, timed_out);
-		if ((p->flags & DWCP_PIPE_F_ADAPTIVE) && !t->untimed)
+		if ((p->flags & DWCP_PIPE_F_ADAPTIVE) && !t->untimed && !t->stream)
 			dwcp_adaptive_record(&p->adaptive, latency);
 	}
 	if (p->flags & DWCP_PIPE_F_ADAPTIVE) {
@@ -467,11 +469,12 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	return !t->fast && dwcp_bh_release(&p->bulkhead);
 }
 
-bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p)
+bool dwcp_pipe_fast_ok_for(const struct dwcp_pipe *p, bool stream)
 {
 	size_t i;
 
-	if ((p->flags & DWCP_PIPE_F_RATE) || p->bulkhead.queued ||
+	if (dwcp_pipe_rate_applies(p, stream ? DWCP_PIPE_STREAM : 0) ||
+	    p->bulkhead.queued ||
 	    p->partition_until ||
 	    p->breaker.state != DWCP_RES_BREAKER_CLOSED ||
 	    p->breaker.cfg.mode != DWCP_RES_BREAKER_MODE_CONSECUTIVE)

@@ -92,6 +92,12 @@ enum dwcp_pipe_stage {
 /* admit flags */
 #define DWCP_PIPE_MAY_WAIT	BIT(0)	/* the caller can sleep for rate/slot */
 #define DWCP_PIPE_CHAOS		BIT(1)	/* chaos is enabled: roll the dice */
+/*
+ * A stream call (a socket's send or receive), not an operation: an adaptive
+ * rate is a rate of operations, driven by their latency, so it neither
+ * limits such a call nor learns from it. A fixed rate applies to both.
+ */
+#define DWCP_PIPE_STREAM	BIT(2)
 
 /* One call's ticket through the pipeline; lives on the caller's stack. */
 struct dwcp_pipe_ticket {
@@ -108,6 +114,7 @@ struct dwcp_pipe_ticket {
 	u8 charged;		/* the rate limiter charged this call */
 	u8 fast;		/* admitted by the shell's lock-free path */
 	u8 untimed;		/* its latency was not measured (@start unset) */
+	u8 stream;		/* admitted with DWCP_PIPE_STREAM */
 };
 
 #define DWCP_PIPE_FAULT_NONE	0xff
@@ -129,6 +136,7 @@ static inline void dwcp_pipe_ticket_init(struct dwcp_pipe_ticket *t, u64 start,
 	t->charged = 0;
 	t->fast = 0;
 	t->untimed = 0;
+	t->stream = 0;
 }
 
 /*
@@ -230,7 +238,19 @@ static inline void dwcp_pipe_end_partition(struct dwcp_pipe *p)
  * it leaves the bulkhead alone). Folding can come up to one engine tick
  * late: a budget bucket or a timeout window may close a tick later.
  */
-bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p);
+bool dwcp_pipe_fast_ok_for(const struct dwcp_pipe *p, bool stream);
+
+static inline bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p)
+{
+	return dwcp_pipe_fast_ok_for(p, false);
+}
+
+/* Does the rate limit apply to a call admitted with @flags? */
+static inline bool dwcp_pipe_rate_applies(const struct dwcp_pipe *p, u32 flags)
+{
+	return (p->flags & DWCP_PIPE_F_RATE) &&
+	       !((flags & DWCP_PIPE_STREAM) && (p->flags & DWCP_PIPE_F_ADAPTIVE));
+}
 
 struct dwcp_pipe_fold {
 	u32 active;		/* slots the lock-free path holds now */

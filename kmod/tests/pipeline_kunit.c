@@ -1406,6 +1406,58 @@ static void fast_ok_and_fold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->breaker.results[R_SUCCESS], 6ULL);
 }
 
+/*
+ * Stream calls (a socket's sends and receives) and the rate limit: an
+ * adaptive rate is a rate of operations and neither limits them nor opens
+ * the lock-free path's door for them only; a fixed rate limits both, and
+ * a refused call that may not wait learns when its slot would come.
+ */
+static void stream_calls_and_the_rate(struct kunit *test)
+{
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t;
+	struct dwcp_pipe *p;
+	u32 v, rejected = 0;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_config_profile(&cfg, DWCP_RES_CLASS_SEND), 0);
+	p = pipe_new(test, &cfg, T0);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok(p));
+	KUNIT_EXPECT_TRUE(test, dwcp_pipe_fast_ok_for(p, true));
+	for (i = 0; i < 3000; i++) {
+		v = admit(p, &t, T0, DWCP_PIPE_STREAM, 0);
+		KUNIT_ASSERT_EQ(test, v, (u32)DWCP_PIPE_ADMIT);
+		KUNIT_EXPECT_TRUE(test, t.stream);
+		dwcp_pipe_complete(p, &t, T0 + MS, R_SUCCESS, false);
+	}
+	KUNIT_EXPECT_EQ(test, p->rate.admitted, 0ULL);
+	/* Operations at the same instant: a second's burst, then refused. */
+	for (i = 0; i < 3000; i++) {
+		v = admit(p, &t, T0, 0, 0);
+		if (v == DWCP_PIPE_REJECT) {
+			KUNIT_EXPECT_EQ(test, t.reason, (u8)DWCP_RES_REJECT_RATE);
+			KUNIT_EXPECT_GT(test, t.wait_until, T0);
+			rejected++;
+			continue;
+		}
+		KUNIT_ASSERT_EQ(test, v, (u32)DWCP_PIPE_ADMIT);
+		dwcp_pipe_complete(p, &t, T0 + MS, R_SUCCESS, false);
+	}
+	KUNIT_EXPECT_GT(test, rejected, 1000U);
+
+	/* A fixed rate of 10/s, burst 1: the next slot is 100 ms away. */
+	small_cfg(test, &cfg);
+	cfg.rate.burst = 1;
+	p = pipe_new(test, &cfg, T0);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_fast_ok_for(p, true));
+	KUNIT_ASSERT_EQ(test, admit(p, &t, T0, DWCP_PIPE_STREAM, 0), (u32)DWCP_PIPE_ADMIT);
+	dwcp_pipe_complete(p, &t, T0 + MS, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, admit(p, &t, T0 + MS, DWCP_PIPE_STREAM, 0),
+			(u32)DWCP_PIPE_REJECT);
+	KUNIT_EXPECT_EQ(test, t.reason, (u8)DWCP_RES_REJECT_RATE);
+	KUNIT_EXPECT_EQ(test, t.wait_until, T0 + 100 * MS);
+}
+
 static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE_PARAM(pipe_dwcp_profile, profile_gen_params),
 	KUNIT_CASE(pipe_profile_unknown_class),
@@ -1433,6 +1485,7 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(reconfigure_reports_granted_waiters),
 	KUNIT_CASE(defect_17_latency_excludes_waits),
 	KUNIT_CASE(fast_ok_and_fold),
+	KUNIT_CASE(stream_calls_and_the_rate),
 	{}
 };
 

@@ -31,7 +31,9 @@
  *     admitted, FAILURE and rejected[chaos], like the policy counts it),
  *     its results sum to admitted, and rejected[r] = the calls the thread
  *     saw fail with reason r's errno (ECANCELED shed, ECONNREFUSED breaker,
- *     ENOBUFS rate, EBUSY bulkhead full, ETIME bulkhead wait, EIO chaos);
+ *     EIO chaos); the waits a socket may not make (rate, bulkhead full,
+ *     bulkhead wait) return EAGAIN like TCP's own, so their sum is what the
+ *     thread's EAGAINs hold beyond the admitted calls' IGNORED results;
  *  3. per stable policy, exactly: inflight = 0, admitted = completed, and
  *     admitted and rejected[r] = the sums over the sockets bound to it;
  *  4. per churned policy: a deleted generation takes its counters away, so
@@ -80,9 +82,7 @@ static const char * const classes[NCLASS] = {
 static const int rej_errno[NREJ] = {
 	[DWCP_RES_REJECT_SHED] = ECANCELED,
 	[DWCP_RES_REJECT_BREAKER] = ECONNREFUSED,
-	[DWCP_RES_REJECT_RATE] = ENOBUFS,
-	[DWCP_RES_REJECT_BULKHEAD_FULL] = EBUSY,
-	[DWCP_RES_REJECT_BULKHEAD_WAIT] = ETIME,
+	/* RATE, BULKHEAD_FULL, BULKHEAD_WAIT: EAGAIN, counted apart. */
 	[DWCP_RES_REJECT_CHAOS] = EIO,
 };
 
@@ -98,6 +98,7 @@ static const char * const rej_key[NREJ] = {
 /* What one thread saw on its direction of one socket. */
 struct seen {
 	uint64_t calls, ok, admitted_err, rej[NREJ], intr, bytes;
+	uint64_t eagain;	/* admitted (IGNORED) or a wait refused */
 	uint64_t errs[8];	/* unexpected errnos, first few */
 	unsigned int nerrs;
 };
@@ -265,9 +266,8 @@ static void *end_run(void *arg)
 		} else if (errno == EINTR) {
 			e->s.intr++;
 		} else if (errno == EAGAIN) {
-			e->s.admitted_err++;
-			if (e->sender)
-				usleep(500);
+			e->s.eagain++;
+			usleep(e->sender ? 500 : 200);
 		} else {
 			e->s.admitted_err++;
 			note_err(&e->s, errno);
@@ -601,7 +601,7 @@ int main(int argc, char **argv)
 			struct end *e = &ends[i][j];
 			struct dwcp_res_sock_stats st;
 			struct dwcp_res_sock_dir_stats *d;
-			uint64_t res = 0, rej = 0;
+			uint64_t res = 0, rej = 0, waits;
 			bool ok;
 
 			if (get_stats(e->fd, &st)) {
@@ -619,19 +619,26 @@ int main(int argc, char **argv)
 			 * socket's interrupted, not admitted) or TCP's own
 			 * (admitted, CANCELLED): only their sum is known.
 			 */
-			ok = e->s.calls == e->s.ok + e->s.admitted_err + rej + e->s.intr &&
+			waits = d->rejected[DWCP_RES_REJECT_RATE] +
+				d->rejected[DWCP_RES_REJECT_BULKHEAD_FULL] +
+				d->rejected[DWCP_RES_REJECT_BULKHEAD_WAIT];
+			ok = e->s.calls == e->s.ok + e->s.admitted_err + rej + e->s.intr +
+					   e->s.eagain &&
+			     waits <= e->s.eagain &&
 			     d->admitted + d->interrupted ==
 				e->s.ok + e->s.admitted_err + e->s.intr +
-				e->s.rej[DWCP_RES_REJECT_CHAOS] &&
+				e->s.rej[DWCP_RES_REJECT_CHAOS] + (e->s.eagain - waits) &&
 			     res == d->admitted && d->interrupted <= e->s.intr;
 			for (r = 1; r < NREJ; r++)
-				ok = ok && d->rejected[r] == e->s.rej[r];
+				if (rej_errno[r])
+					ok = ok && d->rejected[r] == e->s.rej[r];
 			if (!ok) {
-				printf("# pair %d %s (%s): calls %llu ok %llu err %llu intr %llu; socket admitted %llu results %llu interrupted %llu\n",
+				printf("# pair %d %s (%s): calls %llu ok %llu err %llu intr %llu eagain %llu; socket admitted %llu results %llu interrupted %llu\n",
 				       i, e->sender ? "send" : "recv", classes[e->cls],
 				       (unsigned long long)e->s.calls, (unsigned long long)e->s.ok,
 				       (unsigned long long)e->s.admitted_err,
 				       (unsigned long long)e->s.intr,
+				       (unsigned long long)e->s.eagain,
 				       (unsigned long long)d->admitted, (unsigned long long)res,
 				       (unsigned long long)d->interrupted);
 				for (r = 1; r < NREJ; r++)

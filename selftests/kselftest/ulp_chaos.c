@@ -645,11 +645,11 @@ FIXTURE_VARIANT_ADD(retry_row, retries_off)
 	.ret = -ENOBUFS,
 };
 
-/* A rejection (rate limit, same errno ENOBUFS) is never retried. */
+/* A rejection (rate limit: EAGAIN on a socket) is never retried. */
 FIXTURE_VARIANT_ADD(retry_row, rate_rejection_not_retried)
 {
 	.policy = "rate-limit on adaptive off rate 1/s burst 1", .flags = MSG_DONTWAIT,
-	.ret = -ENOBUFS,
+	.ret = -EAGAIN,
 };
 
 /* The hang used up the socket's timeout (50 ms): no time left to retry. */

@@ -372,8 +372,7 @@ static void *cc_run(void *arg)
 			n = send(e->fd, buf, 1 + i % sizeof(buf), MSG_NOSIGNAL);
 		else
 			n = recv(e->fd, buf, sizeof(buf), 0);
-		if (n < 0 && (errno == EINTR || errno == ENOBUFS || errno == EBUSY ||
-			      errno == ETIME)) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			usleep(1000);
 			continue;
 		}

@@ -285,8 +285,12 @@ static bool skipped(int fd)
 	return false;
 }
 
-/* Attach the ULP and the classes to an established TCP socket; keeps errno. */
-static void attach(int fd, const char *how)
+/*
+ * Attach the ULP and the classes to an established TCP socket; keeps errno.
+ * An accept()ed socket (@server) is marked DWCP_RES_ROLE_SERVER: a client
+ * that resets it is not the service failing (Documentation/ulp.rst).
+ */
+static void attach(int fd, const char *how, bool server)
 {
 	char ulp[16] = "";
 	socklen_t len = sizeof(ulp) - 1;
@@ -322,6 +326,12 @@ static void attach(int fd, const char *how)
 		set_class(fd, DWCP_SO_SEND_CLASS, "DWCP_RES_SEND_CLASS", class_send);
 		set_class(fd, DWCP_SO_RECV_CLASS, "DWCP_RES_RECV_CLASS", class_recv);
 	}
+	if (server) {
+		int role = DWCP_RES_ROLE_SERVER;
+
+		if (setsockopt(fd, SOL_DWCP, DWCP_SO_ROLE, &role, sizeof(role)))
+			dbg("fd %d (%s): DWCP_SO_ROLE: %s", fd, how, strerror(errno));
+	}
 out:
 	errno = saved;
 }
@@ -337,7 +347,7 @@ static inline void maybe_attach(int fd)
 	st = tcp_state(fd);
 	if (st == 1 /* TCP_ESTABLISHED */) {
 		pending_set(fd, false);
-		attach(fd, "deferred connect");
+		attach(fd, "deferred connect", false);
 	} else if (st != 2 /* TCP_SYN_SENT */) {
 		pending_set(fd, false);
 		dbg("fd %d: connect did not complete (state %d), not attached", fd, st);
@@ -368,7 +378,7 @@ static void connected(int fd, const char *how)
 
 	if (st == 1 /* TCP_ESTABLISHED */) {
 		pending_set(fd, false);
-		attach(fd, how);
+		attach(fd, how, false);
 	} else if (st == 2 /* TCP_SYN_SENT */) {
 		defer(fd);
 	}
@@ -405,7 +415,7 @@ static int accepted(int fd)
 	if (fd >= 0) {
 		pending_set(fd, false);
 		if (is_tcp(fd))
-			attach(fd, "accept");
+			attach(fd, "accept", true);
 	}
 	errno = saved;
 	return fd;

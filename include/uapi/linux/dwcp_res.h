@@ -797,6 +797,18 @@ enum dwcp_res_policy_event {
  *   count the same calls in DWCP_RES_A_STATS, summed over all their users).
  *   Returns min(optlen, sizeof) bytes and stores that length in optlen, so
  *   a program built against an older, shorter struct keeps working.
+ * DWCP_SO_ROLE (set, get)        int, enum dwcp_res_role
+ *   Whose failures the socket's errors are. On a SERVER socket a reset,
+ *   broken pipe or timeout (the client leaving) counts IGNORED, not as a
+ *   FAILURE of the class that every client shares. Accepted sockets of a
+ *   listener with the ULP are SERVER, every other socket starts CLIENT;
+ *   the preload shim sets SERVER on the sockets it accept()s.
+ *   -EINVAL for another value or optlen < sizeof(int).
+ *
+ * Backpressure: a call that would have to wait for a rate or bulkhead slot
+ * and may not (non-blocking, or its socket timeout is too short) returns
+ * -EAGAIN, and poll does not report that direction ready until the slot
+ * would be there; then the socket is woken.
  *
  * SOL_DWCP is far above the kernel's own SOL_* levels so that no future
  * level of the kernel can collide with it on a socket that has the ULP.
@@ -808,6 +820,12 @@ enum dwcp_res_sockopt {
 	DWCP_SO_SEND_CLASS,
 	DWCP_SO_RECV_CLASS,
 	DWCP_SO_STATS,
+	DWCP_SO_ROLE,
+};
+
+enum dwcp_res_role {
+	DWCP_RES_ROLE_CLIENT,
+	DWCP_RES_ROLE_SERVER,
 };
 
 /* One direction of a socket; results and rejected are indexed by enum. */
