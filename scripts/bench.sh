@@ -119,14 +119,20 @@ make -s -C "$DWCP_ROOT/tools/resctl" OUT="$vm/resctl" static >"$vm/resctl.log" 2
 make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$vm/ksft" \
 	KSFT_DIR="$(linux_source_tree)/tools/testing/selftests" "$vm/ksft/ulp_bench" \
 	>"$vm/ksft.log" 2>&1 || { cat "$vm/ksft.log"; die "ulp_bench build failed"; }
+make -s -C "$DWCP_ROOT/tools/preload" OUT="$vm/preload" all >"$vm/preload.log" 2>&1 ||
+	{ cat "$vm/preload.log"; die "preload shim build failed"; }
 cp "$vm/module/dwcp_res.ko" "$vm/payload/"
 cp "$vm/resctl/resctl.static" "$vm/payload/bin/resctl"
-cp "$vm/ksft/ulp_bench" "$vm/payload/tests/"
-echo "ulp_bench /dwcp/tests/ulp_bench" >"$vm/jobs"
+cp "$vm/ksft/ulp_bench" "$DWCP_ROOT/selftests/kselftest/http_bench.sh" "$vm/payload/tests/"
+# wrk against nginx, plain and through the shim (the guest has no libc).
+bash "$DWCP_ROOT/scripts/deps.sh" nginx-light wrk
+bash "$DWCP_ROOT/selftests/vm/bundle-dynamic.sh" "$vm/payload" /usr/sbin/nginx /usr/bin/wrk \
+	"$vm/preload/libdwcp_res_preload.so"
+printf '%s\n' "ulp_bench /dwcp/tests/ulp_bench" "http_bench sh /dwcp/tests/http_bench.sh" >"$vm/jobs"
 bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name bench-stock \
 	--append "clocksource=tsc tsc=reliable" \
 	--kernel "$stock/boot/vmlinuz-$kver" --payload "$vm/payload" --jobs "$vm/jobs" \
-	--out "$vm" --timeout "${BENCH_VM_TIMEOUT:-300}"
+	--out "$vm" --timeout "${BENCH_VM_TIMEOUT:-600}"
 grep -E '^(BENCH|# round|# guest)' "$vm/bench-stock.results" | tr -d '\r' |
 	tee -a "$out/bench.txt"
 grep -q '^BENCH ulp_sock_mem' "$out/bench.txt" ||
@@ -139,4 +145,7 @@ END {
 	printf "# target ULP >= 90%% of plain TCP at 100 B writes: %s (median %.3f, rounds %.3f..%.3f)\n",
 		(v["ulp_ratio_100b"] >= 0.90 ? "met" : "MISSED"), v["ulp_ratio_100b"],
 		v["ulp_ratio_100b_min"], v["ulp_ratio_100b_max"]
+	printf "# target wrk against nginx, shim and ULP on both ends >= 90%% of plain: %s (median %.3f, rounds %.3f..%.3f)\n",
+		(v["http_ratio"] >= 0.90 ? "met" : "MISSED"), v["http_ratio"],
+		v["http_ratio_min"], v["http_ratio_max"]
 }' "$out/bench.txt"
