@@ -214,6 +214,9 @@ struct dwcp_net {
 typedef void (*dwcp_res_test_hook_t)(struct dwcp_res_policy *p);
 /* After a reconfiguration granted bulkhead slots, outside the policy lock. */
 extern dwcp_res_test_hook_t dwcp_res_test_after_grant;
+typedef void (*dwcp_res_test_sock_hook_t)(struct sock *sk);
+/* In the ULP's .init of a listener, once it is published, before .init returns. */
+extern dwcp_res_test_sock_hook_t dwcp_res_test_listener_init;
 #define DWCP_RES_TEST_HOOK(name, ...) do {				\
 	typeof(dwcp_res_test_##name) __h = READ_ONCE(dwcp_res_test_##name);	\
 	if (__h)							\

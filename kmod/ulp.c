@@ -1092,6 +1092,8 @@ static struct dwcp_ulp_ctx *ctx_alloc(gfp_t gfp)
 	return kmem_cache_zalloc(dwcp_ulp_ctx_cache, gfp);
 }
 
+static struct tcp_ulp_ops dwcp_ulp_ops;
+
 static int dwcp_ulp_init(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
@@ -1128,12 +1130,32 @@ static int dwcp_ulp_init(struct sock *sk)
 	ulp_build_proto(sk);
 	write_lock_bh(&sk->sk_callback_lock);
 	ctx->sk_proto = READ_ONCE(sk->sk_prot);
+	/*
+	 * A listener takes SYNs without its lock, so sk_clone_lock() may copy
+	 * it at any point of this: __tcp_set_ulp() sets icsk_ulp_ops only
+	 * after we return, and a child copied in between had our proto and
+	 * this context but no ULP ops, so .clone never ran for it and its
+	 * close freed the listener's context. Set the ops first: every child
+	 * copied from here on runs .clone, which reads the listener's context
+	 * itself (under RCU) and either takes a context of its own or turns
+	 * plain. The releases below order it before the context and the proto.
+	 */
+	if (sk->sk_state == TCP_LISTEN)
+		WRITE_ONCE(icsk->icsk_ulp_ops, &dwcp_ulp_ops);
 	/* The context is visible before the proto that uses it. */
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
-	WRITE_ONCE(sk->sk_prot, &dwcp_prots[ip_ver(sk)]);
+	/* Release: the ops and the context before the proto. */
+	smp_store_release(&sk->sk_prot, &dwcp_prots[ip_ver(sk)]);
 	write_unlock_bh(&sk->sk_callback_lock);
+	if (sk->sk_state == TCP_LISTEN)
+		DWCP_RES_TEST_HOOK(listener_init, sk);
 	return 0;
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+dwcp_res_test_sock_hook_t dwcp_res_test_listener_init;
+EXPORT_SYMBOL_GPL(dwcp_res_test_listener_init);
+#endif
 
 /* sockmap put its proto under ours and now takes it away (tcp_bpf). */
 static void dwcp_ulp_update(struct sock *sk, struct proto *p,
