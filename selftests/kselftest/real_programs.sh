@@ -130,6 +130,11 @@ wrk_run() {
 	time -o "$out.time" "$R" exec "$@" -- "$D/bin/wrk" -t2 -c8 -d"${secs}s" \
 		"http://127.0.0.1:$PORT/index.html" >"$out" 2>&1
 }
+# cpu_ms FILE: user + sys of busybox time's output ("user<TAB>0m 0.05s").
+cpu_ms() {
+	awk '/^(user|sys)/ { sub("m", "", $2); sub("s", "", $3); c += $2 * 60 + $3 }
+	     END { printf "%d", c * 1000 }' "$1"
+}
 wrk_reqs() { awk '/requests in/ { print $1 }' "$1"; }
 wrk_errors() { # socket errors plus non-2xx responses
 	awk '/Socket errors/ { gsub(",", ""); e = $4 + $6 + $8 + $10 }
@@ -177,10 +182,10 @@ t_defaults_leave_redis_alone() {
 		i=$((i + 1))
 	done
 	f0=$(pstat receive results failure)
-	timeout 120 "$R" exec -- "$D/bin/redis-benchmark" -p $RPORT -c 8 -n 3000 -t set,get -q \
+	timeout 120 "$R" exec -- "$D/bin/redis-benchmark" -p $RPORT -c 8 -n 1000 -t set,get -q \
 		>"$T/rb" 2>&1
 	rc=$?
-	diag "redis-benchmark: $(tr '\r' '\n' <"$T/rb" | grep -E '^(SET|GET):' | tr '\n' ' ')"
+	diag "redis-benchmark: $(tr '\r' '\n' <"$T/rb" | grep -E '^(SET|GET): .*per second' | tr '\n' ' ')"
 	kill $rsrv 2>/dev/null
 	wait $rsrv 2>/dev/null
 	ok=true
@@ -199,17 +204,20 @@ t_limit_slows_without_errors_or_spinning() {
 	"$R" policy add kst_rp_slow base send rate-limit on adaptive off rate 100/s burst 5 || return 1
 	wrk_run "$T/wrk2" 3 --send-class kst_rp_slow
 	reqs=$(wrk_reqs "$T/wrk2") errs=$(wrk_errors "$T/wrk2")
-	# busybox time: "real<TAB>0m 3.01s", "user<TAB>0m 0.05s", "sys<TAB>0m 0.10s"
-	cpu=$(awk '/^(user|sys)/ { sub("m", "", $2); sub("s", "", $3); c += $2 * 60 + $3 }
-		   END { printf "%d", c * 1000 }' "$T/wrk2.time")
+	cpu=$(cpu_ms "$T/wrk2.time") cpu1=$(cpu_ms "$T/wrk1.time")
 	rej=$(pstat kst_rp_slow rejected rate)
-	diag "limited wrk: $reqs requests, $errs errors, $cpu ms CPU in 3 s, $rej rate refusals"
+	diag "limited wrk: $reqs requests, $errs errors, $rej rate refusals, $cpu ms CPU in 3 s (unlimited: $cpu1 ms)"
 	ok=true
 	[ "$errs" = 0 ] || ok=false
 	# 100 sends/s for 3 s, and one send per request: at most ~305.
 	[ "$reqs" -gt 50 ] && [ "$reqs" -le 330 ] || ok=false
-	# Spinning would burn a core per thread: 6000 ms.
-	[ "$cpu" -lt 1500 ] || ok=false
+	# No spinning: each slot wakes the 8 connections once, so at most
+	# about 8 refusals per slot (a spinning loop makes them by the ten
+	# thousand), and wrk's CPU time stays within half again of what it used
+	# running free in test 1 (on the debug kernel even that run is CPU
+	# bound: the refusals are the sharper measure).
+	[ "$rej" -le $((8 * 330)) ] || ok=false
+	[ "$cpu" -le $((cpu1 * 3 / 2)) ] || ok=false
 	$ok || { show wrk "$T/wrk2"; show time "$T/wrk2.time"; }
 	"$R" policy del kst_rp_slow >/dev/null 2>&1
 	$ok
@@ -230,7 +238,12 @@ counters() {
 # wrk has a class of its own: the connections nginx refuses are its
 # dependency failing, and its breaker opens (for 1 s: "open 1s"), as it
 # should; five requests through it close it again (half-open probes).
+# Those failures also burn the namespace's budget, and the level may rise
+# and shed wrk's class (ECANCELED) until it steps down, minutes later
+# (degrade.sh and engine.sh test that): the level is pinned to normal here,
+# so that what is measured is the programs against the breaker.
 t_breaker_open_then_recovers() {
+	"$R" degrade set normal
 	for c in kst_rp_srv kst_rp_wrk; do "$R" policy del $c >/dev/null 2>&1; done
 	"$R" policy add kst_rp_srv base send || return 1
 	"$R" policy add kst_rp_wrk base send open 1s || return 1
@@ -241,7 +254,9 @@ t_breaker_open_then_recovers() {
 	"$R" breaker enable kst_rp_srv
 	refused=$(grep -c 'Connection refused' "$T/error.log")
 	sleep 1.5
-	for i in 1 2 3 4 5; do curl_code kst_rp_wrk >/dev/null; done
+	codes=$(for i in 1 2 3 4 5; do curl_code kst_rp_wrk; echo; done | tr '\n' ' ')
+	diag "after the breaker closed: curl $codes; $(counters kst_rp_wrk)"
+	diag "$("$R" breaker show kst_rp_wrk 2>&1 | tr '\n' ' ')"
 	wrk_run "$T/wrk4" 2 --class kst_rp_wrk
 	e4=$(wrk_errors "$T/wrk4") r4=$(wrk_reqs "$T/wrk4")
 	diag "breaker open: wrk errors $e3, nginx logged $refused refusals; closed: $r4 requests, $e4 errors"
@@ -254,6 +269,7 @@ t_breaker_open_then_recovers() {
 		 show curl "$T/curl.err"; }
 	nginx_up ""
 	for c in kst_rp_srv kst_rp_wrk; do "$R" policy del $c >/dev/null 2>&1; done
+	"$R" degrade auto
 	$ok
 }
 
@@ -261,6 +277,7 @@ t_breaker_open_then_recovers() {
 t_partition_then_recovers() {
 	"$R" policy del kst_rp_cli >/dev/null 2>&1
 	"$R" policy add kst_rp_cli base send || return 1
+	"$R" degrade set normal		# as above
 	"$R" chaos enable
 	"$R" chaos inject kst_rp_cli partition probability 100% value 30s
 	c1=$(curl_code kst_rp_cli)
@@ -271,6 +288,7 @@ t_partition_then_recovers() {
 	diag "partition: curl exit $rc1 code $c1; after: code $c2"
 	[ "$c2" = 200 ] || { diag "$(counters kst_rp_cli)"; diag "$(counters receive)"; show curl "$T/curl.err"; }
 	"$R" policy del kst_rp_cli >/dev/null 2>&1
+	"$R" degrade auto
 	[ $rc1 = 56 ] || [ $rc1 = 55 ] || [ $rc1 = 7 ] || return 1
 	[ "$c2" = 200 ]
 }
