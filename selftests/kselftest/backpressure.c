@@ -42,25 +42,6 @@ static int poll1(int fd, short events, int ms)
 	return poll(&p, 1, ms) == 1 ? p.revents : 0;
 }
 
-/* Counter @key of the stats group @group of `resctl -j policy show NAME`. */
-static long long pstat(const char *name, const char *group, const char *key)
-{
-	char cmd[256], out[16384], pat[64];
-	const char *p;
-
-	snprintf(cmd, sizeof(cmd), "%s/bin/resctl -j policy show %s", dwcp_dir(), name);
-	if (dwcp_run(cmd, out, sizeof(out), NULL, 0))
-		return -1;
-	snprintf(pat, sizeof(pat), "\"%s\":{", group);
-	p = strstr(out, "\"stats\":");
-	p = p ? strstr(p, pat) : NULL;
-	if (!p)
-		return -1;
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(p, pat);
-	return p ? atoll(p + strlen(pat)) : -1;
-}
-
 static double cpu_s(void)
 {
 	struct rusage ru;
@@ -126,7 +107,7 @@ TEST_F(bp, rate_eagain_then_poll_waits_for_the_slot)
 	EXPECT_LT(0.05, dt);
 	EXPECT_GT(1.5, dt);
 	EXPECT_EQ(1, send(self->fd, "b", 1, 0));
-	EXPECT_EQ(1, pstat("kst_bp_rate", "rejected", "rate"));	/* rejected: rate */
+	EXPECT_EQ(1, policy_stat_in("kst_bp_rate", "rejected", "rate"));	/* rejected: rate */
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_rate"));
@@ -230,7 +211,7 @@ TEST_F(bp, bulkhead_slot_given_back_wakes_the_poller)
 	ASSERT_LE(0, pid);
 	if (pid == 0)	/* holds the one slot until data comes */
 		_exit(recv(b, buf, sizeof(buf), 0) == 1 ? 0 : 1);
-	while (pstat("kst_bp_bh", "state", "bulkhead_active") != 1)
+	while (policy_stat_in("kst_bp_bh", "state", "bulkhead_active") != 1)
 		usleep(10000);
 	ASSERT_EQ(2, send(self->fd, "hi", 2, 0));
 	usleep(50000);
@@ -266,8 +247,8 @@ TEST_F(bp, adaptive_rate_does_not_limit_socket_calls)
 		if (send(self->fd, "x", 1, 0) != 1)
 			fails++;
 	EXPECT_EQ(0, fails);
-	EXPECT_EQ(0, pstat("kst_bp_ad", "rejected", "rate"));
-	EXPECT_EQ(3000, pstat("kst_bp_ad", "calls", "admitted"));
+	EXPECT_EQ(0, policy_stat_in("kst_bp_ad", "rejected", "rate"));
+	EXPECT_EQ(3000, policy_stat_in("kst_bp_ad", "calls", "admitted"));
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_ad"));
@@ -285,10 +266,10 @@ TEST_F(bp, refusals_are_not_failures)
 		if (send(self->fd, "x", 1, 0) < 0 && errno == EAGAIN)
 			again++;
 	EXPECT_LE(1990, again);
-	EXPECT_EQ(again, pstat("kst_bp_rf", "rejected", "rate"));
-	EXPECT_EQ(0, pstat("kst_bp_rf", "results", "failure"));
-	EXPECT_EQ(1000000, pstat("kst_bp_rf", "state", "budget_remaining_ppm"));
-	EXPECT_EQ(0, pstat("kst_bp_rf", "rejected", "breaker"));
+	EXPECT_EQ(again, policy_stat_in("kst_bp_rf", "rejected", "rate"));
+	EXPECT_EQ(0, policy_stat_in("kst_bp_rf", "results", "failure"));
+	EXPECT_EQ(1000000, policy_stat_in("kst_bp_rf", "state", "budget_remaining_ppm"));
+	EXPECT_EQ(0, policy_stat_in("kst_bp_rf", "rejected", "breaker"));
 	close(self->fd);
 	self->fd = -1;
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_rf"));
@@ -368,8 +349,8 @@ TEST_F(bp, a_clients_reset_is_not_the_servers_failure)
 		EXPECT_EQ(0, st.recv.results[DWCP_RES_RESULT_FAILURE]);
 		close(s);
 	}
-	EXPECT_EQ(0, pstat("kst_bp_srv", "results", "failure"));
-	EXPECT_EQ(5, pstat("kst_bp_srv", "results", "ignored"));
+	EXPECT_EQ(0, policy_stat_in("kst_bp_srv", "results", "failure"));
+	EXPECT_EQ(5, policy_stat_in("kst_bp_srv", "results", "ignored"));
 
 	/* The other way round: the client's socket counts the reset. */
 	c = socket(variant->family, SOCK_STREAM, 0);
@@ -384,7 +365,7 @@ TEST_F(bp, a_clients_reset_is_not_the_servers_failure)
 	EXPECT_EQ(ECONNRESET, errno);
 	ASSERT_EQ(0, get_stats(c, &st));
 	EXPECT_EQ(1, st.recv.results[DWCP_RES_RESULT_FAILURE]);
-	EXPECT_EQ(1, pstat("kst_bp_srv", "results", "failure"));
+	EXPECT_EQ(1, policy_stat_in("kst_bp_srv", "results", "failure"));
 	close(c);
 	close(lfd);
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_srv"));

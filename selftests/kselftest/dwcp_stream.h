@@ -34,18 +34,34 @@ static inline double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One counter of `resctl -j policy show NAME` (-1 on error). */
-static inline long long policy_stat(const char *name, const char *key)
+/*
+ * Counter @key of `resctl -j policy show NAME` (-1 on error): the first
+ * one anywhere, or, with @group, the one in that group of "stats".
+ */
+static inline long long policy_stat_in(const char *name, const char *group,
+				       const char *key)
 {
 	char cmd[256], out[16384], pat[64];
-	const char *p;
+	const char *p = NULL;
 
 	snprintf(cmd, sizeof(cmd), "%s/bin/resctl -j policy show %s", dwcp_dir(), name);
 	if (dwcp_run(cmd, out, sizeof(out), NULL, 0))
 		return -1;
+	if (group) {
+		snprintf(pat, sizeof(pat), "\"%s\":{", group);
+		p = strstr(out, "\"stats\":");
+		p = p ? strstr(p, pat) : NULL;
+		if (!p)
+			return -1;
+	}
 	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(out, pat);
+	p = strstr(p ? p : out, pat);
 	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+static inline long long policy_stat(const char *name, const char *key)
+{
+	return policy_stat_in(name, NULL, key);
 }
 
 static inline int set_class(int fd, int opt, const char *name)
