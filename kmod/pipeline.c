@@ -164,8 +164,12 @@ bool dwcp_res_slot_free(struct dwcp_res_policy *p)
 
 void dwcp_res_slot_wake(struct dwcp_res_policy *p)
 {
-	/* Pairs with the barrier of ulp.c's registration: see there. */
-	if (wq_has_sleeper(&p->slot_wq))
+	/*
+	 * Pairs with the barrier of ulp.c's registration: see there. Only
+	 * when a slot is there to take: woken sockets that would be refused
+	 * again would wake each other through their back-offs for ever.
+	 */
+	if (wq_has_sleeper(&p->slot_wq) && dwcp_res_slot_free(p))
 		wake_up(&p->slot_wq);
 }
 
@@ -182,8 +186,14 @@ static void fast_release(struct dwcp_res_policy *p, bool done)
 		dwcp_res_policy_lock(p);
 		dwcp_res_policy_unlock(p);
 	}
-	/* A non-blocking socket refused a slot waits for this one. */
-	if (unlikely(waitqueue_active(&p->slot_wq)))
+	/*
+	 * A non-blocking socket refused a slot waits for this one - if it is
+	 * still free: a back-off (@done false) gave back no slot of anyone's,
+	 * and waking on it let two throttled sockets wake each other through
+	 * their back-offs without end. Not skipped for back-offs: their
+	 * increment may have hidden a real release from its own check.
+	 */
+	if (unlikely(waitqueue_active(&p->slot_wq)) && dwcp_res_slot_free(p))
 		wake_up(&p->slot_wq);
 }
 

@@ -282,6 +282,7 @@ static enum hrtimer_restart thr_timer_fn(struct hrtimer *timer)
 {
 	struct dwcp_ulp_throttle *thr = container_of(timer, struct dwcp_ulp_throttle, timer);
 	u64 now = ktime_get_ns(), next = U64_MAX;
+	bool restart = false;
 	unsigned long due = 0;
 	int d;
 
@@ -296,8 +297,17 @@ static enum hrtimer_restart thr_timer_fn(struct hrtimer *timer)
 			next = min(next, thr->until[d]);
 		}
 	}
-	if (next != U64_MAX)
-		hrtimer_set_expires(timer, ns_to_ktime(next));
+	/*
+	 * ulp_throttle() may have started the timer again while we waited
+	 * for the lock (a running timer is enqueued at once): then it is
+	 * queued at the earliest time already, and its expiry must not be
+	 * changed in place (that would reorder the queue under every other
+	 * timer of this base). Both starters hold thr->lock.
+	 */
+	if (next != U64_MAX && !hrtimer_is_queued(timer)) {
+		hrtimer_set_expires_range_ns(timer, ns_to_ktime(next), 50 * NSEC_PER_USEC);
+		restart = true;
+	}
 	spin_unlock(&thr->lock);
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
 		if (due & BIT(d)) {
@@ -305,7 +315,7 @@ static enum hrtimer_restart thr_timer_fn(struct hrtimer *timer)
 			ulp_wake_dir(thr->sk, d);
 		}
 	}
-	return next != U64_MAX ? HRTIMER_RESTART : HRTIMER_NORESTART;
+	return restart ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
 static struct dwcp_ulp_throttle *thr_get(struct sock *sk, struct dwcp_ulp_ctx *ctx)
@@ -410,9 +420,12 @@ static void ulp_use_our_ops(struct sock *sk)
 /*
  * A call of direction @dir was refused for want of a rate or bulkhead slot
  * by @p (which the caller still holds): hide the direction until that
- * wait would be over. Process context.
+ * wait would be over. Process context. False when that cannot be done
+ * (no memory): the caller then reports the refusal as a hard error, since
+ * an EAGAIN that nothing follows up would leave an edge-triggered loop
+ * waiting for ever.
  */
-static void ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
+static bool ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 			 struct dwcp_res_policy *p, const struct dwcp_res_call *call)
 {
 	struct dwcp_ulp_throttle *thr = thr_get(sk, ctx);
@@ -421,7 +434,7 @@ static void ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	int d;
 
 	if (!thr)
-		return;
+		return false;
 	ulp_use_our_ops(sk);
 	spin_lock_bh(&thr->lock);
 	set_bit(dir, &thr->hidden);
@@ -437,7 +450,7 @@ static void ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 		hrtimer_start_range_ns(&thr->timer, ns_to_ktime(first),
 				       50 * NSEC_PER_USEC, HRTIMER_MODE_ABS_SOFT);
 		spin_unlock_bh(&thr->lock);
-		return;
+		return true;
 	}
 	if (thr->slot_p[dir] != p) {
 		thr_slot_drop(thr, dir);
@@ -455,8 +468,8 @@ static void ulp_throttle(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	 * so a slot given back meanwhile is seen here or wakes us there.
 	 */
 	smp_mb();
-	if (dwcp_res_slot_free(p))
-		dwcp_res_slot_wake(p);
+	dwcp_res_slot_wake(p);
+	return true;
 }
 
 /*
@@ -487,8 +500,8 @@ static int ulp_admit(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	    call->t.reason == DWCP_RES_REJECT_BULKHEAD_FULL ||
 	    call->t.reason == DWCP_RES_REJECT_BULKHEAD_WAIT) {
 		/* A wait the socket may not make: EAGAIN, as TCP's own. */
-		ulp_throttle(sk, ctx, dir, p, call);
-		err = -EAGAIN;
+		if (ulp_throttle(sk, ctx, dir, p, call))
+			err = -EAGAIN;
 	}
 	dwcp_res_policy_put(p);
 	if (call->t.fault == DWCP_RES_FAULT_ERROR ||

@@ -231,6 +231,73 @@ TEST_F(bp, bulkhead_slot_given_back_wakes_the_poller)
 }
 
 /*
+ * Two sockets refused a bulkhead slot while a third holds the only one:
+ * nothing is given back, so nothing may wake them. Before, the back-off of
+ * one's retry (a lock-free admission that found the bulkhead full) woke
+ * the other, whose retry woke the first: an epoll loop over the two spun
+ * at full speed for as long as the slot stayed held.
+ */
+TEST_F(bp, refused_sockets_do_not_wake_each_other)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int a, b, c, d, ep, status, n, wakes = 0;
+	char buf[8];
+	double end;
+	pid_t pid;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_herd", "base sync concurrent 1 queue 0"));
+	ASSERT_EQ(0, tcp_pair(variant->family, true, &a, &b));
+	ASSERT_EQ(0, tcp_pair(variant->family, true, &c, &d));
+	set_nonblock(d);
+	ASSERT_EQ(0, set_class(b, DWCP_SO_RECV_CLASS, "kst_bp_herd"));
+	ASSERT_EQ(0, set_class(self->cfd, DWCP_SO_RECV_CLASS, "kst_bp_herd"));
+	ASSERT_EQ(0, set_class(d, DWCP_SO_RECV_CLASS, "kst_bp_herd"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)	/* holds the one slot until data comes */
+		_exit(recv(b, buf, sizeof(buf), 0) == 1 ? 0 : 1);
+	while (policy_stat_in("kst_bp_herd", "state", "bulkhead_active") != 1)
+		usleep(10000);
+	ASSERT_EQ(1, send(self->fd, "x", 1, 0));
+	ASSERT_EQ(1, send(c, "y", 1, 0));
+	usleep(50000);
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ev.data.fd = self->cfd;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->cfd, &ev));
+	ev.data.fd = d;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, d, &ev));
+	/* Both refused once (EAGAIN, hidden); then a second of nothing. */
+	EXPECT_EQ(-1, recv(self->cfd, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, recv(d, buf, sizeof(buf), 0));
+	end = now_s() + 1.0;
+	while (now_s() < end) {
+		n = epoll_wait(ep, &ev, 1, 100);
+		if (n == 1) {
+			wakes++;
+			recv(ev.data.fd, buf, sizeof(buf), 0);
+		}
+	}
+	TH_LOG("%d wake-ups in 1 s, %lld bulkhead refusals", wakes,
+	       policy_stat_in("kst_bp_herd", "rejected", "bulkhead_full"));
+	EXPECT_GE(5, wakes);
+	/* The slot given back: both get their data. */
+	ASSERT_EQ(1, send(a, "z", 1, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	for (n = 0; n < 2; n++)
+		EXPECT_EQ(1, epoll_wait(ep, &ev, 1, 3000));
+	close(ep);
+	close(a);
+	close(b);
+	close(c);
+	close(d);
+	close(self->cfd);
+	self->cfd = -1;
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_herd"));
+}
+
+/*
  * The profile's send class has an adaptive rate of 1000 operations/s with
  * a burst of one second's worth. Socket calls are not operations: 3000
  * small sends in a row are all admitted (before: EAGAIN/ENOBUFS from the
