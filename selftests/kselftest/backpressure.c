@@ -297,6 +297,57 @@ TEST_F(bp, refused_sockets_do_not_wake_each_other)
 	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_herd"));
 }
 
+/* A class change shows a direction hidden for the old class's slot at once. */
+TEST_F(bp, class_change_shows_the_direction_again)
+{
+	NEED_SETUP();
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_slow", "base sync rate-limit on adaptive off rate 1/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_free", "base sync"));
+	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_bp_slow"));
+	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
+	EXPECT_EQ(-1, send(self->fd, "b", 1, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, poll1(self->fd, POLLOUT, 0));
+	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_bp_free"));
+	/* Before: hidden until the old class's slot, a second away. */
+	EXPECT_EQ(POLLOUT, poll1(self->fd, POLLOUT, 0));
+	EXPECT_EQ(1, send(self->fd, "b", 1, 0));
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_slow"));
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_free"));
+}
+
+static volatile sig_atomic_t sigio_count;
+
+static void on_sigio(int sig)
+{
+	sigio_count++;
+}
+
+/* O_ASYNC programs get their SIGIO when a refused send's slot comes. */
+TEST_F(bp, sigio_when_the_slot_comes)
+{
+	struct sigaction sa = { .sa_handler = on_sigio };
+
+	NEED_SETUP();
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_io", "base sync rate-limit on adaptive off rate 5/s burst 1"));
+	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_bp_io"));
+	ASSERT_EQ(0, sigaction(SIGIO, &sa, NULL));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETOWN, getpid()));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, fcntl(self->fd, F_GETFL) | O_ASYNC));
+	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
+	sigio_count = 0;
+	EXPECT_EQ(-1, send(self->fd, "b", 1, 0));
+	EXPECT_EQ(EAGAIN, errno);
+	usleep(600 * 1000);	/* the slot is 200 ms away */
+	EXPECT_LE(1, sigio_count);
+	signal(SIGIO, SIG_IGN);
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, dwcp_resctl("policy del kst_bp_io"));
+}
+
 /*
  * The profile's send class has an adaptive rate of 1000 operations/s with
  * a burst of one second's worth. Socket calls are not operations: 3000
