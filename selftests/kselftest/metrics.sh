@@ -248,7 +248,11 @@ t_traffic() {
 	diag "admitted $adm completed $comp count $cnt +Inf $inf sum $sum results $res rejected $rjt"
 	[ "$comp" -ge "$sent" ] || { diag "completed $comp < sent $sent"; return 1; }
 	[ "$adm" = "$comp" ] || { diag "admitted $adm != completed $comp (nothing in flight)"; return 1; }
-	[ "$cnt" = "$comp" ] || { diag "_count $cnt != completed $comp"; return 1; }
+	# The send class's socket calls take the lock-free path (its adaptive
+	# rate does not apply to them), which times one call in eight
+	# (Documentation/metrics.rst): the histogram holds a sample.
+	[ "$cnt" -ge 1 ] && [ "$cnt" -le "$comp" ] ||
+		{ diag "_count $cnt not in 1..completed $comp"; return 1; }
 	[ "$inf" = "$cnt" ] || { diag "+Inf $inf != _count $cnt"; return 1; }
 	[ "$res" = "$comp" ] || { diag "results $res != completed $comp"; return 1; }
 	[ "$rjt" -ge "${rej:-0}" ] || { diag "rejected_total $rjt < dwcp_drive's $rej"; return 1; }
