@@ -96,7 +96,8 @@ struct dwcp_res_mem_hold {
  *    dwcp_pipe_fast_ok() holds, calls take a bulkhead slot from @fast and
  *    record a successful completion in @fast_pcpu only. Whoever takes @lock
  *    folds that into @pipe and @stats first (dwcp_res_policy_lock()), and
- *    republishes @fast_epoch on the way out (dwcp_res_policy_unlock()).
+ *    republishes @fast_epoch and a new @fast_gen on the way out
+ *    (dwcp_res_policy_unlock()).
  */
 struct dwcp_res_policy {
 	struct list_head node;		/* dwcp_net.policies, RCU */
@@ -126,6 +127,14 @@ struct dwcp_res_policy {
 	 */
 	u32 fast_epoch;
 	u32 fast_epoch_stream;		/* the same for stream calls */
+	/*
+	 * What the lock-free admission re-checks: 0 while a locked admission
+	 * runs, a new value at every unlock (@fast_gen_seq, under @lock). The
+	 * epochs above repeat across a locked section, so a re-check of them
+	 * cannot see that one ran in between (an ABA).
+	 */
+	u32 fast_gen;
+	u32 fast_gen_seq;
 	u32 fast_limit;
 	u64 fast_slow_ns;
 	struct dwcp_res_pcpu_fast __percpu *fast_pcpu;
@@ -217,6 +226,12 @@ extern dwcp_res_test_hook_t dwcp_res_test_after_grant;
 typedef void (*dwcp_res_test_sock_hook_t)(struct sock *sk);
 /* In the ULP's .init of a listener, once it is published, before .init returns. */
 extern dwcp_res_test_sock_hook_t dwcp_res_test_listener_init;
+/* In the lock-free admission: after it read the generation, before it counts. */
+extern dwcp_res_test_hook_t dwcp_res_test_fast_read;
+/* In the lock-free admission: after it counted the slots held, before its re-check. */
+extern dwcp_res_test_hook_t dwcp_res_test_fast_counted;
+/* In a locked admission, once the lock-free slots are counted (p->lock held). */
+extern dwcp_res_test_hook_t dwcp_res_test_locked_fold;
 #define DWCP_RES_TEST_HOOK(name, ...) do {				\
 	typeof(dwcp_res_test_##name) __h = READ_ONCE(dwcp_res_test_##name);	\
 	if (__h)							\

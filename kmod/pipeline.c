@@ -17,10 +17,14 @@
  * (policy_fold()). The two paths share the bulkhead's slots:
  *
  *  - Both count before they check. The lock-free admission increments
- *    p->fast, then checks p->fast_epoch and the slots held; a locked
- *    admission clears p->fast_epoch, then reads p->fast. With a full
+ *    p->fast, then re-checks p->fast_gen and the slots held; a locked
+ *    admission clears p->fast_gen, then reads p->fast. With a full
  *    barrier between each one's write and read, at least one of two
- *    racing admissions sees the other: nobody over-admits.
+ *    racing admissions sees the other: nobody over-admits. This needs a
+ *    value that never comes back: every unlock publishes a new p->fast_gen
+ *    (the breaker's epoch, republished unchanged, hid a whole locked
+ *    admission from the re-check). It wraps after 2^32 unlocks, all while
+ *    one lock-free admission stands between two of its instructions.
  *  - A waiter is never forgotten. Whoever queues increments
  *    bulkhead.queued, then (barrier) reads p->fast for slots given back;
  *    a lock-free release gives its slot back, then (barrier) reads
@@ -140,12 +144,13 @@ void dwcp_res_policy_unlock(struct dwcp_res_policy *p)
 
 	WRITE_ONCE(p->fast_limit, pipe->bulkhead.cfg.max_concurrent);
 	WRITE_ONCE(p->fast_slow_ns, pipe->breaker.cfg.slow_call_ns ?: U64_MAX);
-	/* Publishes the two above, and the pipe, to the lock-free path. */
-	smp_store_release(&p->fast_epoch_stream,
-			  dwcp_pipe_fast_ok_for(pipe, true) ? pipe->breaker.epoch : 0);
+	WRITE_ONCE(p->fast_epoch_stream,
+		   dwcp_pipe_fast_ok_for(pipe, true) ? pipe->breaker.epoch : 0);
 	/* The same for operations, which an adaptive rate limits. */
-	smp_store_release(&p->fast_epoch,
-			  dwcp_pipe_fast_ok(pipe) ? pipe->breaker.epoch : 0);
+	WRITE_ONCE(p->fast_epoch, dwcp_pipe_fast_ok(pipe) ? pipe->breaker.epoch : 0);
+	p->fast_gen_seq = p->fast_gen_seq + 1 ?: 1;
+	/* Publishes everything above, and the pipe, to the lock-free path. */
+	smp_store_release(&p->fast_gen, p->fast_gen_seq);
 	spin_unlock_bh(&p->lock);
 }
 
@@ -179,6 +184,11 @@ void dwcp_res_slot_wake(struct dwcp_res_policy *p)
  */
 static void fast_release(struct dwcp_res_policy *p, bool done)
 {
+	/*
+	 * The call's success (recorded in p->fast_pcpu) before its release:
+	 * policy_fold() reads them in the other order, with a smp_rmb().
+	 */
+	smp_mb__before_atomic();
 	atomic64_add(done ? FAST_RELEASED - 1 : -1, &p->fast);
 	/* Pairs with admit_lock()'s and the queueing's smp_mb(): see the top. */
 	smp_mb__after_atomic();
@@ -205,13 +215,24 @@ static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 no
 	__acquires(&p->lock)
 {
 	spin_lock_bh(&p->lock);
+	WRITE_ONCE(p->fast_gen, 0);
 	WRITE_ONCE(p->fast_epoch, 0);
 	WRITE_ONCE(p->fast_epoch_stream, 0);
 	/* Pairs with fast_admit()'s increment: see the top of the file. */
 	smp_mb();
 	policy_fold(p, now);
+	DWCP_RES_TEST_HOOK(locked_fold, p);
 	dwcp_res_ev_begin(ev, p);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+dwcp_res_test_hook_t dwcp_res_test_fast_read;
+EXPORT_SYMBOL_GPL(dwcp_res_test_fast_read);
+dwcp_res_test_hook_t dwcp_res_test_fast_counted;
+EXPORT_SYMBOL_GPL(dwcp_res_test_fast_counted);
+dwcp_res_test_hook_t dwcp_res_test_locked_fold;
+EXPORT_SYMBOL_GPL(dwcp_res_test_locked_fold);
+#endif
 
 /*
  * One lock-free call in DWCP_RES_FAST_SAMPLE per CPU is timed when the
@@ -225,16 +246,18 @@ static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 no
 static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 		       u32 len, const struct dwcp_chaos_peer *peer, bool stream)
 {
-	u32 *fast_epoch = fast_epoch_of(p, stream);
 	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
-	u32 epoch = smp_load_acquire(fast_epoch);
+	u32 gen = smp_load_acquire(&p->fast_gen);
+	u32 epoch = READ_ONCE(*fast_epoch_of(p, stream));
 	u32 held, peak;
 	bool untimed;
 
-	if (!epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
+	if (!gen || !epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
 		return false;
+	DWCP_RES_TEST_HOOK(fast_read, p);
 	held = (u32)atomic64_inc_return(&p->fast) + READ_ONCE(p->pipe.bulkhead.active);
-	if (unlikely(READ_ONCE(*fast_epoch) != epoch ||
+	DWCP_RES_TEST_HOOK(fast_counted, p);
+	if (unlikely(READ_ONCE(p->fast_gen) != gen ||
 		     held > READ_ONCE(p->fast_limit))) {
 		fast_release(p, false);
 		return false;

@@ -13,6 +13,9 @@
 #include <net/dwcp_res.h>
 #include <net/net_namespace.h>
 
+/* The test build's hooks only (DWCP_RES_TEST_HOOK): the rest is public API. */
+#include "dwcp_res.h"
+
 #define TEST_POLICY "kunit-policy"
 
 static struct dwcp_pipe_config *test_config(struct kunit *test)
@@ -771,9 +774,6 @@ static void lock_free_slot_goes_to_waiter(struct kunit *test)
 	dwcp_res_policy_put(w->p);
 }
 
-/* The test build's hook (kmod/dwcp_res.h, DWCP_RES_TEST_HOOK). */
-extern void (*dwcp_res_test_after_grant)(struct dwcp_res_policy *p);
-
 static void sleep_after_grant(struct dwcp_res_policy *p)
 {
 	msleep(300);
@@ -815,6 +815,134 @@ static void grant_survives_the_waiters_timeout(struct kunit *test)
 	dwcp_res_policy_put(w->p);
 }
 
+/* How far the two calls of lock_free_recheck_sees_a_locked_admission got. */
+enum {
+	ABA_IDLE, ABA_FAST_READ, ABA_LOCKED_FOLDED, ABA_FAST_COUNTED, ABA_LOCKED_DONE,
+	ABA_MISSED = 100
+};
+
+static struct {
+	struct dwcp_res_policy *p;
+	struct task_struct *locked, *lockfree;
+	atomic_t step;
+	struct dwcp_res_call c;
+	struct completion done;
+	int err;
+} aba;
+
+/*
+ * Wait for the other call to reach @step, for 2 s at most: then the window
+ * was missed, and everyone stops waiting. Spins (the locked call waits with
+ * the policy lock held); the lock-free call, holding nothing, also yields.
+ */
+static bool aba_wait(int step, bool may_yield)
+{
+	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+
+	while (atomic_read(&aba.step) < step) {
+		if (ktime_get_ns() > end) {
+			atomic_set(&aba.step, ABA_MISSED);
+			break;
+		}
+		if (may_yield)
+			cond_resched();
+		cpu_relax();
+	}
+	return atomic_read(&aba.step) != ABA_MISSED;
+}
+
+static void aba_fast_read(struct dwcp_res_policy *p)
+{
+	if (p != aba.p || current != aba.lockfree)
+		return;
+	atomic_cmpxchg(&aba.step, ABA_IDLE, ABA_FAST_READ);
+	aba_wait(ABA_LOCKED_FOLDED, true);
+}
+
+static void aba_fast_counted(struct dwcp_res_policy *p)
+{
+	if (p != aba.p || current != aba.lockfree)
+		return;
+	atomic_cmpxchg(&aba.step, ABA_LOCKED_FOLDED, ABA_FAST_COUNTED);
+	aba_wait(ABA_LOCKED_DONE, true);
+}
+
+static void aba_locked_fold(struct dwcp_res_policy *p)
+{
+	if (p != aba.p || current != aba.locked ||
+	    atomic_cmpxchg(&aba.step, ABA_FAST_READ, ABA_LOCKED_FOLDED) != ABA_FAST_READ)
+		return;
+	aba_wait(ABA_FAST_COUNTED, false);
+}
+
+static int aba_lockfree_thread(void *arg)
+{
+	aba.err = dwcp_res_admit(aba.p, &aba.c, 0, 0, DWCP_RES_ADMIT_STREAM);
+	complete(&aba.done);
+	return 0;
+}
+
+/*
+ * A bulkhead of one slot, a lock-free stream call and a locked operation
+ * call (the send profile's adaptive rate limits operations only). The hooks
+ * put them in the losing order: the lock-free call reads the generation;
+ * the locked call clears it and counts no lock-free slot; the lock-free
+ * call counts itself and no locked one; the locked call admits and
+ * unlocks; the lock-free call re-checks. The re-check used to compare the
+ * breaker's epoch, which every unlock republishes unchanged, so it passed:
+ * two calls ran against a limit of one, every time.
+ */
+static void lock_free_recheck_sees_a_locked_admission(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_call c;
+	struct task_struct *t;
+	int err, step;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "the two calls need two CPUs");
+	cfg->bulkhead.max_concurrent = 1;
+	cfg->bulkhead.max_queue = 0;
+	memset(&aba, 0, sizeof(aba));
+	aba.p = add_policy(test, cfg);
+	aba.locked = current;
+	init_completion(&aba.done);
+	/* The locked call spins with the lock held: never on the other's CPU. */
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(0)), 0);
+	t = kthread_create(aba_lockfree_thread, NULL, "dwcp-aba");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	kthread_bind(t, 1);
+	aba.lockfree = t;
+	WRITE_ONCE(dwcp_res_test_fast_read, aba_fast_read);
+	WRITE_ONCE(dwcp_res_test_fast_counted, aba_fast_counted);
+	WRITE_ONCE(dwcp_res_test_locked_fold, aba_locked_fold);
+	wake_up_process(t);
+
+	aba_wait(ABA_FAST_READ, true);
+	err = dwcp_res_admit(aba.p, &c, 0, 0, 0);
+	atomic_cmpxchg(&aba.step, ABA_FAST_COUNTED, ABA_LOCKED_DONE);
+	wait_for_completion(&aba.done);
+	WRITE_ONCE(dwcp_res_test_fast_read, NULL);
+	WRITE_ONCE(dwcp_res_test_fast_counted, NULL);
+	WRITE_ONCE(dwcp_res_test_locked_fold, NULL);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	step = atomic_read(&aba.step);
+
+	KUNIT_EXPECT_EQ_MSG(test, step, ABA_LOCKED_DONE, "the calls missed the window");
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_NE_MSG(test, aba.err, 0,
+			    "a lock-free and a locked call both admitted against a limit of 1");
+	if (!err)
+		dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	if (!aba.err)
+		dwcp_res_complete(&aba.c, DWCP_RES_RESULT_SUCCESS, false);
+	dwcp_res_policy_stats(aba.p, &st);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_active, 0U);
+	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+	dwcp_res_policy_put(aba.p);
+}
+
 static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(profile_is_loaded),
 	KUNIT_CASE(bad_input_is_explained),
@@ -836,6 +964,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(lock_free_path_counts_as_locked),
 	KUNIT_CASE(lock_free_slot_goes_to_waiter),
 	KUNIT_CASE(grant_survives_the_waiters_timeout),
+	KUNIT_CASE(lock_free_recheck_sees_a_locked_admission),
 	{}
 };
 
