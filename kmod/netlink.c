@@ -83,6 +83,9 @@ const struct nla_policy dwcp_res_policy_attr_policy[DWCP_RES_P_MAX + 1] = {
 	[DWCP_RES_P_SLO_WINDOW_NS]	= U64_RANGE(ns1_range),
 	[DWCP_RES_P_SLO_BUCKETS]	= U32_RANGE(count_range),
 	[DWCP_RES_P_SLO_MIN_EVENTS]	= U32_RANGE(queue_range),
+	[DWCP_RES_P_BIND]		= NLA_POLICY_MAX(NLA_U32, __DWCP_RES_BIND_MAX - 1),
+	/* Any gid: one that does not map in the namespace matches no one. */
+	[DWCP_RES_P_BIND_GID]		= { .type = NLA_U32 },
 };
 
 const struct nla_policy dwcp_res_fault_attr_policy[DWCP_RES_FAULT_A_MAX + 1] = {

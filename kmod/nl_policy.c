@@ -71,6 +71,8 @@ static const struct policy_field policy_fields[] = {
 	PF(SLO_WINDOW_NS, budget.window_ns),
 	PF(SLO_BUCKETS, budget.nbuckets),
 	PF(SLO_MIN_EVENTS, budget.min_events),
+	PF(BIND, bind),
+	PF(BIND_GID, bind_gid),
 };
 
 /*

@@ -26,6 +26,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/indirect_call_wrapper.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -806,6 +808,34 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	return ret;
 }
 
+/*
+ * May the caller make @sk a user of @p (DWCP_RES_P_BIND)? In process
+ * context, for current: setsockopt() of TCP_ULP or of a class. The group is
+ * a gid of the user namespace that owns the socket's network namespace, as
+ * is the capability: a tenant is admin of its own namespace's policies,
+ * never of the host's.
+ */
+static bool may_bind(const struct sock *sk, struct dwcp_res_policy *p)
+{
+	struct user_namespace *ns = sock_net(sk)->user_ns;
+	const struct dwcp_pipe_config *cfg;
+	u32 bind, gid;
+	kgid_t kgid;
+
+	rcu_read_lock();
+	cfg = rcu_dereference(p->cfg);
+	bind = cfg->bind;
+	gid = cfg->bind_gid;
+	rcu_read_unlock();
+	if (bind == DWCP_RES_BIND_ANY)
+		return true;
+	/* The group first: a member needs no capability, and logs no denial. */
+	kgid = make_kgid(ns, gid);
+	if (gid != DWCP_RES_BIND_GID_NONE && gid_valid(kgid) && in_group_p(kgid))
+		return true;
+	return ns_capable(ns, CAP_NET_ADMIN);
+}
+
 /* Set one direction's class (@dir) or both (-1). Socket lock held. */
 static int set_class(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 		     sockptr_t optval, unsigned int optlen)
@@ -813,7 +843,7 @@ static int set_class(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 	struct dwcp_res_policy *p[DWCP_ULP_NUM_DIR] = {}, *old;
 	char name[DWCP_RES_NAME_MAX] = {};
 	size_t n;
-	int d;
+	int d, err;
 
 	if (optlen < 1)
 		return -EINVAL;
@@ -828,9 +858,12 @@ static int set_class(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 		if (dir >= 0 && d != dir)
 			continue;
 		p[d] = dwcp_res_policy_get(sock_net(sk), name);
-		if (!p[d]) {
-			dwcp_res_policy_put(p[0]);
-			return -ENOENT;
+		if (!p[d] || !may_bind(sk, p[d])) {
+			err = p[d] ? -EPERM : -ENOENT;
+			dwcp_res_policy_put(p[d]);
+			if (d != 0)
+				dwcp_res_policy_put(p[0]);
+			return err;
 		}
 	}
 	for (d = 0; d < DWCP_ULP_NUM_DIR; d++) {
@@ -1135,9 +1168,11 @@ static struct tcp_ulp_ops dwcp_ulp_ops;
 static int dwcp_ulp_init(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct dwcp_res_policy *send, *recv;
 	struct net *net = sock_net(sk);
 	struct dwcp_ulp_ctx *ctx;
 	bool psock;
+	int err;
 
 	/*
 	 * Established sockets, and listeners (their children inherit the ULP
@@ -1153,14 +1188,20 @@ static int dwcp_ulp_init(struct sock *sk)
 	if (psock)
 		return -EINVAL;
 
-	ctx = ctx_alloc(GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
 	/* A missing default class leaves that direction unprotected. */
-	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_SEND],
-			 dwcp_res_policy_get(net, DWCP_RES_CLASS_SEND));
-	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_RECV],
-			 dwcp_res_policy_get(net, DWCP_RES_CLASS_RECEIVE));
+	send = dwcp_res_policy_get(net, DWCP_RES_CLASS_SEND);
+	recv = dwcp_res_policy_get(net, DWCP_RES_CLASS_RECEIVE);
+	if ((send && !may_bind(sk, send)) || (recv && !may_bind(sk, recv))) {
+		err = -EPERM;
+		goto put;
+	}
+	ctx = ctx_alloc(GFP_KERNEL);
+	if (!ctx) {
+		err = -ENOMEM;
+		goto put;
+	}
+	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_SEND], send);
+	RCU_INIT_POINTER(ctx->cls[DWCP_ULP_RECV], recv);
 	/* A listener's own peer is unspecified; its children get theirs. */
 	if (sk->sk_state == TCP_ESTABLISHED)
 		peer_of_sock(&ctx->peer, sk);
@@ -1188,6 +1229,11 @@ static int dwcp_ulp_init(struct sock *sk)
 	if (sk->sk_state == TCP_LISTEN)
 		DWCP_RES_TEST_HOOK(listener_init, sk);
 	return 0;
+
+put:
+	dwcp_res_policy_put(send);
+	dwcp_res_policy_put(recv);
+	return err;
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

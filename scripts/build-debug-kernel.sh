@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Build (or reuse) the debug test kernel: tinyconfig + selftests/vm/debug-kernel.config
-# from Debian's linux-source-6.1, cached outside the repository under a key made
-# of the config fragment, the source version and this recipe.
-# Prints the build directory (usable as `make -C DIR M=...` and holding bzImage).
+# build-debug-kernel.sh [debug|kcsan]: build (or reuse) a test kernel from
+# Debian's linux-source-6.1: tinyconfig + selftests/vm/debug-kernel.config
+# (KASAN, lockdep, kmemleak, KUnit), or for kcsan the same without its memory
+# sanitizers + selftests/vm/kcsan-kernel.config (KCSAN cannot be combined
+# with KASAN). Cached outside the repository under a key made of the config
+# fragment, the source version and this recipe. Prints the build directory
+# (usable as `make -C DIR M=...` and holding bzImage).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+variant=${1:-debug}
 frag=$DWCP_ROOT/selftests/vm/debug-kernel.config
+case $variant in
+debug) ;;
+kcsan)
+	mkdir -p "$DWCP_CACHE"
+	merged=$DWCP_CACHE/kcsan-kernel.config.$$
+	{ grep -vE '^CONFIG_(KASAN|DEBUG_KMEMLEAK)' "$frag"
+	  cat "$DWCP_ROOT/selftests/vm/kcsan-kernel.config"; } >"$merged"
+	frag=$merged
+	trap 'rm -f "$merged"' EXIT ;;
+*) die "unknown test kernel '$variant': debug or kcsan" ;;
+esac
 recipe=3 # bump when the way the kernel is built changes
 key=$( { cat "$frag"; linux_source_version; echo "recipe=$recipe"; gcc --version | head -n1; } |
 	sha256sum | cut -c1-16)
-out=$DWCP_CACHE/kernel-debug-$key
+out=$DWCP_CACHE/kernel-$variant-$key
 
 if [ -e "$out/.done" ]; then
 	echo "$out"
@@ -25,7 +40,7 @@ if [ -e "$out/.done" ]; then echo "$out"; exit 0; fi
 src=$(linux_source_tree)
 rm -rf "$out"
 mkdir -p "$out"
-log "building debug kernel $key in $out (about 10 minutes on 2 cores, once)"
+log "building the $variant test kernel $key in $out (about 10 minutes on 2 cores, once)"
 make -s -C "$src" O="$out" tinyconfig >/dev/null
 # merge_config.sh leaves temporary files in its working directory.
 (cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null)
@@ -42,12 +57,12 @@ while IFS= read -r line; do
 		grep -qx "$line" "$out/.config" || { log "config: $line did not stick"; missing=1; }
 	fi
 done <"$frag"
-[ "$missing" = 0 ] || die "the debug kernel config is incomplete; fix $frag"
+[ "$missing" = 0 ] || die "the $variant kernel config is incomplete; fix selftests/vm/$variant-kernel.config"
 
 log "compiling (log: $out/build.log)"
 if ! make -C "$src" O="$out" -j"$(nproc)" all >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2
-	die "debug kernel build failed; see $out/build.log"
+	die "$variant kernel build failed; see $out/build.log"
 fi
 touch "$out/.done"
 echo "$out"

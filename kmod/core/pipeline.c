@@ -24,26 +24,31 @@ struct profile_row {
 	u32 slo_ppm;
 	u64 latency_target_ns;
 	bool adaptive_rate;
+	u32 bind;
 };
 
 /*
  * The DWCP profile (Documentation/admin-guide.rst). Priorities are ours
  * (the Go package had none): consensus keeps a cluster alive, so it is the
- * critical class; sync is high; plain send/receive traffic is normal.
+ * critical class; sync is high; plain send/receive traffic is normal. The
+ * two classes above normal are for the host's own services: binding a
+ * socket to them takes CAP_NET_ADMIN (or a group the admin names), so that
+ * no user can take their slots or open their breakers.
  */
 static const struct profile_row dwcp_profile[] = {
 	{ DWCP_RES_CLASS_SEND, DWCP_RES_PRIO_NORMAL, 5, 30ULL * NSEC_PER_SEC,
 	  60ULL * NSEC_PER_SEC, DWCP_BH_CONFIG_SEND, DWCP_RETRY_CONFIG_SEND,
-	  999000, 100ULL * NSEC_PER_MSEC, true },
+	  999000, 100ULL * NSEC_PER_MSEC, true, DWCP_RES_BIND_ANY },
 	{ DWCP_RES_CLASS_RECEIVE, DWCP_RES_PRIO_NORMAL, 5, 30ULL * NSEC_PER_SEC,
 	  60ULL * NSEC_PER_SEC, DWCP_BH_CONFIG_RECEIVE, DWCP_RETRY_CONFIG_RECEIVE,
-	  999000, 100ULL * NSEC_PER_MSEC, true },
+	  999000, 100ULL * NSEC_PER_MSEC, true, DWCP_RES_BIND_ANY },
 	{ DWCP_RES_CLASS_SYNC, DWCP_RES_PRIO_HIGH, 3, 10ULL * NSEC_PER_SEC,
 	  30ULL * NSEC_PER_SEC, DWCP_BH_CONFIG_SYNC, DWCP_RETRY_CONFIG_SYNC,
-	  995000, 500ULL * NSEC_PER_MSEC, false },
+	  995000, 500ULL * NSEC_PER_MSEC, false, DWCP_RES_BIND_ADMIN },
 	{ DWCP_RES_CLASS_CONSENSUS, DWCP_RES_PRIO_CRITICAL, 3, 10ULL * NSEC_PER_SEC,
 	  30ULL * NSEC_PER_SEC, DWCP_BH_CONFIG_CONSENSUS,
-	  DWCP_RETRY_CONFIG_CONSENSUS, 995000, NSEC_PER_SEC, false },
+	  DWCP_RETRY_CONFIG_CONSENSUS, 995000, NSEC_PER_SEC, false,
+	  DWCP_RES_BIND_ADMIN },
 };
 
 int dwcp_pipe_config_profile(struct dwcp_pipe_config *cfg, const char *class)
@@ -60,6 +65,8 @@ int dwcp_pipe_config_profile(struct dwcp_pipe_config *cfg, const char *class)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->priority = row->priority;
 	cfg->degrade_limit_permille = 750;
+	cfg->bind = row->bind;
+	cfg->bind_gid = DWCP_RES_BIND_GID_NONE;
 	cfg->latency_target_ns = row->latency_target_ns;
 	dwcp_breaker_config_default(&cfg->breaker, row->failures, row->open_ns);
 	cfg->bulkhead = row->bulkhead;
@@ -95,6 +102,10 @@ int dwcp_pipe_config_check(const struct dwcp_pipe_config *cfg,
 	}
 	if (cfg->priority >= __DWCP_RES_PRIO_MAX) {
 		*why = "priority must be low, normal, high or critical";
+		return -ERANGE;
+	}
+	if (cfg->bind >= __DWCP_RES_BIND_MAX) {
+		*why = "bind must be any or admin";
 		return -ERANGE;
 	}
 	if (!cfg->degrade_limit_permille || cfg->degrade_limit_permille > 1000) {

@@ -210,7 +210,7 @@ expect completes_chaos_subcommands "show enable disable inject clear" "$R" chaos
 expect completes_key "concurrent" "$R" policy set send conc
 expect completes_every_key "$(tr '\n' ' ' <"$tmp/keys")" "$R" policy set send ""
 expect completes_key_after_pair "slo-window slo-buckets slo-min-events" "$R" policy set send rate 1k/s slo-
-expect completes_add_base "base burst bucket byte-rate byte-burst breaker-mode" "$R" policy add web b
+expect completes_add_base "base bind bind-group burst bucket byte-rate byte-burst breaker-mode" "$R" policy add web b
 expect completes_base_profiles "send receive sync consensus" "$R" policy add web base ""
 expect completes_priority_words "low normal high critical" "$R" policy set send priority ""
 expect completes_breaker_mode_words "consecutive count time" "$R" policy add web breaker-mode ""

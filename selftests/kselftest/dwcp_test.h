@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 static inline const char *dwcp_dir(void)
@@ -141,5 +143,30 @@ static inline int dwcp_fresh_policy(const char *name, const char *args)
 	dwcp_resctl("policy del %s", name);
 	return dwcp_resctl("policy add %s %s", name, args);
 }
+
+#ifdef __USE_GNU	/* glibc declared setresuid(), setresgid() */
+/* Become nobody (65534:65534, no supplementary groups, no capabilities). */
+static inline int dwcp_drop_privileges(void)
+{
+	return setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	       setresuid(65534, 65534, 65534) ? -1 : 0;
+}
+
+/* Run @fn as nobody in a child; its exit status (250: could not drop). */
+static inline int dwcp_as_nobody(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (dwcp_drop_privileges())
+			_exit(250);
+		_exit(fn(arg));
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 251;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 251;
+}
+#endif
 
 #endif /* DWCP_TEST_H */

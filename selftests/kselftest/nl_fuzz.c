@@ -843,12 +843,6 @@ static struct fz_stats *mmap_shared(void)
 	return p;
 }
 
-static int drop_privileges(void)
-{
-	return setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	       setresuid(65534, 65534, 65534) ? -1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned long count = 5000, seed = 0;
@@ -904,7 +898,7 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid == 0) {
 		rng_state = seed * 40503ULL + 7;
-		if (drop_privileges())
+		if (dwcp_drop_privileges())
 			_exit(3);
 		_exit(fuzz(count * share / 100, deadline, 1, &st[1]) ? 4 : 0);
 	}

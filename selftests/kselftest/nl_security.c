@@ -39,12 +39,6 @@
 #define TCP_ULP 31
 #endif
 
-static int drop_privileges(void)
-{
-	return setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	       setresuid(65534, 65534, 65534) ? -1 : 0;
-}
-
 /* A kernel address on x86-64: direct map, vmalloc, vmemmap, text, modules. */
 static int kernel_pointer(uint64_t v)
 {
@@ -231,21 +225,6 @@ static int count(struct nlr *n, int cmd)
 	return c;
 }
 
-/* Run @fn as nobody in a child; its exit status. */
-static int as_nobody(int (*fn)(void *), void *arg)
-{
-	int st;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		if (drop_privileges())
-			_exit(250);
-		_exit(fn(arg));
-	}
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 251;
-}
-
 FIXTURE(sec)
 {
 	struct nlr n;
@@ -350,7 +329,7 @@ TEST_F(sec, unprivileged_cannot_change_anything)
 		ASSERT_EQ(0, nlr_call(&self->n, buf, NULL, NULL));
 	}
 	before = snapshot(&self->n);
-	EXPECT_EQ(0, as_nobody(unpriv_all, NULL));
+	EXPECT_EQ(0, dwcp_as_nobody(unpriv_all, NULL));
 	after = snapshot(&self->n);
 	EXPECT_EQ(before, after) TH_LOG("the state changed under unprivileged requests");
 	EXPECT_EQ(0, call_policy(&self->n, DWCP_RES_CMD_POLICY_GET, "sec0", 0));
@@ -386,7 +365,7 @@ TEST_F(sec, chaos_needs_parameter_and_capability)
 	/* With it: refused for nobody, accepted for root. */
 	ASSERT_EQ(0, dwcp_module_load("chaos_allowed=1"));
 	ASSERT_EQ(0, nlr_open(&self->n, 5000));
-	EXPECT_EQ(0, as_nobody(unpriv_chaos, NULL));
+	EXPECT_EQ(0, dwcp_as_nobody(unpriv_chaos, NULL));
 	EXPECT_EQ(0, chaos_set(&self->n, 1));
 	EXPECT_EQ(0, chaos_set(&self->n, 0));
 }
@@ -417,7 +396,7 @@ static int tenant_chaos(void *arg)
 
 TEST_F(sec, chaos_refused_to_a_tenant_namespace)
 {
-	int rc = as_nobody(tenant_chaos, NULL);
+	int rc = dwcp_as_nobody(tenant_chaos, NULL);
 
 	if (rc == 253)
 		SKIP(return, "unprivileged user namespaces are off");

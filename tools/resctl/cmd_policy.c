@@ -9,6 +9,7 @@
  * bits of one policy at the same instant could lose one change).
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,13 @@ enum vtype {
 	V_MODE,		/* u32 enum */
 	V_FLAG,		/* a bit of DWCP_RES_P_FLAGS */
 	V_STATE,	/* u32 enum dwcp_res_breaker_state (stats only) */
+	V_BIND,		/* u32 enum dwcp_res_bind */
+	V_GID,		/* u32 gid, DWCP_RES_BIND_GID_NONE: none */
+};
+
+static const char * const bind_names[] = {
+	[DWCP_RES_BIND_ANY] = "any",
+	[DWCP_RES_BIND_ADMIN] = "admin",
 };
 
 static const char * const prio_names[] = {
@@ -75,6 +83,8 @@ static const char *vtype_help(enum vtype t)
 	case V_FACTOR:		return UNITS_HELP_FACTOR;
 	case V_PRIORITY:	return "low, normal, high or critical";
 	case V_MODE:		return "consecutive, count or time";
+	case V_BIND:		return "any or admin";
+	case V_GID:		return "a group name, a gid or none";
 	case V_FLAG:		return "on or off";
 	case V_STATE:		break;
 	}
@@ -96,6 +106,8 @@ static const char *vtype_short(enum vtype t)
 	case V_FACTOR:		return "FACTOR";
 	case V_PRIORITY:	return "low|normal|high|critical";
 	case V_MODE:		return "consecutive|count|time";
+	case V_BIND:		return "any|admin";
+	case V_GID:		return "GROUP|none";
 	case V_FLAG:		return "on|off";
 	case V_STATE:		break;
 	}
@@ -116,6 +128,8 @@ static const struct pkey pkeys[] = {
 	{ "priority", "priority", DWCP_RES_P_PRIORITY, V_PRIORITY, 0, "general" },
 	{ "latency-target", "latency_target_ns", DWCP_RES_P_LATENCY_TARGET_NS, V_DURATION, 0, "general" },
 	{ "degrade-scale", "degrade_scale_permille", DWCP_RES_P_DEGRADE_PERMILLE, V_PERMILLE, 0, "general" },
+	{ "bind", "bind", DWCP_RES_P_BIND, V_BIND, 0, "general" },
+	{ "bind-group", "bind_gid", DWCP_RES_P_BIND_GID, V_GID, 0, "general" },
 
 	{ "breaker-mode", "breaker_mode", DWCP_RES_P_BREAKER_MODE, V_MODE, 0, "breaker" },
 	{ "failures", "failures", DWCP_RES_P_BREAKER_FAILURES, V_COUNT, 0, "breaker" },
@@ -236,6 +250,21 @@ const char *resctl_breaker_mode_name(uint64_t mode, char *buf, size_t len)
 	return enum_name(mode_names, N(mode_names), mode, buf, len);
 }
 
+/* A gid as "none", "1000 (dwcp)" or "1000" (no such group here). */
+static const char *fmt_gid(uint64_t v, char *buf)
+{
+	struct group *g;
+
+	if (v == DWCP_RES_BIND_GID_NONE)
+		return "none";
+	g = getgrgid((gid_t)v);
+	if (g && strlen(g->gr_name) < UNITS_BUF - 14)
+		snprintf(buf, UNITS_BUF, "%llu (%s)", (unsigned long long)v, g->gr_name);
+	else
+		snprintf(buf, UNITS_BUF, "%llu", (unsigned long long)v);
+	return buf;
+}
+
 /* Text rendering of one value. */
 static const char *fmt_value(enum vtype t, uint64_t v, char *buf)
 {
@@ -250,6 +279,8 @@ static const char *fmt_value(enum vtype t, uint64_t v, char *buf)
 	case V_FACTOR:		return units_fmt_factor(buf, v);
 	case V_PRIORITY:	return enum_name(prio_names, N(prio_names), v, buf, UNITS_BUF);
 	case V_MODE:		return enum_name(mode_names, N(mode_names), v, buf, UNITS_BUF);
+	case V_BIND:		return enum_name(bind_names, N(bind_names), v, buf, UNITS_BUF);
+	case V_GID:		return fmt_gid(v, buf);
 	case V_STATE:		return enum_name(state_names, N(state_names), v, buf, UNITS_BUF);
 	case V_FLAG:		return v ? "on" : "off";
 	case V_COUNT:		break;
@@ -267,7 +298,15 @@ static void print_value(const struct pkey *k, uint64_t v)
 	case V_PRIORITY:
 	case V_MODE:
 	case V_STATE:
+	case V_BIND:
 		print_str(k->json, k->key, fmt_value(k->type, v, buf));
+		break;
+	case V_GID:
+		/* JSON: the gid, or "none" (which apply takes back). */
+		if (v == DWCP_RES_BIND_GID_NONE)
+			print_str(k->json, k->key, "none");
+		else
+			print_unit(k->json, k->key, v, fmt_value(k->type, v, buf));
 		break;
 	case V_FLAG:
 		if (resctl_opts.json)
@@ -367,6 +406,27 @@ static int match_name(const char * const *names, size_t n, const char *s, uint64
 	return -EINVAL;
 }
 
+/* "none", a number below (gid_t)-1, or a group name of this system. */
+static int parse_gid(const char *s, uint64_t *v)
+{
+	struct group *g;
+	uint32_t v32;
+
+	if (!strcmp(s, "none")) {
+		*v = DWCP_RES_BIND_GID_NONE;
+		return 0;
+	}
+	if (!units_parse_u32(s, &v32)) {
+		*v = v32;
+		return v32 == DWCP_RES_BIND_GID_NONE ? -EINVAL : 0;
+	}
+	g = getgrnam(s);
+	if (!g)
+		return -EINVAL;
+	*v = g->gr_gid;
+	return 0;
+}
+
 /* Parse @s for @k; prints why and returns RESCTL_EXIT_USAGE if it is bad. */
 static int parse_value(const struct pkey *k, const char *s, uint64_t *v)
 {
@@ -413,6 +473,12 @@ static int parse_value(const struct pkey *k, const char *s, uint64_t *v)
 		break;
 	case V_MODE:
 		err = match_name(mode_names, N(mode_names), s, v);
+		break;
+	case V_BIND:
+		err = match_name(bind_names, N(bind_names), s, v);
+		break;
+	case V_GID:
+		err = parse_gid(s, v);
 		break;
 	case V_FLAG:
 		err = 0;
@@ -858,7 +924,7 @@ static int json_value(const struct pkey *k, struct json_object *val, const char 
 		}
 		return 0;
 	}
-	if (k->type == V_PRIORITY || k->type == V_MODE)
+	if (k->type == V_PRIORITY || k->type == V_MODE || k->type == V_BIND)
 		return resctl_usage_err("%s: expected one of %s", at, vtype_help(k->type));
 	if (t != json_type_int)
 		return resctl_usage_err("%s: expected an integer (or a string such as \"%s\")",

@@ -324,6 +324,9 @@ enum dwcp_res_policy_attr {
 	 * flag on or off, validated (and dry-run) as it will be applied.
 	 */
 	DWCP_RES_P_FLAGS_MASK,
+	/* who may bind a socket to the policy (DWCP_SO_*CLASS, the ULP) */
+	DWCP_RES_P_BIND,		/* u32, enum dwcp_res_bind */
+	DWCP_RES_P_BIND_GID,		/* u32, a group also allowed; ~0U none */
 
 	__DWCP_RES_P_MAX
 };
@@ -510,6 +513,24 @@ enum dwcp_res_level {
  * which priorities are still admitted: severely degraded admits HIGH and
  * CRITICAL only, emergency admits CRITICAL (control traffic) only.
  */
+/*
+ * Who may make a socket a user of a policy (DWCP_RES_P_BIND): set it as a
+ * socket's class, or attach the ULP while it is a default class ("send",
+ * "receive"). ADMIN: a caller with CAP_NET_ADMIN over the policy's network
+ * namespace, or in the group DWCP_RES_P_BIND_GID (a gid of that namespace's
+ * user namespace). Accepted sockets inherit their listener's classes
+ * unchecked; the in-kernel API is not checked. The DWCP profile makes
+ * "sync" and "consensus" ADMIN, "send" and "receive" ANY.
+ */
+enum dwcp_res_bind {
+	DWCP_RES_BIND_ANY,
+	DWCP_RES_BIND_ADMIN,
+
+	__DWCP_RES_BIND_MAX
+};
+
+#define DWCP_RES_BIND_GID_NONE	0xffffffffU	/* (gid_t)-1: no group */
+
 enum dwcp_res_priority {
 	DWCP_RES_PRIO_LOW,
 	DWCP_RES_PRIO_NORMAL,
@@ -777,6 +798,8 @@ enum dwcp_res_policy_event {
  * recvmsg of the socket through the admission pipeline of its class: the
  * policy "send" for sends and "receive" for receives unless changed below.
  * Accepted sockets of a listener that has the ULP inherit it and its classes.
+ * Attaching fails with -EPERM if "send" or "receive" is DWCP_RES_BIND_ADMIN
+ * and the caller may not bind to it.
  * A rejected call returns the rejection's errno (enum dwcp_res_reject) and
  * moves no data; a signal during a wait in the pipeline returns -EINTR (or
  * restarts the call). Documentation/ulp.rst has the whole story.
@@ -787,7 +810,8 @@ enum dwcp_res_policy_event {
  * DWCP_SO_CLASS (set, get)       char[DWCP_RES_NAME_MAX]
  *   set: the policy named by optval (optlen 1..31, NUL optional) becomes
  *   the class of both directions; -ENOENT if the socket's network namespace
- *   has no such policy, -EINVAL for an empty or overlong name.
+ *   has no such policy, -EINVAL for an empty or overlong name, -EPERM if
+ *   the policy's DWCP_RES_P_BIND does not let the caller bind to it.
  *   get: the send direction's class (the name, NUL padded to optlen, at
  *   most DWCP_RES_NAME_MAX bytes).
  * DWCP_SO_SEND_CLASS, DWCP_SO_RECV_CLASS (set, get)   char[]
