@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make check: the one test command. Installs what is missing, builds the
-# debug kernel (cached), fetches the stock kernel (cached), builds the module
-# for both, resctl and the tests, runs the host tests, KUnit in a VM on the
-# debug kernel and the kselftests in VMs on both kernels, then judges every
-# result. Ends with "N passed, M failed[, K skipped]".
+# debug and KCSAN test kernels (cached), fetches the stock kernel (cached),
+# builds the module for all three, resctl and the tests, runs the host tests,
+# KUnit in a VM on the debug kernel, the kselftests in VMs on the debug and
+# stock kernels, KUnit and the concurrency kselftests on the KCSAN kernel,
+# then judges every result. Ends with "N passed, M failed[, K skipped]".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,7 @@ trap 'rc=$?; if [ $rc != 0 ] && [ $step != judge ]; then
 
 step=deps;		bash "$DWCP_ROOT/scripts/deps.sh"
 step=debug-kernel;	debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
+step=kcsan-kernel;	kcsan=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh" kcsan)
 step=stock-kernel;	stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
 kver=$(stock_kver)
 src=$(linux_source_tree)
@@ -29,7 +31,9 @@ step=module-stock;	bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-hea
 	{ cat "$R/module-stock.log"; false; }
 step=module-debug;	bash "$DWCP_ROOT/scripts/build-module.sh" "$debug" "$B/debug" >"$R/module-debug.log" 2>&1 ||
 	{ cat "$R/module-debug.log"; false; }
-for k in stock debug; do
+step=module-kcsan;	bash "$DWCP_ROOT/scripts/build-module.sh" "$kcsan" "$B/kcsan" >"$R/module-kcsan.log" 2>&1 ||
+	{ cat "$R/module-kcsan.log"; false; }
+for k in stock debug kcsan; do
 	if grep -q 'warning:' "$R/module-$k.log"; then
 		grep 'warning:' "$R/module-$k.log"
 		step=module-$k-warnings
@@ -92,6 +96,7 @@ payload() { # KIND
 step=payload
 pd=$(payload debug)
 ps=$(payload stock)
+pk=$(payload kcsan)
 vm() { # NAME KERNEL PAYLOAD JOBSFILE
 	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
 		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-900}"
@@ -115,6 +120,8 @@ for i in 1 2 3; do
 	pids+=($!)
 done
 vm ksft-stock "$stock/boot/vmlinuz-$kver" "$ps" "$J/jobs-ksft" & pids+=($!)
+# KUnit and the concurrency-heavy kselftests under the data-race detector.
+vm kcsan "$kcsan/arch/x86/boot/bzImage" "$pk" "$J/jobs-kcsan" & pids+=($!)
 wait "${pids[@]}"
 
 suites=$(sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(dwcp_[a-z0-9_]*\)".*/\1/p' \
@@ -128,4 +135,6 @@ python3 "$DWCP_ROOT/selftests/vm/judge.py" "${taps[@]}" \
 	--vm "ksft-debug-1=$R/ksft-debug-1" --jobs "ksft-debug-1=$R/jobs-ksft-debug-1" \
 	--vm "ksft-debug-2=$R/ksft-debug-2" --jobs "ksft-debug-2=$R/jobs-ksft-debug-2" \
 	--vm "ksft-debug-3=$R/ksft-debug-3" --jobs "ksft-debug-3=$R/jobs-ksft-debug-3" \
-	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$J/jobs-ksft"
+	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$J/jobs-ksft" \
+	--vm "kcsan=$R/kcsan" --jobs "kcsan=$J/jobs-kcsan" --suites "kcsan=$suites" \
+	--kcsan "kcsan=$J/kcsan-benign.txt"

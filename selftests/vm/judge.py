@@ -10,6 +10,12 @@ Sources:
   --jobs NAME=FILE       the jobs file VM NAME ran: every job in it must
                          report an end marker
   --suites NAME=A,B,...  KUnit suites VM NAME must have reported
+  --kcsan NAME=FILE      VM NAME ran a KCSAN kernel: KCSAN must have been on,
+                         and a data-race report with a dwcp_res frame fails
+                         unless FILE lists its "data-race in A / B" line with
+                         a reason; a report without one (the kernel's own
+                         race, in code the module does not touch) is printed
+                         as a NOTE and does not fail the run
 
 A run fails on any failed test, on any missing result (job, suite, or fewer
 results than a plan promised), on a hung guest and on any kernel splat in a
@@ -52,6 +58,7 @@ class Tally:
         self.failed = 0
         self.skipped = 0
         self.failures = []
+        self.notes = []
 
     def fail(self, what, why, log):
         self.failed += 1
@@ -151,10 +158,67 @@ def judge_host(name, path, tally):
         tally.fail(name, f'exited {status} without a failing test', path)
 
 
-def judge_vm(name, prefix, jobs, suites, tally):
+KCSAN_HEAD = re.compile(r'BUG: KCSAN: (.*\S)')
+KCSAN_RULE = re.compile(r'^=+$')
+
+
+def kcsan_reports(console):
+    """The KCSAN reports of a console log: (header, lines), and the other lines."""
+    reports, rest, cur = [], [], None
+    for line in console:
+        text = strip_ts(line).strip()
+        m = KCSAN_HEAD.search(text)
+        if m:
+            cur = (m.group(1), [])
+            reports.append(cur)
+            continue
+        if cur is not None:
+            if KCSAN_RULE.match(text):
+                cur = None
+            else:
+                cur[1].append(text)
+            continue
+        rest.append(line)
+    return reports, rest
+
+
+def read_benign(path):
+    """'data-race in A / B: why' lines: the headers, each with its reason."""
+    benign = {}
+    for line in read(path) or []:
+        line = line.strip()
+        if line and not line.startswith('#'):
+            head, _, why = line.partition(': ')
+            benign[head.strip()] = why.strip()
+    return benign
+
+
+def judge_kcsan(name, console, benign_path, console_path, tally):
+    if not any('kcsan: enabled' in line for line in console):
+        tally.fail(name, 'KCSAN was not enabled in the guest', console_path)
+    reports, rest = kcsan_reports(console)
+    benign = read_benign(benign_path)
+    seen = set()
+    for head, lines in reports:
+        if head in seen:
+            continue
+        seen.add(head)
+        if not any('[dwcp_res' in x for x in [head] + lines):
+            tally.notes.append(f'NOTE {name}: the kernel\'s own data race, no dwcp_res '
+                               f'frame: {head}')
+        elif head in benign:
+            tally.notes.append(f'NOTE {name}: benign, listed: {head} ({benign[head]})')
+        else:
+            tally.fail(name, f'KCSAN: {head}', console_path)
+    return rest
+
+
+def judge_vm(name, prefix, jobs, suites, tally, kcsan=None):
     results_path, console_path = prefix + '.results', prefix + '.console'
     results = read(results_path) or []
     console = read(console_path) or []
+    if kcsan is not None:
+        console = judge_kcsan(name, console, kcsan, console_path, tally)
 
     sections, current = {}, None
     ends = {}
@@ -223,12 +287,13 @@ def main():
     ap.add_argument('--vm', action='append')
     ap.add_argument('--jobs', action='append')
     ap.add_argument('--suites', action='append')
+    ap.add_argument('--kcsan', action='append')
     args = ap.parse_args()
 
     tally = Tally()
     for name, path in pairs(args.tap).items():
         judge_host(name, path, tally)
-    jobs, suites = pairs(args.jobs), pairs(args.suites)
+    jobs, suites, kcsan = pairs(args.jobs), pairs(args.suites), pairs(args.kcsan)
     for name, prefix in pairs(args.vm).items():
         job_names = []
         for line in read(jobs.get(name, '')) or []:
@@ -236,8 +301,10 @@ def main():
             if parts and not parts[0].startswith('#'):
                 job_names.append(parts[0])
         suite_names = [s for s in suites.get(name, '').split(',') if s]
-        judge_vm(name, prefix, job_names, suite_names, tally)
+        judge_vm(name, prefix, job_names, suite_names, tally, kcsan.get(name))
 
+    for n in tally.notes:
+        print(n)
     for f in tally.failures:
         print(f)
     summary = f'{tally.passed} passed, {tally.failed} failed'

@@ -805,7 +805,8 @@ enum dwcp_res_policy_event {
  * restarts the call). Documentation/ulp.rst has the whole story.
  *
  * Socket options at level SOL_DWCP (only on sockets with the ULP; without it
- * the level reaches TCP, which fails with -ENOPROTOOPT):
+ * the level reaches IP, whose setsockopt fails with -ENOPROTOOPT and whose
+ * getsockopt fails with -EOPNOTSUPP):
  *
  * DWCP_SO_CLASS (set, get)       char[DWCP_RES_NAME_MAX]
  *   set: the policy named by optval (optlen 1..31, NUL optional) becomes
