@@ -12,13 +12,11 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
 #include <stdint.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/dwcp_res.h>
 
@@ -112,30 +110,13 @@ static int nobody_attaches(void *arg)
 	return err != *(int *)arg;
 }
 
-static int lo_up(void)
-{
-	struct ifreq ifr = {};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
-
-	if (fd < 0)
-		return -1;
-	strcpy(ifr.ifr_name, "lo");
-	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	if (!rc) {
-		ifr.ifr_flags |= IFF_UP;
-		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
-	return rc;
-}
-
 /* A tenant: its own user and network namespace, so its own consensus. */
 static int tenant_in_its_namespace(void *arg)
 {
 	(void)arg;
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
 		return 253;
-	if (lo_up())
+	if (dwcp_lo_up())
 		return 252;
 	return try_class("consensus", 0);
 }

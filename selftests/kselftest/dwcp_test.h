@@ -13,6 +13,9 @@
 #include <string.h>
 #include <grp.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 static inline const char *dwcp_dir(void)
@@ -142,6 +145,24 @@ static inline int dwcp_fresh_policy(const char *name, const char *args)
 {
 	dwcp_resctl("policy del %s", name);
 	return dwcp_resctl("policy add %s %s", name, args);
+}
+
+/* Bring up "lo" (in a network namespace just made). */
+static inline int dwcp_lo_up(void)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
+
+	if (fd < 0)
+		return -1;
+	strcpy(ifr.ifr_name, "lo");
+	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!rc) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return rc;
 }
 
 #ifdef __USE_GNU	/* glibc declared setresuid(), setresgid() */
