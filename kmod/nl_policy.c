@@ -7,7 +7,9 @@
  * struct dwcp_pipe_config, so parsing, replying and the YAML spec cannot
  * drift apart field by field.
  */
+#include <linux/cred.h>
 #include <linux/slab.h>
+#include <linux/uidgid.h>
 #include <net/sock.h>
 #include <net/genetlink.h>
 
@@ -72,14 +74,17 @@ static const struct policy_field policy_fields[] = {
 	PF(SLO_BUCKETS, budget.nbuckets),
 	PF(SLO_MIN_EVENTS, budget.min_events),
 	PF(BIND, bind),
-	PF(BIND_GID, bind_gid),
+	/* DWCP_RES_P_BIND_GID is mapped through the caller's user namespace. */
 };
 
 /*
  * Overwrite the fields whose attributes are present in @tb; of the flags,
- * only the bits of DWCP_RES_P_FLAGS_MASK when it is given.
+ * only the bits of DWCP_RES_P_FLAGS_MASK when it is given. The bind group
+ * arrives as a gid of the caller's user namespace and is kept as a kgid,
+ * as ping_group_range keeps its groups.
  */
-static void policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb)
+static int policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
 {
 	const struct policy_field *f;
 	u32 old_flags = cfg->flags, mask;
@@ -100,6 +105,26 @@ static void policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb)
 		mask = nla_get_u32(tb[DWCP_RES_P_FLAGS_MASK]);
 		cfg->flags = (old_flags & ~mask) | (cfg->flags & mask);
 	}
+	if (tb[DWCP_RES_P_BIND_GID]) {
+		u32 gid = nla_get_u32(tb[DWCP_RES_P_BIND_GID]);
+		kgid_t kgid = make_kgid(current_user_ns(), gid);
+
+		if (gid != DWCP_RES_BIND_GID_NONE && !gid_valid(kgid)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[DWCP_RES_P_BIND_GID],
+					    "bind-gid is not a group of the caller's user namespace");
+			return -EINVAL;
+		}
+		cfg->bind_gid = gid == DWCP_RES_BIND_GID_NONE ? gid : __kgid_val(kgid);
+	}
+	return 0;
+}
+
+/* The bind group as the caller's user namespace sees it (overflowgid if not). */
+static u32 bind_gid_for_caller(const struct dwcp_pipe_config *cfg)
+{
+	if (cfg->bind_gid == DWCP_RES_BIND_GID_NONE)
+		return DWCP_RES_BIND_GID_NONE;
+	return from_kgid_munged(current_user_ns(), KGIDT_INIT(cfg->bind_gid));
 }
 
 static int policy_to_attrs(struct sk_buff *skb, const struct dwcp_pipe_config *cfg)
@@ -123,6 +148,10 @@ static int policy_to_attrs(struct sk_buff *skb, const struct dwcp_pipe_config *c
 			nla_nest_cancel(skb, nest);
 			return err;
 		}
+	}
+	if (nla_put_u32(skb, DWCP_RES_P_BIND_GID, bind_gid_for_caller(cfg))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
 	return 0;
@@ -364,7 +393,9 @@ int dwcp_res_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 				    "base must be send, receive, sync or consensus");
 		goto out;
 	}
-	policy_from_attrs(cfg, tb);
+	err = policy_from_attrs(cfg, tb, info->extack);
+	if (err)
+		goto out;
 	if (nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]))
 		err = dwcp_res_policy_check(genl_info_net(info),
 					    nla_data(info->attrs[DWCP_RES_A_POLICY_NAME]),
@@ -406,11 +437,11 @@ int dwcp_res_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_lock();
 	*cfg = *rcu_dereference(p->cfg);
 	rcu_read_unlock();
-	policy_from_attrs(cfg, tb);
-	if (nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]))
+	err = policy_from_attrs(cfg, tb, info->extack);
+	if (!err && nla_get_flag(info->attrs[DWCP_RES_A_DRY_RUN]))
 		err = dwcp_res_policy_check(genl_info_net(info), p->name, cfg, false,
 					    info->extack);
-	else
+	else if (!err)
 		err = dwcp_res_policy_set(genl_info_net(info), p->name, cfg,
 					  info->extack);
 	kfree(cfg);

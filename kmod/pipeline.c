@@ -24,13 +24,15 @@
  *    value that never comes back: every unlock publishes a new p->fast_gen
  *    (the breaker's epoch, republished unchanged, hid a whole locked
  *    admission from the re-check). It wraps after 2^32 unlocks, all while
- *    one lock-free admission stands between two of its instructions.
+ *    one lock-free admission, not preemptible there, stands between two of
+ *    its instructions.
  *  - A waiter is never forgotten. Whoever queues increments
  *    bulkhead.queued, then (barrier) reads p->fast for slots given back;
  *    a lock-free release gives its slot back, then (barrier) reads
  *    bulkhead.queued and, if someone waits, takes the lock to hand it on.
  */
 #include <linux/hrtimer.h>
+#include <linux/kcsan-checks.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -107,12 +109,21 @@ static void policy_fold(struct dwcp_res_policy *p, u64 now)
 		/* A success is recorded before its slot is given back. */
 		smp_rmb();
 		dwcp_hist_init(p->fold_cur);
+		/*
+		 * Other CPUs' histograms, each written by its own CPU with BH
+		 * off and read here while it may be: a racy read by design. A
+		 * bucket is a u64 (never torn on 64-bit), and an increment
+		 * this fold misses, the next one takes (the deltas are of
+		 * running sums). Not the data race KCSAN is there to find.
+		 */
+		kcsan_disable_current();
 		for_each_possible_cpu(cpu) {
 			struct dwcp_res_pcpu_fast *pf = per_cpu_ptr(p->fast_pcpu, cpu);
 
 			dwcp_hist_merge(p->fold_cur, &pf->lat);
 			untimed += READ_ONCE(pf->untimed);
 		}
+		kcsan_enable_current();
 		dwcp_hist_delta(p->fold_cur, p->fold_prev);
 		f.latencies = p->fold_cur;
 		f.successes = dwcp_hist_count(p->fold_cur) + untimed - p->fold_untimed;
@@ -182,6 +193,8 @@ void dwcp_res_slot_wake(struct dwcp_res_policy *p)
  * Give back a slot of the lock-free path: @done for an admitted call, not
  * for an admission that backed off. Then, if anyone waits, hand it on.
  */
+static void fast_hand_on(struct dwcp_res_policy *p);
+
 static void fast_release(struct dwcp_res_policy *p, bool done)
 {
 	/*
@@ -192,6 +205,12 @@ static void fast_release(struct dwcp_res_policy *p, bool done)
 	atomic64_add(done ? FAST_RELEASED - 1 : -1, &p->fast);
 	/* Pairs with admit_lock()'s and the queueing's smp_mb(): see the top. */
 	smp_mb__after_atomic();
+	fast_hand_on(p);
+}
+
+/* After a slot of the lock-free path went back (and a full barrier). */
+static void fast_hand_on(struct dwcp_res_policy *p)
+{
 	if (unlikely(READ_ONCE(p->pipe.bulkhead.queued))) {
 		dwcp_res_policy_lock(p);
 		dwcp_res_policy_unlock(p);
@@ -246,22 +265,38 @@ EXPORT_SYMBOL_GPL(dwcp_res_test_locked_fold);
 static bool fast_admit(struct dwcp_res_policy *p, struct dwcp_pipe_ticket *t,
 		       u32 len, const struct dwcp_chaos_peer *peer, bool stream)
 {
-	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
-	u32 gen = smp_load_acquire(&p->fast_gen);
-	u32 epoch = READ_ONCE(*fast_epoch_of(p, stream));
-	u32 held, peak;
+	u32 gen, epoch, held, peak;
 	bool untimed;
 
-	if (!gen || !epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL)
+	/*
+	 * From the generation to the verdict, not preempted: a count that
+	 * backs off holds a slot nobody uses until it is given back, and on
+	 * PREEMPT_RT a preempted caller could hold it for as long as a higher
+	 * priority task runs (locked admissions would see the bulkhead full).
+	 * It also keeps the generation's wrap (see the top) out of reach.
+	 */
+	preempt_disable();
+	/* Acquire: pairs with dwcp_res_policy_unlock()'s release. */
+	gen = smp_load_acquire(&p->fast_gen);
+	epoch = READ_ONCE(*fast_epoch_of(p, stream));
+	if (!gen || !epoch || READ_ONCE(p->dn->level) != DWCP_RES_LEVEL_NORMAL) {
+		preempt_enable();
 		return false;
+	}
 	DWCP_RES_TEST_HOOK(fast_read, p);
 	held = (u32)atomic64_inc_return(&p->fast) + READ_ONCE(p->pipe.bulkhead.active);
 	DWCP_RES_TEST_HOOK(fast_counted, p);
 	if (unlikely(READ_ONCE(p->fast_gen) != gen ||
 		     held > READ_ONCE(p->fast_limit))) {
-		fast_release(p, false);
+		/* A back-off: no slot of anyone's goes back. */
+		atomic64_dec(&p->fast);
+		preempt_enable();
+		/* As fast_release(): the lock may sleep on PREEMPT_RT. */
+		smp_mb();
+		fast_hand_on(p);
 		return false;
 	}
+	preempt_enable();
 	peak = READ_ONCE(p->fast_peak);
 	while (unlikely(held > peak) && !try_cmpxchg(&p->fast_peak, &peak, held))
 		;

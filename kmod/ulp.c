@@ -810,10 +810,11 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 /*
  * May the caller make @sk a user of @p (DWCP_RES_P_BIND)? In process
- * context, for current: setsockopt() of TCP_ULP or of a class. The group is
- * a gid of the user namespace that owns the socket's network namespace, as
- * is the capability: a tenant is admin of its own namespace's policies,
- * never of the host's.
+ * context, for current: setsockopt() of TCP_ULP or of a class. The
+ * capability is over the user namespace that owns the socket's network
+ * namespace: a tenant is admin of its own namespace's policies, never of
+ * the host's. The group is a kgid (mapped when it was set), matched
+ * against the caller's effective and supplementary groups.
  */
 static bool may_bind(const struct sock *sk, struct dwcp_res_policy *p)
 {
@@ -830,8 +831,8 @@ static bool may_bind(const struct sock *sk, struct dwcp_res_policy *p)
 	if (bind == DWCP_RES_BIND_ANY)
 		return true;
 	/* The group first: a member needs no capability, and logs no denial. */
-	kgid = make_kgid(ns, gid);
-	if (gid != DWCP_RES_BIND_GID_NONE && gid_valid(kgid) && in_group_p(kgid))
+	kgid = KGIDT_INIT(gid);
+	if (gid != DWCP_RES_BIND_GID_NONE && gid_valid(kgid) && in_egroup_p(kgid))
 		return true;
 	return ns_capable(ns, CAP_NET_ADMIN);
 }

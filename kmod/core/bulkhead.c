@@ -28,7 +28,7 @@ int dwcp_bh_init(struct dwcp_bh *bh, const struct dwcp_bh_config *cfg,
 
 static void dwcp_bh_grant(struct dwcp_bh *bh)
 {
-	bh->active++;
+	WRITE_ONCE(bh->active, bh->active + 1);
 	bh->admitted++;
 	if (dwcp_bh_held(bh) > bh->peak)
 		bh->peak = dwcp_bh_held(bh);
@@ -40,7 +40,7 @@ static u32 dwcp_bh_grant_free(struct dwcp_bh *bh)
 	u32 granted = 0;
 
 	while (bh->queued && dwcp_bh_held(bh) < bh->cfg.max_concurrent) {
-		bh->queued--;
+		WRITE_ONCE(bh->queued, bh->queued - 1);
 		dwcp_bh_grant(bh);
 		granted++;
 	}
@@ -87,7 +87,7 @@ enum dwcp_bh_verdict dwcp_bh_acquire(struct dwcp_bh *bh)
 		return DWCP_BH_ADMIT;
 	}
 	if (bh->queued < bh->cfg.max_queue && bh->cfg.max_wait_ns) {
-		bh->queued++;
+		WRITE_ONCE(bh->queued, bh->queued + 1);
 		if (bh->queued > bh->peak_queued)
 			bh->peak_queued = bh->queued;
 		return DWCP_BH_QUEUE;
@@ -103,11 +103,11 @@ bool dwcp_bh_release(struct dwcp_bh *bh)
 	bh->completed++;
 	/* Hand off unless a shrunk limit still has too many slots out. */
 	if (bh->queued && dwcp_bh_held(bh) <= bh->cfg.max_concurrent) {
-		bh->queued--;
+		WRITE_ONCE(bh->queued, bh->queued - 1);
 		bh->admitted++;
 		return true;
 	}
-	bh->active--;
+	WRITE_ONCE(bh->active, bh->active - 1);
 	return false;
 }
 
@@ -115,7 +115,7 @@ void dwcp_bh_wait_timeout(struct dwcp_bh *bh)
 {
 	if (unlikely(!bh->queued))
 		return;
-	bh->queued--;
+	WRITE_ONCE(bh->queued, bh->queued - 1);
 	bh->rejected_timeout++;
 }
 
@@ -123,7 +123,7 @@ void dwcp_bh_cancel_wait(struct dwcp_bh *bh)
 {
 	if (unlikely(!bh->queued))
 		return;
-	bh->queued--;
+	WRITE_ONCE(bh->queued, bh->queued - 1);
 	bh->cancelled++;
 }
 

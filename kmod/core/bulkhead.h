@@ -71,6 +71,11 @@ enum dwcp_bh_verdict {
 
 struct dwcp_bh {
 	struct dwcp_bh_config cfg;
+	/*
+	 * @active and @queued are also read without the shell's lock (its
+	 * lock-free path): every write is a WRITE_ONCE(), so that no read sees
+	 * a torn or compiler-invented value (KCSAN holds us to it).
+	 */
 	u32 active;		/* slots held by calls admitted here */
 	u32 ext_active;		/* slots held by the shell's lock-free path */
 	u32 queued;		/* waiters in the shell's list */

@@ -58,7 +58,7 @@ struct dwcp_pipe_config {
 	u32 priority;			/* enum dwcp_res_priority */
 	u32 degrade_limit_permille;	/* limits at degraded levels (750) */
 	u32 bind;			/* enum dwcp_res_bind: the shell checks it */
-	u32 bind_gid;			/* DWCP_RES_BIND_GID_NONE: none */
+	u32 bind_gid;			/* a kgid's value; DWCP_RES_BIND_GID_NONE: none */
 	u64 latency_target_ns;		/* P95 latency budget */
 	struct dwcp_breaker_config breaker;
 	struct dwcp_tb_config rate;

@@ -832,8 +832,9 @@ static struct {
 
 /*
  * Wait for the other call to reach @step, for 2 s at most: then the window
- * was missed, and everyone stops waiting. Spins (the locked call waits with
- * the policy lock held); the lock-free call, holding nothing, also yields.
+ * was missed, and everyone stops waiting. Spins: the locked call waits with
+ * the policy lock held, the lock-free one with preemption off; the test
+ * thread, between the two, also yields.
  */
 static bool aba_wait(int step, bool may_yield)
 {
@@ -856,7 +857,7 @@ static void aba_fast_read(struct dwcp_res_policy *p)
 	if (p != aba.p || current != aba.lockfree)
 		return;
 	atomic_cmpxchg(&aba.step, ABA_IDLE, ABA_FAST_READ);
-	aba_wait(ABA_LOCKED_FOLDED, true);
+	aba_wait(ABA_LOCKED_FOLDED, false);
 }
 
 static void aba_fast_counted(struct dwcp_res_policy *p)
@@ -864,7 +865,7 @@ static void aba_fast_counted(struct dwcp_res_policy *p)
 	if (p != aba.p || current != aba.lockfree)
 		return;
 	atomic_cmpxchg(&aba.step, ABA_LOCKED_FOLDED, ABA_FAST_COUNTED);
-	aba_wait(ABA_LOCKED_DONE, true);
+	aba_wait(ABA_LOCKED_DONE, false);
 }
 
 static void aba_locked_fold(struct dwcp_res_policy *p)
@@ -900,8 +901,8 @@ static void lock_free_recheck_sees_a_locked_admission(struct kunit *test)
 	struct task_struct *t;
 	int err, step;
 
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "the two calls need two CPUs");
+	if (!cpu_online(0) || !cpu_online(1))
+		kunit_skip(test, "the two calls need CPUs 0 and 1");
 	cfg->bulkhead.max_concurrent = 1;
 	cfg->bulkhead.max_queue = 0;
 	memset(&aba, 0, sizeof(aba));

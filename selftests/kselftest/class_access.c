@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <linux/dwcp_res.h>
 
@@ -130,6 +131,69 @@ static int tenant_in_the_hosts_namespace(void *arg)
 	return try_class("consensus", EPERM);
 }
 
+/* resctl's output (stdout, then stderr in the second half); its exit status. */
+static int resctl_out(const char *args, char *out, size_t len)
+{
+	char cmd[256];
+
+	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
+	return dwcp_run(cmd, out, len / 2, out + len / 2, len / 2);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fputs(text, f) < 0;
+	return fclose(f) || rc ? -1 : 0;
+}
+
+/*
+ * A tenant sets its own consensus's bind group: the gid is its user
+ * namespace's, so one with no mapping there is refused, and the gid read
+ * back is the one it wrote, not the host's.
+ */
+static int tenant_sets_a_group(void *arg)
+{
+	static char out[16384];
+	int bad = 0, rc;
+
+	(void)arg;
+	/* Dropped from root: undumpable, so /proc/self is root's until this. */
+	prctl(PR_SET_DUMPABLE, 1);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+		return 253;
+	/* uid 0 inside, so that resctl keeps its capabilities across exec. */
+	if (write_file("/proc/self/uid_map", "0 65534 1")) {
+		printf("# uid_map: %s\n", strerror(errno));
+		return 252;
+	}
+	rc = resctl_out("policy set consensus bind-group 100", out, sizeof(out));
+	if (rc == 0 || !strstr(out + sizeof(out) / 2, "not a group of the caller")) {
+		printf("# an unmapped gid: exit %d, %s\n", rc, out + sizeof(out) / 2);
+		bad++;
+	}
+	if (write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/gid_map", "0 65534 1")) {
+		printf("# setgroups, gid_map: %s\n", strerror(errno));
+		return 252;
+	}
+	rc = resctl_out("policy set consensus bind-group 0", out, sizeof(out));
+	if (rc) {
+		printf("# gid 0 of the tenant: exit %d, %s\n", rc, out + sizeof(out) / 2);
+		bad++;
+	}
+	rc = resctl_out("-j policy show consensus", out, sizeof(out));
+	if (rc || !strstr(out, "\"bind_gid\":0")) {
+		printf("# read back: exit %d, %.300s\n", rc, out);
+		bad++;
+	}
+	return bad;
+}
+
 FIXTURE(access)
 {
 	long long consensus0;
@@ -152,15 +216,6 @@ FIXTURE_SETUP(access)
 FIXTURE_TEARDOWN(access)
 {
 	profile_access();
-}
-
-/* resctl's output (stdout and stderr) for ARGS; its exit status. */
-static int resctl_out(const char *args, char *out, size_t len)
-{
-	char cmd[256];
-
-	dwcp_resctl_cmd(cmd, sizeof(cmd), args);
-	return dwcp_run(cmd, out, len, out + len / 2, len / 2);
 }
 
 /* The profile as loaded: sync and consensus admin, send and receive any. */
@@ -225,6 +280,17 @@ TEST_F(access, a_tenant_is_admin_of_its_own_namespace_only)
 	EXPECT_EQ(0, rc);
 	EXPECT_EQ(0, dwcp_as_nobody(tenant_in_the_hosts_namespace, NULL));
 	EXPECT_EQ(self->consensus0, policy_stat("consensus", "admitted"));
+}
+
+TEST_F(access, bind_group_is_the_setters_gid)
+{
+	int rc = dwcp_as_nobody(tenant_sets_a_group, NULL);
+
+	if (rc == 253)
+		SKIP(return, "unprivileged user namespaces are off");
+	EXPECT_EQ(0, rc);
+	/* The host's consensus is untouched. */
+	EXPECT_EQ(0, system("/dwcp/bin/resctl -j policy show consensus | grep -q '\"bind_gid\":\"none\"'"));
 }
 
 TEST_F(access, bad_values_are_refused)

@@ -46,15 +46,20 @@ static inline int dwcp_slurp(const char *path, char *buf, size_t len)
 static inline int dwcp_run(const char *cmd, char *out, size_t olen,
 			   char *err, size_t elen)
 {
-	char line[1024];
+	char line[1024], o[64], e[64];
 	int st;
 
-	snprintf(line, sizeof(line), "%s >/tmp/dwcp.out 2>/tmp/dwcp.err", cmd);
+	/* Per process: a child that dropped privileges cannot reuse root's. */
+	snprintf(o, sizeof(o), "/tmp/dwcp.%d.out", (int)getpid());
+	snprintf(e, sizeof(e), "/tmp/dwcp.%d.err", (int)getpid());
+	snprintf(line, sizeof(line), "%s >%s 2>%s", cmd, o, e);
 	st = system(line);
-	if (out && dwcp_slurp("/tmp/dwcp.out", out, olen) < 0)
+	if (out && dwcp_slurp(o, out, olen) < 0)
 		out[0] = '\0';
-	if (err && dwcp_slurp("/tmp/dwcp.err", err, elen) < 0)
+	if (err && dwcp_slurp(e, err, elen) < 0)
 		err[0] = '\0';
+	unlink(o);
+	unlink(e);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

@@ -509,18 +509,15 @@ enum dwcp_res_level {
 };
 
 /*
- * Request priorities, in increasing importance. The degradation level decides
- * which priorities are still admitted: severely degraded admits HIGH and
- * CRITICAL only, emergency admits CRITICAL (control traffic) only.
- */
-/*
  * Who may make a socket a user of a policy (DWCP_RES_P_BIND): set it as a
  * socket's class, or attach the ULP while it is a default class ("send",
  * "receive"). ADMIN: a caller with CAP_NET_ADMIN over the policy's network
- * namespace, or in the group DWCP_RES_P_BIND_GID (a gid of that namespace's
- * user namespace). Accepted sockets inherit their listener's classes
- * unchecked; the in-kernel API is not checked. The DWCP profile makes
- * "sync" and "consensus" ADMIN, "send" and "receive" ANY.
+ * namespace, or whose effective or supplementary groups hold
+ * DWCP_RES_P_BIND_GID (a gid of the user namespace of whoever sets it,
+ * refused with -EINVAL if it has no mapping there; replies give it in the
+ * reader's). Accepted sockets inherit their listener's classes unchecked;
+ * the in-kernel API is not checked. The DWCP profile makes "sync" and
+ * "consensus" ADMIN, "send" and "receive" ANY.
  */
 enum dwcp_res_bind {
 	DWCP_RES_BIND_ANY,
@@ -531,6 +528,11 @@ enum dwcp_res_bind {
 
 #define DWCP_RES_BIND_GID_NONE	0xffffffffU	/* (gid_t)-1: no group */
 
+/*
+ * Request priorities, in increasing importance. The degradation level decides
+ * which priorities are still admitted: severely degraded admits HIGH and
+ * CRITICAL only, emergency admits CRITICAL (control traffic) only.
+ */
 enum dwcp_res_priority {
 	DWCP_RES_PRIO_LOW,
 	DWCP_RES_PRIO_NORMAL,
@@ -805,8 +807,9 @@ enum dwcp_res_policy_event {
  * restarts the call). Documentation/ulp.rst has the whole story.
  *
  * Socket options at level SOL_DWCP (only on sockets with the ULP; without it
- * the level reaches IP, whose setsockopt fails with -ENOPROTOOPT and whose
- * getsockopt fails with -EOPNOTSUPP):
+ * the level reaches IP: setsockopt fails with -ENOPROTOOPT, getsockopt with
+ * -EOPNOTSUPP on IPv4 and -ENOPROTOOPT on IPv6; getsockopt of TCP_ULP says
+ * whether a socket has the ULP):
  *
  * DWCP_SO_CLASS (set, get)       char[DWCP_RES_NAME_MAX]
  *   set: the policy named by optval (optlen 1..31, NUL optional) becomes
