@@ -18,6 +18,8 @@
 #include <linux/workqueue.h>
 #include <net/dwcp_res.h>
 
+#include "compat.h"
+
 #include "core/degrade.h"
 #include "core/engine.h"
 #include "core/health.h"

@@ -179,7 +179,7 @@ int dwcp_res_nl_health_get(struct sk_buff *skb, struct genl_info *info)
 /* Like POLICY_GET, a dump takes no name (6.1 gives .start no extack). */
 int dwcp_res_nl_health_dump_start(struct netlink_callback *cb)
 {
-	return genl_dumpit_info(cb)->attrs[DWCP_RES_A_HEALTH] ? -EINVAL : 0;
+	return dwcp_dump_attrs(cb)[DWCP_RES_A_HEALTH] ? -EINVAL : 0;
 }
 
 int dwcp_res_nl_health_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -426,7 +426,7 @@ int dwcp_res_nl_budget_get(struct sk_buff *skb, struct genl_info *info)
 
 int dwcp_res_nl_budget_dump_start(struct netlink_callback *cb)
 {
-	return genl_dumpit_info(cb)->attrs[DWCP_RES_A_POLICY_NAME] ? -EINVAL : 0;
+	return dwcp_dump_attrs(cb)[DWCP_RES_A_POLICY_NAME] ? -EINVAL : 0;
 }
 
 /* Every policy's budget, then the system's; cb->args[0] is the next index. */

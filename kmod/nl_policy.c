@@ -320,7 +320,7 @@ out:
  */
 int dwcp_res_nl_policy_dump_start(struct netlink_callback *cb)
 {
-	return genl_dumpit_info(cb)->attrs[DWCP_RES_A_POLICY_NAME] ? -EINVAL : 0;
+	return dwcp_dump_attrs(cb)[DWCP_RES_A_POLICY_NAME] ? -EINVAL : 0;
 }
 
 /*

@@ -17,6 +17,7 @@
 #define _DWCP_RES_TRACE_H
 
 #include <linux/tracepoint.h>
+#include "compat.h"
 #include <uapi/linux/dwcp_res.h>
 
 TRACE_DEFINE_ENUM(DWCP_RES_BREAKER_CLOSED);
@@ -90,7 +91,7 @@ TRACE_EVENT(breaker_transition,
 			     __field(u32, from)
 			     __field(u32, to)
 			     __field(u32, epoch)),
-	    TP_fast_assign(__assign_str(policy, policy);
+	    TP_fast_assign(dwcp_assign_str(policy, policy);
 			   __entry->from = from;
 			   __entry->to = to;
 			   __entry->epoch = epoch;),
@@ -105,7 +106,7 @@ TRACE_EVENT(reject,
 	    TP_ARGS(policy, reason),
 	    TP_STRUCT__entry(__string(policy, policy)
 			     __field(u32, reason)),
-	    TP_fast_assign(__assign_str(policy, policy);
+	    TP_fast_assign(dwcp_assign_str(policy, policy);
 			   __entry->reason = reason;),
 	    TP_printk("policy=%s reason=%s", __get_str(policy),
 		      show_reject(__entry->reason))
@@ -118,7 +119,7 @@ TRACE_EVENT(chaos_inject,
 	    TP_STRUCT__entry(__string(policy, policy)
 			     __field(u32, kind)
 			     __field(u64, value)),
-	    TP_fast_assign(__assign_str(policy, policy);
+	    TP_fast_assign(dwcp_assign_str(policy, policy);
 			   __entry->kind = kind;
 			   __entry->value = value;),
 	    TP_printk("policy=%s kind=%s value=%llu", __get_str(policy),
@@ -161,7 +162,7 @@ TRACE_EVENT(budget_alert,
 			     __field(u32, from)
 			     __field(u32, to)
 			     __field(u32, remaining_ppm)),
-	    TP_fast_assign(__assign_str(name, name);
+	    TP_fast_assign(dwcp_assign_str(name, name);
 			   __entry->from = from;
 			   __entry->to = to;
 			   __entry->remaining_ppm = remaining_ppm;),
@@ -176,7 +177,7 @@ TRACE_EVENT(health_change,
 	    TP_STRUCT__entry(__string(name, name)
 			     __field(bool, healthy)
 			     __field(s64, value)),
-	    TP_fast_assign(__assign_str(name, name);
+	    TP_fast_assign(dwcp_assign_str(name, name);
 			   __entry->healthy = healthy;
 			   __entry->value = value;),
 	    TP_printk("check=%s %s value=%lld", __get_str(name),

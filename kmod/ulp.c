@@ -590,26 +590,6 @@ static int ulp_send(struct sock *sk, struct proto *base, struct msghdr *msg,
 	return ulp_send_end(sk, st, server, ret);
 }
 
-/* The same for sendpage. */
-static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
-			int offset, size_t size, int flags,
-			struct dwcp_ulp_dir_stats *st, bool server)
-{
-	int ret;
-
-	if (!st)
-		return base->sendpage(sk, page, offset, size, flags);
-	ulp_send_begin(sk, st);
-	if (likely(base->sendpage == tcp_sendpage)) {
-		ret = tcp_sendpage_locked(sk, page, offset, size, flags);
-	} else {
-		release_sock(sk);
-		ret = base->sendpage(sk, page, offset, size, flags);
-		lock_sock(sk);
-	}
-	return ulp_send_end(sk, st, server, ret);
-}
-
 /*
  * Data-path retries (Documentation/ulp.rst, "Retries"). A failed attempt
  * is tried again only when it moved nothing (@moved false: the base proto
@@ -739,6 +719,27 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	return ret;
 }
 
+#ifdef DWCP_HAVE_SENDPAGE
+/* The same for sendpage. */
+static int ulp_sendpage(struct sock *sk, struct proto *base, struct page *page,
+			int offset, size_t size, int flags,
+			struct dwcp_ulp_dir_stats *st, bool server)
+{
+	int ret;
+
+	if (!st)
+		return base->sendpage(sk, page, offset, size, flags);
+	ulp_send_begin(sk, st);
+	if (likely(base->sendpage == tcp_sendpage)) {
+		ret = tcp_sendpage_locked(sk, page, offset, size, flags);
+	} else {
+		release_sock(sk);
+		ret = base->sendpage(sk, page, offset, size, flags);
+		lock_sock(sk);
+	}
+	return ulp_send_end(sk, st, server, ret);
+}
+
 static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 			     size_t size, int flags)
 {
@@ -762,6 +763,18 @@ static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 	ulp_complete(server, &call, p, ret);
 	return ret;
 }
+
+static void set_sendpage(struct proto *prot, const struct proto *base)
+{
+	if (base->sendpage)
+		prot->sendpage = dwcp_ulp_sendpage;
+}
+#else
+/* Pages arrive through sendmsg with MSG_SPLICE_PAGES (compat.h). */
+static void set_sendpage(struct proto *prot, const struct proto *base)
+{
+}
+#endif
 
 static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			    int flags, int *addr_len)
@@ -788,8 +801,7 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		ret = ulp_admit(sk, ctx, DWCP_ULP_RECV, &call, &p, 0, timeo);
 		if (!ret) {
 			/* A direct call when the base is TCP, as inet_recvmsg() makes it. */
-			ret = INDIRECT_CALL_1(base->recvmsg, tcp_recvmsg, sk, msg, len,
-					      flags, addr_len);
+			ret = dwcp_tcp_recvmsg(base, sk, msg, len, flags, addr_len);
 			if (p)
 				ulp_count(sk, &ctx->st[DWCP_ULP_RECV], DWCP_ULP_RECV,
 					  ulp_result(server, ret), ret);
@@ -1089,8 +1101,7 @@ static void build_proto(struct proto *prot, const struct proto *base)
 	*prot = *base;
 	prot->sendmsg = dwcp_ulp_sendmsg;
 	prot->recvmsg = dwcp_ulp_recvmsg;
-	if (base->sendpage)
-		prot->sendpage = dwcp_ulp_sendpage;
+	set_sendpage(prot, base);
 	prot->setsockopt = dwcp_ulp_setsockopt;
 	prot->getsockopt = dwcp_ulp_getsockopt;
 	prot->close = dwcp_ulp_close;
