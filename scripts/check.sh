@@ -99,7 +99,7 @@ ps=$(payload stock)
 pk=$(payload kcsan)
 vm() { # NAME KERNEL PAYLOAD JOBSFILE
 	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
-		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-900}"
+		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-1200}"
 }
 step=vms
 # The guests run side by side: each waits on timers and sleeps much of the

@@ -176,7 +176,12 @@ static void epoll_loop(struct __test_metadata *_metadata, int fd, bool edge)
 	EXPECT_GE(45, sent);
 	/* One wake per slot, plus the 100 ms timeouts. */
 	EXPECT_GE(2 * sent + 20, waits);
-	EXPECT_GT(0.5, cpu_s() - cpu0);
+	/*
+	 * A spinning loop burns all of its 1.5 s. Idle, it costs little, but
+	 * on a KCSAN kernel under TCG with five other guests its 30 sends
+	 * took 0.51 s of CPU (the counts above are the sharp test).
+	 */
+	EXPECT_GT(1.0, cpu_s() - cpu0);
 }
 
 TEST_F(bp, epoll_level_and_edge_do_not_spin)
