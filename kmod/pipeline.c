@@ -189,25 +189,6 @@ void dwcp_res_slot_wake(struct dwcp_res_policy *p)
 		wake_up(&p->slot_wq);
 }
 
-/*
- * Give back a slot of the lock-free path: @done for an admitted call, not
- * for an admission that backed off. Then, if anyone waits, hand it on.
- */
-static void fast_hand_on(struct dwcp_res_policy *p);
-
-static void fast_release(struct dwcp_res_policy *p, bool done)
-{
-	/*
-	 * The call's success (recorded in p->fast_pcpu) before its release:
-	 * policy_fold() reads them in the other order, with a smp_rmb().
-	 */
-	smp_mb__before_atomic();
-	atomic64_add(done ? FAST_RELEASED - 1 : -1, &p->fast);
-	/* Pairs with admit_lock()'s and the queueing's smp_mb(): see the top. */
-	smp_mb__after_atomic();
-	fast_hand_on(p);
-}
-
 /* After a slot of the lock-free path went back (and a full barrier). */
 static void fast_hand_on(struct dwcp_res_policy *p)
 {
@@ -217,13 +198,30 @@ static void fast_hand_on(struct dwcp_res_policy *p)
 	}
 	/*
 	 * A non-blocking socket refused a slot waits for this one - if it is
-	 * still free: a back-off (@done false) gave back no slot of anyone's,
+	 * still free: a back-off (fast_admit()'s) gave back no slot of anyone's,
 	 * and waking on it let two throttled sockets wake each other through
 	 * their back-offs without end. Not skipped for back-offs: their
 	 * increment may have hidden a real release from its own check.
 	 */
 	if (unlikely(waitqueue_active(&p->slot_wq)) && dwcp_res_slot_free(p))
 		wake_up(&p->slot_wq);
+}
+
+/*
+ * Give back the slot of an admitted lock-free call (fast_admit() undoes its
+ * own back-offs). Then, if anyone waits, hand it on.
+ */
+static void fast_release(struct dwcp_res_policy *p)
+{
+	/*
+	 * The call's success (recorded in p->fast_pcpu) before its release:
+	 * policy_fold() reads them in the other order, with a smp_rmb().
+	 */
+	smp_mb__before_atomic();
+	atomic64_add(FAST_RELEASED - 1, &p->fast);
+	/* Pairs with admit_lock()'s and the queueing's smp_mb(): see the top. */
+	smp_mb__after_atomic();
+	fast_hand_on(p);
 }
 
 /*
@@ -599,7 +597,7 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 		dwcp_hist_record(this_cpu_ptr(p->latency), latency);
 	dwcp_res_ev_unlock(p, &ev);
 	if (call->t.fast)
-		fast_release(p, true);
+		fast_release(p);
 	else
 		dwcp_res_slot_wake(p);
 }
@@ -640,7 +638,7 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 
 released:
 	call->t.stage = DWCP_PIPE_STAGE_DONE;
-	fast_release(p, true);
+	fast_release(p);
 }
 EXPORT_SYMBOL_GPL(dwcp_res_complete);
 
