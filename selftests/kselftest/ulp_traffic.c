@@ -14,7 +14,9 @@
  *    DWCP_SO_STATS recv.admitted, which counts at admission);
  *  - concurrency: shutdown/close, class changes, policy deletion and
  *    rmmod attempts while several threads stream; rmmod succeeds once
- *    every socket is gone.
+ *    every socket is gone;
+ *  - orphans: a socket its program closed but TCP keeps (LAST_ACK on a
+ *    zero window) holds the module until TCP ends it.
  * Modelled on tools/testing/selftests/net/tls.c.
  */
 #define _GNU_SOURCE
@@ -386,10 +388,27 @@ static void *cc_run(void *arg)
 	return NULL;
 }
 
+/* Write @val to an integer sysctl; returns what it held, or -1. */
+static int sysctl_swap(const char *path, int val)
+{
+	int old = -1;
+	FILE *f;
+
+	f = fopen(path, "r+");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &old) != 1 || fseek(f, 0, SEEK_SET) ||
+	    fprintf(f, "%d\n", val) < 0)
+		old = -1;
+	if (fclose(f))
+		old = -1;
+	return old;
+}
+
 TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 240)
 {
 	struct cc_end end[CC_PAIRS][2];
-	int i, j, base;
+	int i, j, base, fin_timeout;
 
 	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
 	ASSERT_EQ(0, dwcp_fresh_policy("kst_tr_cc", "base sync rate-limit off concurrent 4 queue 16"));
@@ -418,6 +437,8 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 240)
 	 */
 	EXPECT_EQ(0, dwcp_resctl("policy del --force kst_tr_cc"));
 	/* Close the pairs one by one while the others still stream. */
+	fin_timeout = sysctl_swap("/proc/sys/net/ipv4/tcp_fin_timeout", 1);
+	ASSERT_LT(0, fin_timeout);
 	for (i = 0; i < CC_PAIRS; i++) {
 		usleep(200 * 1000);
 		/* Alternately the sending and the receiving end first. */
@@ -432,12 +453,14 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 240)
 		EXPECT_LT(0, end[i][0].bytes);
 	}
 	/*
-	 * Every socket gone: the module is free to go. A socket closed with
-	 * its FIN unanswered lives on as an orphan, with the ULP, until
-	 * tcp_fin_timeout (60 s): wait past it.
+	 * Every socket closed. Some may live on as orphans, with the ULP and
+	 * its module reference, as TCP wants (see
+	 * orphan_holds_module_until_tcp_ends_it); tcp_fin_timeout, shortened
+	 * before the closes, bounds them to seconds.
 	 */
-	for (i = 0; i < 1500 && dwcp_module_refcnt() > 0; i++)
+	for (i = 0; i < 1200 && dwcp_module_refcnt() > 0; i++)
 		usleep(50 * 1000);
+	sysctl_swap("/proc/sys/net/ipv4/tcp_fin_timeout", fin_timeout);
 	if (dwcp_module_refcnt()) {
 		char out[8192];
 
@@ -449,6 +472,77 @@ TEST_F_TIMEOUT(traffic, close_and_rmmod_under_traffic, 240)
 	ASSERT_EQ(0, dwcp_module_refcnt());
 	ASSERT_EQ(0, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
 	EXPECT_FALSE(dwcp_module_loaded());
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+}
+
+/*
+ * An orphan keeps the module, then lets it go. The receiver shuts down
+ * with its small buffer full (zero window) and drains it: no window update
+ * follows (RCV_SHUTDOWN), so the sender, closed with data unsent, lives on
+ * in LAST_ACK probing the window, with the ULP, after both descriptors are
+ * gone. rmmod must be refused while it lives; once TCP ends it (its peer's
+ * FIN_WAIT2 time-wait is shortened here through tcp_fin_timeout), the
+ * reference must be back and the module must unload.
+ */
+TEST_F_TIMEOUT(traffic, orphan_holds_module_until_tcp_ends_it, 120)
+{
+	int lfd, tx, rx, rcvbuf = 4096, fin_timeout, i, round;
+	struct sockaddr_in sin = {};
+	socklen_t slen = sizeof(sin);
+	char buf[65536] = {};
+	char out[4096];
+	ssize_t n;
+
+	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
+	ASSERT_EQ(0, dwcp_module_refcnt());
+	/* The receiver's small buffer from the SYN on: no window scaling. */
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sin, slen));
+	ASSERT_EQ(0, listen(lfd, 1));
+	ASSERT_EQ(0, getsockname(lfd, (struct sockaddr *)&sin, &slen));
+	tx = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(tx, (struct sockaddr *)&sin, slen));
+	rx = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, rx);
+	close(lfd);
+	ASSERT_EQ(0, setsockopt(tx, SOL_TCP, TCP_ULP, "dwcp", 4));
+	ASSERT_EQ(0, setsockopt(rx, SOL_TCP, TCP_ULP, "dwcp", 4));
+	ASSERT_EQ(0, fcntl(tx, F_SETFL, O_NONBLOCK));
+	/* Fill until the receiver's window is closed and the sender's queue full. */
+	for (round = 0; round < 3; round++) {
+		while (send(tx, buf, sizeof(buf), 0) > 0)
+			;
+		ASSERT_EQ(EAGAIN, errno);
+		usleep(200 * 1000);
+	}
+	/* Read when the socket closes: the time-wait it leaves lasts 1 s. */
+	fin_timeout = sysctl_swap("/proc/sys/net/ipv4/tcp_fin_timeout", 1);
+	ASSERT_LT(0, fin_timeout);
+	ASSERT_EQ(0, shutdown(rx, SHUT_RDWR));
+	while ((n = recv(rx, buf, sizeof(buf), 0)) > 0)
+		;
+	ASSERT_EQ(0, n);
+	ASSERT_EQ(0, shutdown(tx, SHUT_RDWR));
+	close(tx);
+	close(rx);
+	usleep(100 * 1000);
+	/* State 09 is LAST_ACK. */
+	dwcp_run("grep -c ' 0100007F:[0-9A-F]* 09 ' /proc/net/tcp", out, sizeof(out), NULL, 0);
+	TH_LOG("orphans in LAST_ACK: %s", out);
+	EXPECT_LT(0, atoi(out));
+	ASSERT_LT(0, dwcp_module_refcnt());
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	for (i = 0; i < 600 && dwcp_module_refcnt() > 0; i++)
+		usleep(50 * 1000);
+	sysctl_swap("/proc/sys/net/ipv4/tcp_fin_timeout", fin_timeout);
+	TH_LOG("orphan gone after %.2f s", i * 0.05);
+	ASSERT_EQ(0, dwcp_module_refcnt());
+	ASSERT_EQ(0, syscall(SYS_delete_module, "dwcp_res", O_NONBLOCK));
 	ASSERT_EQ(0, dwcp_module_ensure("chaos_allowed=1", "Y"));
 }
 
