@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# build-debug-kernel.sh [debug|kcsan]: build (or reuse) a test kernel from
-# Debian's linux-source-6.1: tinyconfig + selftests/vm/debug-kernel.config
+# build-debug-kernel.sh [debug|kcsan] [6.1|6.12]: build (or reuse) a test
+# kernel from Debian's linux-source-6.1 (or linux-source-6.12, the line of
+# bookworm-backports): tinyconfig + selftests/vm/debug-kernel.config
 # (KASAN, lockdep, kmemleak, KUnit), or for kcsan the same without its memory
 # sanitizers + selftests/vm/kcsan-kernel.config (KCSAN cannot be combined
 # with KASAN). Cached outside the repository under a key made of the config
@@ -10,6 +11,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-debug}
+series=${2:-6.1}
+case $series in
+6.1) name=$variant ;;
+6.12) name=$variant-6.12 ;;
+*) die "unknown kernel series '$series': 6.1 or 6.12" ;;
+esac
 frag=$DWCP_ROOT/selftests/vm/debug-kernel.config
 case $variant in
 debug) ;;
@@ -22,10 +29,17 @@ kcsan)
 	trap 'rm -f "$merged"' EXIT ;;
 *) die "unknown test kernel '$variant': debug or kcsan" ;;
 esac
+if [ "$series" = 6.12 ]; then
+	mkdir -p "$DWCP_CACHE"
+	merged612=$DWCP_CACHE/kernel-6.12.config.$$
+	cat "$frag" "$DWCP_ROOT/selftests/vm/debug-kernel-6.12.config" >"$merged612"
+	frag=$merged612
+	trap 'rm -f "${merged:-}" "$merged612"' EXIT
+fi
 recipe=3 # bump when the way the kernel is built changes
-key=$( { cat "$frag"; linux_source_version; echo "recipe=$recipe"; gcc --version | head -n1; } |
+key=$( { cat "$frag"; linux_source_version "$series"; echo "recipe=$recipe"; gcc --version | head -n1; } |
 	sha256sum | cut -c1-16)
-out=$DWCP_CACHE/kernel-$variant-$key
+out=$DWCP_CACHE/kernel-$name-$key
 
 if [ -e "$out/.done" ]; then
 	echo "$out"
@@ -37,10 +51,10 @@ exec 9>"$DWCP_CACHE/.kernel.lock"
 flock 9
 if [ -e "$out/.done" ]; then echo "$out"; exit 0; fi
 
-src=$(linux_source_tree)
+src=$(linux_source_tree "$series")
 rm -rf "$out"
 mkdir -p "$out"
-log "building the $variant test kernel $key in $out (about 10 minutes on 2 cores, once)"
+log "building the $name test kernel $key in $out (about 10 minutes on 2 cores, once)"
 make -s -C "$src" O="$out" tinyconfig >/dev/null
 # merge_config.sh leaves temporary files in its working directory.
 (cd "$out" && "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >/dev/null)

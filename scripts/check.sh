@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # make check: the one test command. Installs what is missing, builds the
-# debug and KCSAN test kernels (cached), fetches the stock kernel (cached),
-# builds the module for all three, resctl and the tests, runs the host tests,
-# KUnit in a VM on the debug kernel, the kselftests in VMs on the debug and
-# stock kernels, KUnit and the concurrency kselftests on the KCSAN kernel,
-# then judges every result. Ends with "N passed, M failed[, K skipped]".
+# debug and KCSAN test kernels (cached), fetches Debian's stock 6.1, its
+# PREEMPT_RT build and bookworm-backports' 6.12 (cached), builds the module
+# for all five, resctl and the tests, then runs side by side: KUnit in a VM
+# on the debug kernel, the kselftests in VMs on the debug, stock 6.1 and
+# stock 6.12 kernels, KUnit and the concurrency kselftests on the KCSAN
+# kernel, the ULP and stress kselftests on PREEMPT_RT, and the host tests
+# (at the lowest priority, so that the guests keep their pace). Then it
+# judges every result: one line per kernel, and last
+# "N passed, M failed[, K skipped]".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,66 +21,87 @@ step=setup
 trap 'rc=$?; if [ $rc != 0 ] && [ $step != judge ]; then
 	echo "FAIL $step: the step failed before any test could run (see the output above)"
 	echo "0 passed, 1 failed"; fi' EXIT
+t0=$SECONDS
+mark() { log "check: $1 at $((SECONDS - t0)) s"; }
 
 step=deps;		bash "$DWCP_ROOT/scripts/deps.sh"
 step=debug-kernel;	debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
 step=kcsan-kernel;	kcsan=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh" kcsan)
 step=stock-kernel;	stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
+step=rt-kernel;		rt=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh" rt)
+step=6.12-kernel;	k612=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh" 6.12)
 kver=$(stock_kver)
+kver_rt=$(stock_kver rt)
+kver_612=$(backports_kver)
 src=$(linux_source_tree)
+mark "kernels ready"
 
 rm -rf "$R"
 mkdir -p "$R"
-step=module-stock;	bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$B/stock" >"$R/module-stock.log" 2>&1 ||
-	{ cat "$R/module-stock.log"; false; }
-step=module-debug;	bash "$DWCP_ROOT/scripts/build-module.sh" "$debug" "$B/debug" >"$R/module-debug.log" 2>&1 ||
-	{ cat "$R/module-debug.log"; false; }
-step=module-kcsan;	bash "$DWCP_ROOT/scripts/build-module.sh" "$kcsan" "$B/kcsan" >"$R/module-kcsan.log" 2>&1 ||
-	{ cat "$R/module-kcsan.log"; false; }
-for k in stock debug kcsan; do
-	if grep -q 'warning:' "$R/module-$k.log"; then
-		grep 'warning:' "$R/module-$k.log"
-		step=module-$k-warnings
+# The module for each kernel, W=1; a warning fails the run.
+module() { # KIND KDIR
+	step=module-$1
+	bash "$DWCP_ROOT/scripts/build-module.sh" "$2" "$B/$1" >"$R/module-$1.log" 2>&1 ||
+		{ cat "$R/module-$1.log"; false; }
+	if grep -q 'warning:' "$R/module-$1.log"; then
+		grep 'warning:' "$R/module-$1.log"
+		step=module-$1-warnings
 		false
 	fi
-done
+}
+module stock "/usr/src/linux-headers-$kver"
+module debug "$debug"
+module kcsan "$kcsan"
+module rt "/usr/src/linux-headers-$kver_rt"
+module 6.12 "$k612/usr/src/linux-headers-$kver_612"
 step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
 step=preload;		make -s -C "$DWCP_ROOT/tools/preload" OUT="$B/preload" all shim_client
 step=kselftests;	make -s -C "$DWCP_ROOT/selftests/kselftest" OUT="$B/kselftest" KSFT_DIR="$src/tools/testing/selftests"
-step=host-tests;	mkdir -p "$B/host"
-			make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
-			bash "$DWCP_ROOT/selftests/host/resctl_cli.sh" "$B/resctl/resctl" >"$B/host/resctl_cli.tap" 2>&1 ||
-				echo $? >"$B/host/resctl_cli.rc"
-			bash "$DWCP_ROOT/selftests/host/traceability.sh" >"$B/host/traceability.tap" 2>&1 ||
-				echo $? >"$B/host/traceability.rc"
-			make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" TAPDIR="$B/host" test
-			python3 "$DWCP_ROOT/selftests/host/spec_check.py" >"$B/host/spec_check.tap" 2>&1 ||
-				echo $? >"$B/host/spec_check.rc"
-			python3 "$DWCP_ROOT/selftests/host/docs_check.py" >"$B/host/docs_check.tap" 2>&1 ||
-				echo $? >"$B/host/docs_check.rc"
-			bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
-				echo $? >"$B/host/resctl_docs.rc"
-			bash "$DWCP_ROOT/selftests/hostfuzz/run.sh" "$B/hostfuzz" >"$B/host/hostfuzz.tap" 2>&1 ||
-				echo $? >"$B/host/hostfuzz.rc"
-			# make install, systemd units, promtool, dkms build (about 45 s).
-			bash "$DWCP_ROOT/selftests/host/ops_check.sh" "$kver" "$B/stock" >"$B/host/ops_check.tap" 2>&1 ||
-				echo $? >"$B/host/ops_check.rc"
-			# make, lint, install, bench, clean from a fresh clone, and
-			# their messages when a prerequisite is missing.
-			bash "$DWCP_ROOT/selftests/host/targets_check.sh" "$kver" >"$B/host/targets_check.tap" 2>&1 ||
-				echo $? >"$B/host/targets_check.rc"
+# The host tests (no VM), run beside the guests at the lowest priority.
+host_tests() {
+	mkdir -p "$B/host"
+	make -s -C "$DWCP_ROOT/selftests/host" OUT="$B/host" run
+	bash "$DWCP_ROOT/selftests/host/resctl_cli.sh" "$B/resctl/resctl" >"$B/host/resctl_cli.tap" 2>&1 ||
+		echo $? >"$B/host/resctl_cli.rc"
+	bash "$DWCP_ROOT/selftests/host/traceability.sh" >"$B/host/traceability.tap" 2>&1 ||
+		echo $? >"$B/host/traceability.rc"
+	make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" TAPDIR="$B/host" test
+	python3 "$DWCP_ROOT/selftests/host/spec_check.py" >"$B/host/spec_check.tap" 2>&1 ||
+		echo $? >"$B/host/spec_check.rc"
+	python3 "$DWCP_ROOT/selftests/host/docs_check.py" >"$B/host/docs_check.tap" 2>&1 ||
+		echo $? >"$B/host/docs_check.rc"
+	bash "$DWCP_ROOT/selftests/host/resctl_docs.sh" "$B/resctl/resctl" >"$B/host/resctl_docs.tap" 2>&1 ||
+		echo $? >"$B/host/resctl_docs.rc"
+	bash "$DWCP_ROOT/selftests/hostfuzz/run.sh" "$B/hostfuzz" >"$B/host/hostfuzz.tap" 2>&1 ||
+		echo $? >"$B/host/hostfuzz.rc"
+	# make install, systemd units, promtool, dkms build (about 45 s).
+	bash "$DWCP_ROOT/selftests/host/ops_check.sh" "$kver" "$B/stock" >"$B/host/ops_check.tap" 2>&1 ||
+		echo $? >"$B/host/ops_check.rc"
+	# make, lint, install, bench, clean from a fresh clone, and
+	# their messages when a prerequisite is missing.
+	bash "$DWCP_ROOT/selftests/host/targets_check.sh" "$kver" >"$B/host/targets_check.tap" 2>&1 ||
+		echo $? >"$B/host/targets_check.rc"
+}
 
 # One payload per kernel: what /dwcp holds inside the guest.
-payload() { # KIND
-	local p=$B/payload-$1
+payload() { # KIND [IMAGE_DIR KVER]: modules of Debian's image where it has them
+	local p=$B/payload-$1 m
 	rm -rf "$p"
 	mkdir -p "$p/bin" "$p/tests"
 	cp "$B/$1/dwcp_res.ko" "$p/"
 	[ -e "$B/$1/dwcp_res_kunit.ko" ] && cp "$B/$1/dwcp_res_kunit.ko" "$p/"
-	# peer.c's veth pair: built in on the debug kernel, a module of Debian's.
-	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/drivers/net/veth.ko" "$p/"
-	# kTLS, for preload.sh's one-ULP-per-socket case (a module of Debian's).
-	[ "$1" = stock ] && cp "$stock/lib/modules/$kver/kernel/net/tls/tls.ko" "$p/"
+	# peer.c's veth pair and preload.sh's kTLS (one ULP per socket): built
+	# into the test kernels, modules of Debian's images (xz on 6.12).
+	if [ $# -eq 3 ]; then
+		for m in drivers/net/veth net/tls/tls; do
+			m=$2/lib/modules/$3/kernel/$m.ko
+			if [ -e "$m" ]; then
+				cp "$m" "$p/"
+			else
+				xz -dc "$m.xz" >"$p/$(basename "$m")"
+			fi
+		done
+	fi
 	cp "$B/resctl/resctl.static" "$p/bin/resctl"
 	cp "$B/kselftest/"* "$p/tests/"
 	cp "$DWCP_ROOT/selftests/vm/run-kunit.sh" "$p/tests/"
@@ -95,8 +120,11 @@ payload() { # KIND
 }
 step=payload
 pd=$(payload debug)
-ps=$(payload stock)
 pk=$(payload kcsan)
+ps=$(payload stock "$stock" "$kver")
+pr=$(payload rt "$rt" "$kver_rt")
+p612=$(payload 6.12 "$k612" "$kver_612")
+mark "payloads ready"
 vm() { # NAME KERNEL PAYLOAD JOBSFILE
 	bash "$DWCP_ROOT/selftests/vm/run-vm.sh" --name "$1" --kernel "$2" --payload "$3" \
 		--jobs "$4" --out "$R" --timeout "${DWCP_VM_TIMEOUT:-1200}"
@@ -120,9 +148,19 @@ for i in 1 2 3; do
 	pids+=($!)
 done
 vm ksft-stock "$stock/boot/vmlinuz-$kver" "$ps" "$J/jobs-ksft" & pids+=($!)
+vm ksft-6.12 "$k612/boot/vmlinuz-$kver_612" "$p612" "$J/jobs-ksft" & pids+=($!)
 # KUnit and the concurrency-heavy kselftests under the data-race detector.
 vm kcsan "$kcsan/arch/x86/boot/bzImage" "$pk" "$J/jobs-kcsan" & pids+=($!)
+# Sleeping spinlocks and threaded softirqs: the ULP and the stress tests.
+vm rt "$rt/boot/vmlinuz-$kver_rt" "$pr" "$J/jobs-rt" & pids+=($!)
+step=host-tests
+( renice -n 19 -p $BASHPID >/dev/null; host_tests ) &
+hpid=$!
+wait "$hpid"
+mark "host tests done"
+step=vms
 wait "${pids[@]}"
+mark "guests done"
 
 suites=$(sed -n 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"\(dwcp_[a-z0-9_]*\)".*/\1/p' \
 	"$DWCP_ROOT"/kmod/tests/*.c | sort -u | paste -sd, -)
@@ -136,5 +174,15 @@ python3 "$DWCP_ROOT/selftests/vm/judge.py" "${taps[@]}" \
 	--vm "ksft-debug-2=$R/ksft-debug-2" --jobs "ksft-debug-2=$R/jobs-ksft-debug-2" \
 	--vm "ksft-debug-3=$R/ksft-debug-3" --jobs "ksft-debug-3=$R/jobs-ksft-debug-3" \
 	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$J/jobs-ksft" \
+	--vm "ksft-6.12=$R/ksft-6.12" --jobs "ksft-6.12=$J/jobs-ksft" \
 	--vm "kcsan=$R/kcsan" --jobs "kcsan=$J/jobs-kcsan" --suites "kcsan=$suites" \
-	--kcsan "kcsan=$J/kcsan-benign.txt"
+	--kcsan "kcsan=$J/kcsan-benign.txt" \
+	--vm "rt=$R/rt" --jobs "rt=$J/jobs-rt" \
+	--kernel "kunit-debug=6.1 debug (KASAN, lockdep), $(kernel_release "$debug")" \
+	--kernel "ksft-debug-1=6.1 debug, $(kernel_release "$debug")" \
+	--kernel "ksft-debug-2=6.1 debug, $(kernel_release "$debug")" \
+	--kernel "ksft-debug-3=6.1 debug, $(kernel_release "$debug")" \
+	--kernel "kcsan=6.1 KCSAN, $(kernel_release "$kcsan")" \
+	--kernel "ksft-stock=Debian 6.1, $kver" \
+	--kernel "ksft-6.12=Debian 6.12 (bookworm-backports), $kver_612" \
+	--kernel "rt=Debian 6.1 PREEMPT_RT, $kver_rt"

@@ -10,7 +10,7 @@ all=(
 	python3-docutils
 	clang libclang-rt-14-dev
 	libelf-dev libssl-dev dwarves
-	linux-headers-amd64 linux-source-6.1
+	linux-headers-amd64 linux-headers-rt-amd64 linux-source-6.1 linux-source-6.12
 	libnl-3-dev libnl-genl-3-dev libjson-c-dev
 	qemu-system-x86 busybox-static
 	sparse valgrind groff-base iperf3

@@ -134,6 +134,16 @@ clone "$C"
 run "make, no kernel tree" "$C" "$T/m-kdir.log" make module KDIR="$T/no-such-kernel"
 clear_failure make_without_kernel_tree_says_so $? "$T/m-kdir.log" "no kernel build tree at $T/no-such-kernel"
 
+# A kernel line it is not tested on (6.1's headers posing as 6.2): refused
+# before anything compiles, and built when asked to try anyway.
+run "make, unsupported kernel" "$C" "$T/m-kver.log" make module KDIR="$KDIR" PATCHLEVEL=2
+clear_failure make_refuses_unsupported_kernel $? "$T/m-kver.log" "dwcp_res supports Linux 6.1 and 6.12, not 6.2"
+run "make, unsupported kernel, anyway" "$C" "$T/m-kver2.log" \
+	make module KDIR="$KDIR" PATCHLEVEL=2 DWCP_RES_ANY_KERNEL=1
+ok make_builds_unsupported_kernel_when_asked $? "exit $?"
+ls "$C"/build/module-*/dwcp_res.ko >/dev/null 2>&1
+ok make_anyway_gives_a_module $? "no dwcp_res.ko"
+
 run "make resctl, no libnl" "$C" "$T/m-nl.log" env PKG_CONFIG_LIBDIR="$T/empty" make resctl
 clear_failure make_resctl_without_libnl_says_so $? "$T/m-nl.log" "resctl needs pkg-config, libnl-genl-3.0 and json-c"
 

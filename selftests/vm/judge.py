@@ -288,13 +288,28 @@ def main():
     ap.add_argument('--jobs', action='append')
     ap.add_argument('--suites', action='append')
     ap.add_argument('--kcsan', action='append')
+    ap.add_argument('--kernel', action='append')
     args = ap.parse_args()
 
     tally = Tally()
+    # One line per source of results, naming its kernel, before the total.
+    per_source = []
+
+    def counted(label, since):
+        now = (tally.passed, tally.failed, tally.skipped)
+        p, f, k = (a - b for a, b in zip(now, since))
+        line = f'  {label}: {p} passed, {f} failed'
+        per_source.append(line + (f', {k} skipped' if k else ''))
+
+    since = (tally.passed, tally.failed, tally.skipped)
     for name, path in pairs(args.tap).items():
         judge_host(name, path, tally)
+    if args.tap:
+        counted('host (no kernel)', since)
     jobs, suites, kcsan = pairs(args.jobs), pairs(args.suites), pairs(args.kcsan)
+    kernels = pairs(args.kernel)
     for name, prefix in pairs(args.vm).items():
+        since = (tally.passed, tally.failed, tally.skipped)
         job_names = []
         for line in read(jobs.get(name, '')) or []:
             parts = line.split()
@@ -302,11 +317,14 @@ def main():
                 job_names.append(parts[0])
         suite_names = [s for s in suites.get(name, '').split(',') if s]
         judge_vm(name, prefix, job_names, suite_names, tally, kcsan.get(name))
+        counted(f"{name} ({kernels.get(name, 'kernel not named')})", since)
 
     for n in tally.notes:
         print(n)
     for f in tally.failures:
         print(f)
+    for line in per_source:
+        print(line)
     summary = f'{tally.passed} passed, {tally.failed} failed'
     if tally.skipped:
         summary += f', {tally.skipped} skipped'
