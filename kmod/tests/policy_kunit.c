@@ -164,6 +164,53 @@ static void reconfigure_keeps_state(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
+/*
+ * POLICY_SET runs under genl_mutex: it must not wait for a grace period
+ * (issue 13, finding 8). A thread sits in an RCU read-side section for 2 s;
+ * a synchronize_rcu() in the set would wait for it, kfree_rcu() does not.
+ * The bound (1 s) leaves a slow guest half the reader's time.
+ */
+struct rcu_reader {
+	struct completion in;
+	unsigned int ms;
+};
+
+static int rcu_reader_fn(void *arg)
+{
+	struct rcu_reader *r = arg;
+
+	rcu_read_lock();
+	complete(&r->in);
+	mdelay(r->ms);
+	rcu_read_unlock();
+	return 0;
+}
+
+static void set_does_not_wait_for_readers(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct rcu_reader r = { .ms = 2000 };
+	struct task_struct *t;
+	struct dwcp_res_policy *p;
+	ktime_t t0;
+	s64 ms;
+
+	p = add_policy(test, cfg);
+	init_completion(&r.in);
+	t = kthread_run(rcu_reader_fn, &r, "dwcp_rcu_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	wait_for_completion(&r.in);
+	t0 = ktime_get();
+	cfg->bulkhead.max_concurrent = 9;
+	KUNIT_EXPECT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	ms = ktime_ms_delta(ktime_get(), t0);
+	KUNIT_EXPECT_LT_MSG(test, ms, 1000LL, "POLICY_SET waited %lld ms for an RCU reader", ms);
+	kthread_stop(t);
+	put_task_struct(t);
+	dwcp_res_policy_put(p);
+}
+
 static void deleted_policy_lives_until_put(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
@@ -950,6 +997,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(rejections_have_errnos),
 	KUNIT_CASE(reconfigure_keeps_state),
 	KUNIT_CASE(deleted_policy_lives_until_put),
+	KUNIT_CASE(set_does_not_wait_for_readers),
 	KUNIT_CASE(go_retry_policy_success_in_kernel),
 	KUNIT_CASE(go_retry_policy_max_retries_in_kernel),
 	KUNIT_CASE(call_does_not_retry_permanent_errors),
