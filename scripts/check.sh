@@ -27,6 +27,7 @@ mark() { log "check: $1 at $((SECONDS - t0)) s"; }
 step=deps;		bash "$DWCP_ROOT/scripts/deps.sh"
 step=debug-kernel;	debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
 step=kcsan-kernel;	kcsan=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh" kcsan)
+step=debug-6.12-kernel;	debug612=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh" debug 6.12)
 step=stock-kernel;	stock=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh")
 step=rt-kernel;		rt=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh" rt)
 step=6.12-kernel;	k612=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh" 6.12)
@@ -52,6 +53,7 @@ module() { # KIND KDIR
 module stock "/usr/src/linux-headers-$kver"
 module debug "$debug"
 module kcsan "$kcsan"
+module debug-6.12 "$debug612"
 module rt "/usr/src/linux-headers-$kver_rt"
 module 6.12 "$k612/usr/src/linux-headers-$kver_612"
 step=resctl;		make -s -C "$DWCP_ROOT/tools/resctl" OUT="$B/resctl" all static
@@ -120,6 +122,7 @@ payload() { # KIND [IMAGE_DIR KVER]: modules of Debian's image where it has them
 }
 step=payload
 pd=$(payload debug)
+pd612=$(payload debug-6.12)
 pk=$(payload kcsan)
 ps=$(payload stock "$stock" "$kver")
 pr=$(payload rt "$rt" "$kver_rt")
@@ -132,19 +135,31 @@ vm() { # NAME KERNEL PAYLOAD JOBSFILE
 step=vms
 # The guests run side by side: each waits on timers and sleeps much of the
 # time, and each has its own timeout. Results never depend on the order;
-# judge.py reads what each guest wrote. The debug kernel (KASAN, kmemleak)
-# is several times slower, so its kselftests are dealt round-robin over
-# three guests (the long jobs are spread through jobs-ksft, so each guest
-# gets some).
+# judge.py reads what each guest wrote. The debug kernels (KASAN, lockdep,
+# kmemleak) are several times slower, so their kselftests are shared: the
+# jobs that drive the ULP and the lock-free path under concurrency (where
+# 6.1 and 6.12 differ: sendpage, recvmsg) run on both debug kernels, every
+# other job on one of them (dealt in a fixed order, two guests each). Both
+# stock kernels run every job.
 J=$DWCP_ROOT/selftests/vm
+both='^(ulp|ulp_traffic|stress|listener_churn) '
 grep -v '^#' "$J/jobs-ksft" | grep . >"$R/jobs-all"
-for i in 1 2 3; do
-	awk -v g="$i" '(NR - 1) % 3 == g - 1' "$R/jobs-all" >"$R/jobs-ksft-debug-$i"
+grep -Ev "$both" "$R/jobs-all" >"$R/jobs-one"
+debug_guests=(ksft-debug-1 ksft-debug-6.12-1 ksft-debug-2 ksft-debug-6.12-2)
+for i in 0 1 2 3; do
+	awk -v g="$i" '(NR - 1) % 4 == g' "$R/jobs-one" >"$R/jobs-${debug_guests[$i]}"
 done
+grep -E "$both" "$R/jobs-all" | awk -v r="$R" 'NR % 2 {
+	print >>(r "/jobs-ksft-debug-1"); print >>(r "/jobs-ksft-debug-6.12-2"); next }
+	{ print >>(r "/jobs-ksft-debug-2"); print >>(r "/jobs-ksft-debug-6.12-1") }'
 pids=()
 vm kunit-debug "$debug/arch/x86/boot/bzImage" "$pd" "$J/jobs-kunit" & pids+=($!)
-for i in 1 2 3; do
-	vm "ksft-debug-$i" "$debug/arch/x86/boot/bzImage" "$pd" "$R/jobs-ksft-debug-$i" &
+vm kunit-debug-6.12 "$debug612/arch/x86/boot/bzImage" "$pd612" "$J/jobs-kunit" & pids+=($!)
+for g in "${debug_guests[@]}"; do
+	case $g in
+	*6.12*) vm "$g" "$debug612/arch/x86/boot/bzImage" "$pd612" "$R/jobs-$g" & ;;
+	*) vm "$g" "$debug/arch/x86/boot/bzImage" "$pd" "$R/jobs-$g" & ;;
+	esac
 	pids+=($!)
 done
 vm ksft-stock "$stock/boot/vmlinuz-$kver" "$ps" "$J/jobs-ksft" & pids+=($!)
@@ -170,18 +185,23 @@ step=judge
 python3 "$DWCP_ROOT/selftests/vm/judge.py" "${taps[@]}" \
 	--vm "kunit-debug=$R/kunit-debug" --jobs "kunit-debug=$J/jobs-kunit" \
 	--suites "kunit-debug=$suites" \
+	--vm "kunit-debug-6.12=$R/kunit-debug-6.12" --jobs "kunit-debug-6.12=$J/jobs-kunit" \
+	--suites "kunit-debug-6.12=$suites" \
 	--vm "ksft-debug-1=$R/ksft-debug-1" --jobs "ksft-debug-1=$R/jobs-ksft-debug-1" \
 	--vm "ksft-debug-2=$R/ksft-debug-2" --jobs "ksft-debug-2=$R/jobs-ksft-debug-2" \
-	--vm "ksft-debug-3=$R/ksft-debug-3" --jobs "ksft-debug-3=$R/jobs-ksft-debug-3" \
+	--vm "ksft-debug-6.12-1=$R/ksft-debug-6.12-1" --jobs "ksft-debug-6.12-1=$R/jobs-ksft-debug-6.12-1" \
+	--vm "ksft-debug-6.12-2=$R/ksft-debug-6.12-2" --jobs "ksft-debug-6.12-2=$R/jobs-ksft-debug-6.12-2" \
 	--vm "ksft-stock=$R/ksft-stock" --jobs "ksft-stock=$J/jobs-ksft" \
 	--vm "ksft-6.12=$R/ksft-6.12" --jobs "ksft-6.12=$J/jobs-ksft" \
 	--vm "kcsan=$R/kcsan" --jobs "kcsan=$J/jobs-kcsan" --suites "kcsan=$suites" \
 	--kcsan "kcsan=$J/kcsan-benign.txt" \
 	--vm "rt=$R/rt" --jobs "rt=$J/jobs-rt" \
-	--kernel "kunit-debug=6.1 debug (KASAN, lockdep), $(kernel_release "$debug")" \
+	--kernel "kunit-debug=6.1 debug, $(kernel_release "$debug")" \
+	--kernel "kunit-debug-6.12=6.12 debug, $(kernel_release "$debug612")" \
 	--kernel "ksft-debug-1=6.1 debug, $(kernel_release "$debug")" \
 	--kernel "ksft-debug-2=6.1 debug, $(kernel_release "$debug")" \
-	--kernel "ksft-debug-3=6.1 debug, $(kernel_release "$debug")" \
+	--kernel "ksft-debug-6.12-1=6.12 debug, $(kernel_release "$debug612")" \
+	--kernel "ksft-debug-6.12-2=6.12 debug, $(kernel_release "$debug612")" \
 	--kernel "kcsan=6.1 KCSAN, $(kernel_release "$kcsan")" \
 	--kernel "ksft-stock=Debian 6.1, $kver" \
 	--kernel "ksft-6.12=Debian 6.12 (bookworm-backports), $kver_612" \

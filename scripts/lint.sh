@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make lint: the kernel's own standards for the module's C files.
 #   checkpatch.pl --strict (from linux-source-6.1), sparse via C=2, and W=1,
-# each against Debian's 6.1 headers. Any finding fails.
+# against each kernel the module claims: Debian's 6.1, its PREEMPT_RT build,
+# bookworm-backports' 6.12, and the debug kernel (the KUnit module). Any
+# finding fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,13 +36,19 @@ checkpatch "$files"
 # (upstream code is for the version it is merged into).
 checkpatch kmod/compat.h LINUX_VERSION_CODE,CONSTANT_COMPARISON
 
-log "sparse (C=2) and W=1 against linux-headers-$kver"
-rm -rf "$out"
-if ! bash "$DWCP_ROOT/scripts/build-module.sh" "/usr/src/linux-headers-$kver" "$out" C=2 \
-	>"$out.build" 2>&1; then
-	cat "$out.build"
-	fail=1
-fi
+k612=$(bash "$DWCP_ROOT/scripts/fetch-stock-kernel.sh" 6.12)
+kver_612=$(backports_kver)
+kver_rt=$(stock_kver rt)
+: >"$out.build"
+for kdir in "/usr/src/linux-headers-$kver" "/usr/src/linux-headers-$kver_rt" \
+	"$k612/usr/src/linux-headers-$kver_612"; do
+	log "sparse (C=2) and W=1 against $(basename "$kdir")"
+	rm -rf "$out"
+	if ! bash "$DWCP_ROOT/scripts/build-module.sh" "$kdir" "$out" C=2 >>"$out.build" 2>&1; then
+		cat "$out.build"
+		fail=1
+	fi
+done
 # The KUnit module only builds where CONFIG_KUNIT is set: the debug kernel.
 debug=$(bash "$DWCP_ROOT/scripts/build-debug-kernel.sh")
 log "sparse (C=2) and W=1 of the KUnit module against the debug kernel"
