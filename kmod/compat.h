@@ -47,4 +47,17 @@
 #define dwcp_tcp_recvmsg(base, ...)	((base)->recvmsg(__VA_ARGS__))
 #endif
 
+/*
+ * PREEMPT_RT's spin_lock_bh() (spinlock_rt.h) carries no sparse context
+ * annotation, so sparse finds a wrapper that says __acquires() imbalanced
+ * there; the annotations stay for every other kernel, where they are checked.
+ */
+#if defined(CONFIG_PREEMPT_RT) && defined(__CHECKER__)
+#define dwcp_acquires(x)
+#define dwcp_releases(x)
+#else
+#define dwcp_acquires(x)	__acquires(x)
+#define dwcp_releases(x)	__releases(x)
+#endif
+
 #endif /* _DWCP_RES_COMPAT_H */

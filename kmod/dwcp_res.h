@@ -323,8 +323,8 @@ void dwcp_res_policy_wake_granted_locked(struct dwcp_res_policy *p, int n);
  * taking it folds in what the lock-free path did, dropping it decides
  * whether that path may run (dwcp_pipe_fast_ok()) until the next time.
  */
-void dwcp_res_policy_lock(struct dwcp_res_policy *p) __acquires(&p->lock);
-void dwcp_res_policy_unlock(struct dwcp_res_policy *p) __releases(&p->lock);
+void dwcp_res_policy_lock(struct dwcp_res_policy *p) dwcp_acquires(&p->lock);
+void dwcp_res_policy_unlock(struct dwcp_res_policy *p) dwcp_releases(&p->lock);
 /*
  * Retries of a failed attempt (the ULP and dwcp_res_call): grant one if
  * @attempt attempts so far leave one under the policy's retry config, the

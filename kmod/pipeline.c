@@ -142,14 +142,14 @@ static void policy_fold(struct dwcp_res_policy *p, u64 now)
 }
 
 void dwcp_res_policy_lock(struct dwcp_res_policy *p)
-	__acquires(&p->lock)
+	dwcp_acquires(&p->lock)
 {
 	spin_lock_bh(&p->lock);
 	policy_fold(p, ktime_get_ns());
 }
 
 void dwcp_res_policy_unlock(struct dwcp_res_policy *p)
-	__releases(&p->lock)
+	dwcp_releases(&p->lock)
 {
 	const struct dwcp_pipe *pipe = &p->pipe;
 
@@ -229,7 +229,7 @@ static void fast_release(struct dwcp_res_policy *p)
  * lets them run again), then count the slots they hold.
  */
 static void admit_lock(struct dwcp_res_policy *p, struct dwcp_res_ev *ev, u64 now)
-	__acquires(&p->lock)
+	dwcp_acquires(&p->lock)
 {
 	spin_lock_bh(&p->lock);
 	WRITE_ONCE(p->fast_gen, 0);
