@@ -102,13 +102,20 @@ struct dwcp_ulp_ctx {
 	struct dwcp_ulp_dir_stats st[DWCP_ULP_NUM_DIR];
 	struct dwcp_chaos_peer peer;	/* remote address, for chaos scopes */
 	struct dwcp_ulp_throttle *thr;	/* NULL until the first refusal */
+	/*
+	 * A client's request outstanding: when its last send since the last
+	 * receive returned (ns), 0 if none. Written by sends, read and cleared
+	 * by receives, which may run on two threads at once: a lost update
+	 * costs one sample's base, never a wrong verdict (ulp_recv_sample()).
+	 */
+	u64 req_sent_ns;
 	bool server;			/* the peer is our client */
 	struct rcu_head rcu;
 };
 
 /*
- * Contexts have a cache of their own: kmalloc would serve the 296 bytes
- * from kmalloc-512, 216 bytes lost on every protected socket.
+ * Contexts have a cache of their own: kmalloc would serve the 344 bytes
+ * from kmalloc-512, 168 bytes lost on every protected socket.
  */
 static struct kmem_cache *dwcp_ulp_ctx_cache __read_mostly;
 static struct proto dwcp_prots[DWCP_ULP_NUM_IP];
@@ -552,6 +559,46 @@ static int ulp_admit(struct sock *sk, struct dwcp_ulp_ctx *ctx, int dir,
 }
 
 /*
+ * What a socket call's latency measures (Documentation/ulp.rst, "What
+ * latency means"): the service, never the idleness of the peer. A send is
+ * timed from its admission to TCP's return, as every call. A receive is:
+ *  - on a client with a request outstanding (a send since its last
+ *    receive), the peer's response time: from that send's return to the
+ *    data's delivery, whether the receive blocked or an event loop came
+ *    back for data already there;
+ *  - otherwise, when data was already queued at the call, the call itself;
+ *  - otherwise not at all: it waited for the peer to speak (a server
+ *    between requests, a consumer between messages), and that wait is the
+ *    peer's business. The call still counts, as an untimed success.
+ * Every consumer of latency reads the ticket (the histogram, slow calls,
+ * the timeout estimator, the adaptive limit, the health checks and
+ * budgets built on them), so they all see this one definition.
+ */
+static void ulp_mark_request(struct dwcp_ulp_ctx *ctx, bool server, int ret)
+{
+	if (!server && ret > 0 && rcu_access_pointer(ctx->cls[DWCP_ULP_RECV]))
+		WRITE_ONCE(ctx->req_sent_ns, ktime_get_ns());
+}
+
+static void ulp_recv_sample(struct dwcp_ulp_ctx *ctx, struct dwcp_res_call *call,
+			    bool server, bool ready)
+{
+	u64 sent = 0;
+
+	if (!server) {
+		sent = READ_ONCE(ctx->req_sent_ns);
+		if (sent)
+			WRITE_ONCE(ctx->req_sent_ns, 0);
+	}
+	if (call->t.untimed)
+		return;			/* not sampled (the fast path's 1 in 8) */
+	if (sent)
+		call->t.start = min(call->t.start, sent);
+	else if (!ready)
+		call->t.untimed = 1;
+}
+
+/*
  * Complete an admitted call with what the base proto returned (counted
  * already, by ulp_count()). @server: the socket's role, read once per call
  * so that the socket and its policy classify the call alike.
@@ -703,6 +750,7 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		if (!ret) {
 			ret = ulp_send(sk, base, msg, size, p ? &ctx->st[DWCP_ULP_SEND] : NULL,
 				       server);
+			ulp_mark_request(ctx, server, ret);
 			ulp_complete(server, &call, p, ret);
 			if (likely(ret >= 0) || !p)
 				break;
@@ -760,6 +808,7 @@ static int dwcp_ulp_sendpage(struct sock *sk, struct page *page, int offset,
 	server = READ_ONCE(ctx->server);
 	ret = ulp_sendpage(sk, base, page, offset, size, flags,
 			   p ? &ctx->st[DWCP_ULP_SEND] : NULL, server);
+	ulp_mark_request(ctx, server, ret);
 	ulp_complete(server, &call, p, ret);
 	return ret;
 }
@@ -800,8 +849,14 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		/* Byte rates apply to sends only: a receive's size is not known yet. */
 		ret = ulp_admit(sk, ctx, DWCP_ULP_RECV, &call, &p, 0, timeo);
 		if (!ret) {
+			const struct tcp_sock *tp = tcp_sk(sk);
+			/* Data (or a FIN) already queued: the call will not wait for it. */
+			bool ready = READ_ONCE(tp->rcv_nxt) != READ_ONCE(tp->copied_seq);
+
 			/* A direct call when the base is TCP, as inet_recvmsg() makes it. */
 			ret = dwcp_tcp_recvmsg(base, sk, msg, len, flags, addr_len);
+			if (p && ret >= 0)
+				ulp_recv_sample(ctx, &call, server, ready);
 			if (p)
 				ulp_count(sk, &ctx->st[DWCP_ULP_RECV], DWCP_ULP_RECV,
 					  ulp_result(server, ret), ret);
