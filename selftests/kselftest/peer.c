@@ -4,7 +4,7 @@
  * pair (raw rtnetlink, unshare and setns: the guest's busybox ip may lack
  * them). The client lives in namespace A (10.77.0.1), the server in B
  * (10.77.0.2). The client's sockets have the ULP and the class kst_peer
- * (created in A: a consecutive breaker, 2 failures, 1 probe, open 3 s); the
+ * (created in A: a consecutive breaker, 2 failures, 1 probe, open 15 s); the
  * degradation level is pinned to normal (the transport health check would
  * otherwise shed the class).
  *
@@ -54,6 +54,14 @@
 #define CLS "kst_peer"
 
 static int nt, fails, ns_a, ns_b;
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void result(bool ok, const char *name)
 {
@@ -334,6 +342,7 @@ int main(void)
 {
 	struct dwcp_res_sock_stats st;
 	long long f0, f1, t0;
+	double opened = 0;
 	int lfd, fd, srv, fd2, srv2, i;
 	char buf[256];
 	ssize_t n;
@@ -360,7 +369,7 @@ int main(void)
 	}
 	printf("1..5\n");
 	/* Namespace A: the class, the level pinned, a transport check. */
-	ok = !dwcp_resctl("policy add " CLS " base sync breaker-mode consecutive failures 2 probes 1 open 3s") &&
+	ok = !dwcp_resctl("policy add " CLS " base sync breaker-mode consecutive failures 2 probes 1 open 15s") &&
 	     !dwcp_resctl("degrade set normal") &&
 	     !dwcp_resctl("degrade triggers tick 100ms") &&
 	     !dwcp_resctl("health add kst_peer_tr metric transport-errors policy " CLS
@@ -425,6 +434,7 @@ int main(void)
 	CHECK(n == -1 && e == ETIMEDOUT, "recv in the partition: %zd, %s", n, strerror(e));
 	n = send(fd, buf, sizeof(buf), MSG_NOSIGNAL);	/* the connection is dead */
 	e = errno;
+	opened = mono_s();	/* the second failure opens the breaker */
 	CHECK(n == -1 && e == EPIPE, "send after the timeout: %zd, %s", n, strerror(e));
 	get_stats(fd, &st);
 	CHECK(st.recv.results[DWCP_RES_RESULT_FAILURE] == 1 &&
@@ -448,7 +458,13 @@ int main(void)
 		get_stats(fd, &st);
 		CHECK(st.send.rejected[DWCP_RES_REJECT_BREAKER] == 1, "breaker rejections %llu",
 		      (unsigned long long)st.send.rejected[DWCP_RES_REJECT_BREAKER]);
-		sleep(3);		/* past the open time: half-open */
+		/*
+		 * Past the open time: half-open. Open for 15 s from the
+		 * failure that opened it, so that a guest slowed by its
+		 * neighbours still finds it open when it sends above.
+		 */
+		while (mono_s() < opened + 15.2)
+			usleep(100000);
 		CHECK(round_trip(fd, srv), "round trip after the open time (the probe)");
 		CHECK(breaker_is("closed"), "breaker not closed after the probe");
 	}

@@ -20,7 +20,7 @@ ip link set lo up 2>/dev/null
 
 R=/dev/ttyS1
 KMEMLEAK=/sys/kernel/debug/kmemleak
-say() { echo "dwcp-vm: $*" > /dev/console; }
+say() { echo "dwcp-vm: $*" > /dev/kmsg; }
 
 # Leaks that predate the tests are not ours: report them once and forget them.
 if [ -w $KMEMLEAK ]; then
