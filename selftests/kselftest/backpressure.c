@@ -94,12 +94,12 @@ TEST_F(bp, rate_eagain_then_poll_waits_for_the_slot)
 	double t0, dt;
 
 	NEED_SETUP();
-	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_rate", "base sync rate-limit on adaptive off rate 5/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_rate", "base sync rate-limit on adaptive off rate 2/s burst 1"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_bp_rate"));
 	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
 	EXPECT_EQ(-1, send(self->fd, "b", 1, 0));
 	EXPECT_EQ(EAGAIN, errno);
-	/* TCP has all the space it wants; the slot is 200 ms away. */
+	/* TCP has all the space it wants; the slot is 500 ms away (2/s: room for a loaded guest between the two sends). */
 	EXPECT_EQ(0, poll1(self->fd, POLLOUT, 0));
 	t0 = now_s();
 	EXPECT_EQ(POLLOUT, poll1(self->fd, POLLOUT, 3000));
@@ -120,7 +120,7 @@ TEST_F(bp, receive_hidden_until_its_slot)
 	double t0;
 
 	NEED_SETUP();
-	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_rrate", "base sync rate-limit on adaptive off rate 5/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_rrate", "base sync rate-limit on adaptive off rate 2/s burst 1"));
 	ASSERT_EQ(0, set_class(self->cfd, DWCP_SO_RECV_CLASS, "kst_bp_rrate"));
 	ASSERT_EQ(3, send(self->fd, "abc", 3, 0));
 	ASSERT_EQ(POLLIN, poll1(self->cfd, POLLIN, 3000));
@@ -336,7 +336,7 @@ TEST_F(bp, sigio_when_the_slot_comes)
 	struct sigaction sa = { .sa_handler = on_sigio };
 
 	NEED_SETUP();
-	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_io", "base sync rate-limit on adaptive off rate 5/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_bp_io", "base sync rate-limit on adaptive off rate 2/s burst 1"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_bp_io"));
 	ASSERT_EQ(0, sigaction(SIGIO, &sa, NULL));
 	ASSERT_EQ(0, fcntl(self->fd, F_SETOWN, getpid()));
@@ -345,7 +345,7 @@ TEST_F(bp, sigio_when_the_slot_comes)
 	sigio_count = 0;
 	EXPECT_EQ(-1, send(self->fd, "b", 1, 0));
 	EXPECT_EQ(EAGAIN, errno);
-	usleep(600 * 1000);	/* the slot is 200 ms away */
+	usleep(1500 * 1000);	/* the slot is 500 ms away */
 	EXPECT_LE(1, sigio_count);
 	signal(SIGIO, SIG_IGN);
 	close(self->fd);

@@ -395,7 +395,7 @@ TEST_F(ulp, reject_rate)
 	struct dwcp_res_sock_stats st;
 
 	NEED_SETUP();
-	ASSERT_EQ(0, dwcp_fresh_policy("kst_rate", "base sync rate-limit on rate 10/s burst 1"));
+	ASSERT_EQ(0, dwcp_fresh_policy("kst_rate", "base sync rate-limit on rate 2/s burst 1"));
 	ASSERT_EQ(0, set_class(self->fd, DWCP_SO_SEND_CLASS, "kst_rate"));
 	ASSERT_EQ(1, send(self->fd, "a", 1, 0));
 	if (variant->nonblock) {
@@ -407,7 +407,7 @@ TEST_F(ulp, reject_rate)
 		ASSERT_EQ(0, get_stats(self->fd, &st));
 		EXPECT_EQ(2, st.send.rejected[DWCP_RES_REJECT_RATE]);
 	} else {
-		/* A blocking socket waits for its slot (100 ms at 10/s)... */
+		/* A blocking socket waits for its slot (500 ms at 2/s)... */
 		EXPECT_EQ(1, send(self->fd, "b", 1, 0));
 		/* ...unless told not to. */
 		EXPECT_EQ(-1, send(self->fd, "c", 1, MSG_DONTWAIT));
