@@ -178,10 +178,11 @@ static void epoll_loop(struct __test_metadata *_metadata, int fd, bool edge)
 	EXPECT_GE(2 * sent + 20, waits);
 	/*
 	 * A spinning loop burns all of its 1.5 s. Idle, it costs little, but
-	 * on a KCSAN kernel under TCG with five other guests its 30 sends
-	 * took 0.51 s of CPU (the counts above are the sharp test).
+	 * on debug and KCSAN kernels under TCG beside other guests its 25
+	 * sends took up to 0.985 s of CPU (the counts above are the sharp
+	 * test): 1.35 s still tells a spin.
 	 */
-	EXPECT_GT(1.0, cpu_s() - cpu0);
+	EXPECT_GT(1.35, cpu_s() - cpu0);
 }
 
 TEST_F(bp, epoll_level_and_edge_do_not_spin)

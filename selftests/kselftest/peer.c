@@ -329,7 +329,8 @@ static long long transport_errors(long long at_least)
 	long long v = -1;
 	int i;
 
-	for (i = 0; i < 40; i++) {
+	/* Up to 15 s: a loaded debug guest once took longer than 4 s. */
+	for (i = 0; i < 150; i++) {
 		v = jnum("-j health show kst_peer_tr", NULL, "value");
 		if (v >= at_least)
 			break;
