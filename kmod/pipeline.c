@@ -613,7 +613,13 @@ void dwcp_res_complete(struct dwcp_res_call *call, u32 result, bool timed_out)
 		result = DWCP_RES_RESULT_FAILURE;
 
 	if (likely(call->t.untimed)) {
-		if (likely(result == DWCP_RES_RESULT_SUCCESS &&
+		/*
+		 * Untimed: sampled out on the lock-free path, or a locked call
+		 * whose latency its caller dropped (a receive that waited for
+		 * its peer, ulp.c): only a lock-free one has a slot to give
+		 * back here.
+		 */
+		if (likely(call->t.fast && result == DWCP_RES_RESULT_SUCCESS &&
 			   call->t.epoch == READ_ONCE(*fast_epoch_of(p, call->t.stream)))) {
 			/* One instruction: safe against a softirq on this CPU. */
 			this_cpu_inc(p->fast_pcpu->untimed);

@@ -680,6 +680,47 @@ static void breaker_failures(struct dwcp_pipe *pipe, void *arg)
  * it; latencies are sampled unless a slow-call threshold needs them all.
  * A rate limit sends calls back to the lock.
  */
+/*
+ * A locked call whose caller drops its latency (ulp.c: a receive that
+ * waited for its peer sets t.untimed) completes as a locked call: its
+ * bulkhead slot is given back under the lock, never as a lock-free one.
+ * Found by stress on the KCSAN guest: "admitted 4294967861 (sockets
+ * 566)", the lock-free released count gone one below zero.
+ */
+static void untimed_locked_call_completes_locked(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = test_config(test);
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_policy *p;
+	struct dwcp_res_call c;
+	int i;
+
+	p = add_policy(test, cfg);
+	/*
+	 * Stream calls of a policy the lock-free path serves, taken through
+	 * the lock (a level other than normal turns the lock-free path away),
+	 * as a socket's receive may be.
+	 */
+	KUNIT_ASSERT_EQ(test, dwcp_res_degrade_set(&init_net, DWCP_RES_LEVEL_DEGRADED, 0,
+						   NULL), 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, dwcp_res_admit(p, &c, 0, 0, DWCP_RES_ADMIT_STREAM), 0);
+		KUNIT_EXPECT_FALSE(test, c.t.fast);
+		c.t.untimed = 1;
+		dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
+	}
+	KUNIT_EXPECT_EQ(test, dwcp_res_degrade_set(&init_net, DWCP_RES_LEVEL_NORMAL, 0, NULL),
+			0);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.admitted, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.completed, 3ULL);
+	KUNIT_EXPECT_EQ(test, st.lockfree, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.inflight, 0U);
+	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_SUCCESS], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.latency_count, 0ULL);
+	dwcp_res_policy_put(p);
+}
+
 static void lock_free_path_counts_as_locked(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
@@ -1011,6 +1052,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(defect_12_concurrent_admit_complete),
 	KUNIT_CASE(lock_free_concurrent_admit_complete),
 	KUNIT_CASE(lock_free_path_counts_as_locked),
+	KUNIT_CASE(untimed_locked_call_completes_locked),
 	KUNIT_CASE(lock_free_slot_goes_to_waiter),
 	KUNIT_CASE(grant_survives_the_waiters_timeout),
 	KUNIT_CASE(lock_free_recheck_sees_a_locked_admission),
