@@ -376,7 +376,7 @@ static void mem_released(struct __test_metadata *_metadata, long long free_befor
 	EXPECT_GT(meminfo("MemFree"), free_before - ((long long)MEM_MB << 20) / 4);
 }
 
-TEST_F(mem, held_then_released_on_clear_disable_delete)
+TEST_F_TIMEOUT(mem, held_then_released_on_clear_disable_delete, 180)
 {
 	long long before;
 
