@@ -29,6 +29,8 @@ RESULT = re.compile(r'^(\s*)(ok|not ok)\s+(\d+)\s*(?:-\s*)?(.*?)\s*$')
 DIRECTIVE = re.compile(r'#\s*(SKIP|TODO|XFAIL)\b', re.I)
 PLAN = re.compile(r'^(\s*)1\.\.(\d+)')
 SUBTEST = re.compile(r'^(\s*)#\s*Subtest:\s*(\S+)')
+DIAG = re.compile(r'^\s*#\s?(.*)$')
+DIAG_LINES = 20
 
 # Kernel messages that mean the kernel itself went wrong.
 SPLATS = [re.compile(p) for p in (
@@ -60,9 +62,12 @@ class Tally:
         self.failures = []
         self.notes = []
 
-    def fail(self, what, why, log):
+    def fail(self, what, why, log, diag=()):
         self.failed += 1
         self.failures.append(f'FAIL {what}: {why} (log: {log})')
+        # What the test said just before it failed: CI keeps only this
+        # output, not the logs, so a failure must explain itself here.
+        self.failures.extend(f'  | {d}' for d in list(diag)[-DIAG_LINES:])
 
 
 def strip_ts(line):
@@ -77,11 +82,20 @@ def judge_tap(lines, where, log, tally):
     subtest_name = {}
     results_at = {}      # indent -> results since the last plan or parent there
     leaves = 0
+    diag = []            # diagnostic lines since the last result
+    trailer = 0          # lines after a failed result still to show with it
     for raw in lines:
         line = strip_ts(raw.rstrip('\n'))
         m = SUBTEST.match(line)
         if m:
             subtest_name[len(m.group(1))] = m.group(2)
+            continue
+        m = DIAG.match(line)
+        if m:
+            diag.append(m.group(1))
+            if trailer > 0:
+                tally.failures.append(f'  | {m.group(1)}')
+                trailer -= 1
             continue
         m = PLAN.match(line)
         if m:
@@ -99,6 +113,7 @@ def judge_tap(lines, where, log, tally):
         m = RESULT.match(line)
         if not m:
             continue
+        said, diag, trailer = diag, [], 0
         ind, ok, desc = len(m.group(1)), m.group(2) == 'ok', m.group(4)
         if ind in plans:
             plans[ind][1] += 1
@@ -127,7 +142,8 @@ def judge_tap(lines, where, log, tally):
         elif ok or (directive and directive.group(1).upper() in ('TODO', 'XFAIL')):
             tally.passed += 1
         else:
-            tally.fail(f'{where}/{name}', 'not ok', log)
+            tally.fail(f'{where}/{name}', 'not ok', log, said)
+            trailer = DIAG_LINES
             fails_below[ind] = fails_below.get(ind, 0) + 1
     for exp, seen, pname in plans.values():
         if seen < exp:
