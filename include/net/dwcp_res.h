@@ -122,7 +122,7 @@ int dwcp_res_degrade_set(struct net *net, u32 level, u64 hold_ns,
 int dwcp_res_degrade_auto(struct net *net, struct netlink_ext_ack *extack);
 void dwcp_res_degrade_get(struct net *net, struct dwcp_res_degrade_info *info);
 /*
- * The level another component asks for (the Go SetComponentLevel): the
+ * The level another component (another module) asks for: the
  * EXTERNAL input of the automatic control, one of the levels it takes the
  * highest of. DWCP_RES_LEVEL_NORMAL withdraws the request. Process context.
  */

@@ -3,8 +3,7 @@
  * dwcp_adaptive: the controller of an adaptive rate limiter.
  *
  * It only computes a rate; the token bucket that enforces it is separate.
- * Intent kept from the Go AdaptiveRateLimiter: compare the P95 of observed
- * latency with a target;
+ * It compares the P95 of observed latency with a target:
  *	P95 > 1.2 x target			-> rate x 0.90 (-10 %)
  *	P95 < 0.8 x target and mean < target	-> rate x 1.05 (+5 %)
  *	otherwise (dead band)			-> unchanged
@@ -13,10 +12,10 @@
  * Units. Rates are u64 milli-calls per second ("mcps"): 1000/s is 1000000.
  * Latencies and times are ns.
  *
- * What differs from Go, and why:
- * - Once per window (defect 5). Go re-evaluated a 10..100-sample sliding
- *   window on EVERY sample with no cooldown, so one slow burst of N samples
- *   gave N consecutive -10 % cuts (0.9^N). Here a window's latencies go into
+ * Design choices, and why:
+ * - Once per window. A sliding window of the last samples re-evaluated on
+ *   EVERY sample, with no cooldown, would turn one slow burst of N samples
+ *   into N consecutive -10 % cuts (0.9^N). Here a window's latencies go into
  *   that window's own histogram; dwcp_adaptive_tick() decides once, when
  *   @now has passed the window end (window_ns after its start) AND the
  *   window holds at least min_samples latencies (until then the window simply
@@ -27,12 +26,13 @@
  *   sample-count windows (min_samples each).
  * - P95 comes from a log-linear histogram (hist.h, <= 6.25 % error,
  *   nearest-rank), never from sorting.
- * - Burst is never 0 (defect 6). Go set burst = int(rate), so below 1/s the
- *   limiter rejected everything. Here burst follows the rate as
+ * - Burst is never 0. A burst of int(rate) is 0 below 1 call/s, and a
+ *   bucket that holds no whole call rejects everything. Here burst follows
+ *   the rate as
  *	burst_calls = max(1, rate x burst_ns)	(rounded down)
- *   with burst_ns = 1 s by default (Go parity above 1/s: burst = 1 s of rate).
- * - One instance per policy, no globals (defect 6: Go fed every operation's
- *   latency to every adaptive limiter, so "send" latency throttled "receive").
+ *   with burst_ns = 1 s by default (above 1/s: one second's worth of rate).
+ * - One instance per policy, no globals: a limiter fed every operation's
+ *   latency would let slow "send" calls throttle "receive".
  * - No growth while the caller is the limit ("app-limited"). The signal is
  *   utilisation: the calls OFFERED to the limiter in the window (admitted +
  *   rejected, reported with dwcp_adaptive_note_admit()) must reach

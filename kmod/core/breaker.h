@@ -12,9 +12,9 @@
  *
  * Trip rules (enum dwcp_res_breaker_mode):
  *
- * - CONSECUTIVE (the Go package's rule, the default): trip when the number of
- *   consecutive failures reaches max_failures; a success while closed zeroes
- *   it. A SLOW result counts as a success here unless
+ * - CONSECUTIVE (the default, and the DWCP profile's rule): trip when the
+ *   number of consecutive failures reaches max_failures; a success while
+ *   closed zeroes it. A SLOW result counts as a success here unless
  *   DWCP_BREAKER_F_SLOW_IS_FAILURE is set.
  * - COUNT_WINDOW: the outcomes of the last window_size (<= 64) calls, kept as
  *   two bitmasks (failed, slow) over a ring position with subtract-on-evict.
@@ -37,36 +37,38 @@
  *
  * Open: admits are rejected until open_duration_ns has elapsed since the
  * moment the breaker OPENED. Failures reported while open never move that
- * moment (Go defect 2: lastFailTime doubled as "opened at", so late failures
- * extended the open period). The move to half-open is lazy: it happens in
- * the first dwcp_breaker_admit() at or after the deadline, as in the Go
- * package and resilience4j without automaticTransition.
+ * moment: were the time of the last failure also the "opened at" time, the
+ * late failures of calls still in flight would keep extending the open
+ * period. The move to half-open is lazy: it happens in the first
+ * dwcp_breaker_admit() at or after the deadline (no timer), as in
+ * resilience4j without automaticTransition.
  *
- * Half-open admits exactly half_open_permits probes at a time (Go defect 2:
- * halfOpenMax was a success count, not a permit count, so every call went
- * through; resilience4j #1090, smallrye PR #323). A probe permit is held
- * from admit to complete. The breaker closes when half_open_permits probes
- * have succeeded (SLOW counts as a success, except that in the window modes
- * with slow_rate_ppm != 0 the breaker re-opens instead when the slow share
- * of the probes reaches slow_rate_ppm; in CONSECUTIVE mode with
- * F_SLOW_IS_FAILURE a SLOW probe is a failure). Any failed probe re-opens it
- * at once, re-arming the open period from that moment. If the probes have
- * not settled within max_wait_half_open_ns of entering half-open (a lost
- * completion, resilience4j #903/#935), the next admit or complete moves the
- * breaker to OPEN, or to CLOSED if DWCP_BREAKER_F_HALF_OPEN_WAIT_CLOSES is
- * set (the choice asked for in resilience4j #2289). 0 waits forever.
+ * Half-open admits exactly half_open_permits probes at a time. A limit that
+ * counted successes rather than calls in flight would let every call through
+ * while the first probes are still running (resilience4j #1090, smallrye PR
+ * #323). A probe permit is held from admit to complete. The breaker closes
+ * when half_open_permits probes have succeeded (SLOW counts as a success,
+ * except that in the window modes with slow_rate_ppm != 0 the breaker re-opens
+ * instead when the slow share of the probes reaches slow_rate_ppm; in
+ * CONSECUTIVE mode with F_SLOW_IS_FAILURE a SLOW probe is a failure). Any
+ * failed probe re-opens it at once, re-arming the open period from that
+ * moment. If the probes have not settled within max_wait_half_open_ns of
+ * entering half-open (a lost completion, resilience4j #903/#935), the next
+ * admit or complete moves the breaker to OPEN, or to CLOSED if
+ * DWCP_BREAKER_F_HALF_OPEN_WAIT_CLOSES is set (the choice asked for in
+ * resilience4j #2289). 0 waits forever.
  *
- * Epochs: every state transition increments b->epoch, and every admitted
- * call is handed the epoch it was admitted in. dwcp_breaker_complete()
- * ignores (and counts as stale) a result whose epoch is not the current one,
- * so a slow call started while closed cannot re-open a half-open breaker
- * (Go defect 2), and results of calls admitted while open/half-open of an
- * earlier cycle cannot disturb this one (Envoy PR #11579: "disregard
- * samples from a previous epoch"). Probe permits belong to their half-open
- * epoch: entering or leaving half-open zeroes them, so a stale probe
- * completion can neither leak nor double-release a permit. The epoch is a
- * u32 and skips 0 on wrap; a completion 2^32 transitions late would be
- * mistaken for a current one, which is accepted.
+ * Epochs: every state transition increments b->epoch, and every admitted call
+ * is handed the epoch it was admitted in. dwcp_breaker_complete() ignores (and
+ * counts as stale) a result whose epoch is not the current one, so a slow call
+ * started while closed cannot re-open a half-open breaker (it says nothing
+ * about the dependency now), and results of calls admitted while
+ * open/half-open of an earlier cycle cannot disturb this one (Envoy PR #11579:
+ * "disregard samples from a previous epoch"). Probe permits belong to their
+ * half-open epoch: entering or leaving half-open zeroes them, so a stale probe
+ * completion can neither leak nor double-release a permit. The epoch is a u32
+ * and skips 0 on wrap; a completion 2^32 transitions late would be mistaken
+ * for a current one, which is accepted.
  *
  * Operator: DISABLED admits everything and never trips but still counts
  * results (window, consecutive count, totals); FORCED_OPEN rejects
@@ -106,8 +108,8 @@
 #define DWCP_BREAKER_BUCKET_MIN_NS	(1ULL * NSEC_PER_MSEC)
 #define DWCP_BREAKER_BUCKET_MAX_NS	(3600ULL * NSEC_PER_SEC)
 
-/* Defaults of the DWCP profile (Go resilience_integration.go). */
-#define DWCP_BREAKER_DEF_PERMITS	3	/* Go halfOpenMax */
+/* Defaults of the DWCP profile (Documentation/admin-guide.rst). */
+#define DWCP_BREAKER_DEF_PERMITS	3	/* half-open probes */
 #define DWCP_BREAKER_SEND_FAILURES	5	/* send, receive */
 #define DWCP_BREAKER_SEND_OPEN_NS	(60ULL * NSEC_PER_SEC)
 #define DWCP_BREAKER_SYNC_FAILURES	3	/* sync, consensus */
@@ -197,7 +199,7 @@ struct dwcp_breaker_snapshot {
 	u64 results[__DWCP_RES_RESULT_MAX];
 };
 
-/* Fill @cfg with the Go-compatible CONSECUTIVE profile, e.g. 5 / 60 s. */
+/* Fill @cfg with the profile's CONSECUTIVE breaker, e.g. 5 / 60 s. */
 void dwcp_breaker_config_default(struct dwcp_breaker_config *cfg, u32 max_failures,
 				 u64 open_duration_ns);
 /* 0, or -EINVAL / -ERANGE with *why set to a short message. */

@@ -51,10 +51,11 @@
  * dwcp_budget_merge() also folds one budget's window into another of the same
  * geometry, for an on-demand aggregate of several policies.
  *
- * Defect 9 of the Go package fixed here: its budget was a tumbling window
- * reset on the first request after expiry (losing that request and all
- * history), was exhausted by a single failure at low counts, had no burn
- * rate, and its "system" budget was never fed.
+ * Why a rolling ring: a tumbling window, reset by the first request after
+ * it expires, forgets all history at once (and that request with it), so
+ * the budget reads full right after a bad hour. The low-traffic guard keeps
+ * one failure among a handful of calls from exhausting a budget, and burn
+ * rates say how fast the budget goes, not only whether it is gone.
  */
 #ifndef _DWCP_CORE_BUDGET_H
 #define _DWCP_CORE_BUDGET_H

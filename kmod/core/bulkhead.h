@@ -22,15 +22,16 @@
  * slot and must run or dwcp_bh_release() it; it must not call
  * dwcp_bh_wait_timeout().
  *
- * Why: the Go package's bulkhead (defect 14) tried a non-blocking acquire
- * before queueing, so newcomers barged ahead of waiters, its "queue" was a
- * counter with no order, and one "rejected" counter mixed "queue full" with
- * "waited too long". Here a newcomer queues whenever anyone is queued, a
- * released slot is handed to the head waiter directly (it never becomes
- * free in between, so nobody can barge), and full and timed-out rejections
- * are counted apart. This is resilience4j's fair SemaphoreBulkhead (PR #906)
- * with the bounded queue of Envoy's max_pending_requests; waiting is the
- * shell's asynchronous business (resilience4j #1592).
+ * Why: a bulkhead that tries a non-blocking acquire before queueing lets
+ * newcomers barge ahead of the waiters, a "queue" that is only a counter keeps
+ * no order, and one "rejected" counter cannot tell "queue full" (too much
+ * load) from "waited too long" (too slow a dependency). Here a newcomer queues
+ * whenever anyone is queued, a released slot is handed to the head waiter
+ * directly (it never becomes free in between, so nobody can barge), and full
+ * and timed-out rejections are counted apart. This is resilience4j's fair
+ * SemaphoreBulkhead (PR #906) with the bounded queue of Envoy's
+ * max_pending_requests; waiting is the shell's asynchronous business
+ * (resilience4j #1592).
  *
  * Invariants: queued > 0 implies active + ext_active >= max_concurrent
  * (nobody waits while a slot is free); admitted == completed + active

@@ -5,7 +5,7 @@
 #include "chaos.h"
 
 /*
- * DWCP profile (Go resilience_integration.go): latency 50-200 ms, errors
+ * DWCP profile (Documentation/admin-guide.rst): latency 50-200 ms, errors
  * 10 %, timeouts 5 s. The other kinds get a 1 % rate and a modest value.
  */
 void dwcp_chaos_config_default(struct dwcp_chaos_config *cfg, u32 kind)

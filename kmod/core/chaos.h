@@ -21,12 +21,12 @@
  * seed and call sequence always give the same faults: tests and reproduced
  * incidents are deterministic. It is not a security RNG and need not be.
  *
- * Each fault has exactly one probability. The Go ChaosMonkey drew twice
- * (monkey probability, then a uniform pick among faults, then the fault's
- * own rate), so a "10 % error fault" fired with p * 1/nfaults * 0.1; here a
- * dice is one fault and its probability is the rate it fires at. Its
- * probability was also read without a lock (defect 12); here the caller
- * serialises the object like every core object.
+ * Each fault has exactly one probability: a dice is one fault, and its
+ * probability is the rate it fires at. Drawing in stages instead (a global
+ * probability, then a pick among the faults, then the fault's own rate)
+ * makes a "10 % error fault" fire at p * 1/nfaults * 10 %, which is not
+ * what anyone configured. The caller serialises the object like every core
+ * object, so a probability is never read while it changes.
  *
  * Counters: checks (calls to dwcp_chaos_should_fail) and injections (hits).
  */

@@ -80,7 +80,7 @@ static bool dwcp_degrade_gt(u64 v, u64 t, u32 nv, u32 nt)
 }
 
 /*
- * The level a ratio signal reads, given the level it read before: the Go
+ * The level a ratio signal reads, given the level it read before: the ratio
  * mapping on the way up, the hysteresis margin on the way down (degrade.h).
  * A zero threshold disables the signal (normal).
  */
@@ -121,8 +121,8 @@ void dwcp_degrade_feed_ratio(struct dwcp_degrade *d, u32 input, u64 value,
 
 /*
  * Error-budget alerts to a level: a fast-burn page sheds (severely
- * degraded); a slow-burn page, a ticket or an exhausted budget degrade
- * (the Go package mapped exhaustion to Degraded).
+ * degraded); a slow-burn page, a ticket or an exhausted budget degrade (a
+ * budget may be exhausted by a slow burn: that alone is no emergency).
  */
 u32 dwcp_degrade_level_from_alerts(u32 alerts)
 {

@@ -11,11 +11,12 @@
  *     degraded);
  *   - HEALTH: a failing health check -> the level the policy asks for;
  *   - ERROR_RATE, LATENCY: dwcp_degrade_feed_ratio(value, threshold) with the
- *     Go package's mapping, value > 2x threshold -> emergency, > 1.5x ->
+ *     ratio mapping, value > 2x threshold -> emergency, > 1.5x ->
  *     severely degraded, > 1x -> degraded, else normal, plus a hysteresis
  *     margin on the way down (below);
- *   - EXTERNAL: any other component (the Go SetComponentLevel).
- * The target level is the maximum of the signals (Go: max of components).
+ *   - EXTERNAL: any other component (another module, through
+ *     dwcp_res_degrade_external()).
+ * The target level is the maximum of the signals: the worst one decides.
  *
  * Hysteresis margin (ratio signals only): a signal keeps a level l it
  * already holds while value > margin * entry(l), entry(degraded) = 1x,
@@ -23,7 +24,7 @@
  * hyst_permille / 1000 (default 0.8). So with the default an error rate that
  * once exceeded its threshold must fall below 0.8x threshold before the
  * signal reads normal again, below 1.2x to leave severely degraded, and
- * below 1.6x to leave emergency. Going up uses the plain Go mapping.
+ * below 1.6x to leave emergency. Going up uses the plain mapping.
  *
  * Dwell (dwcp_degrade_tick)
  * -------------------------
@@ -33,7 +34,7 @@
  * level for min_dwell_ns; the clock restarts at every step down, so leaving
  * emergency for normal takes at least 3 x min_dwell_ns. A target that flaps
  * faster than min_dwell_ns therefore holds the level up instead of making it
- * oscillate (defect 11).
+ * oscillate.
  *
  * Manual override: dwcp_degrade_set(level, hold_ns) sets a level at once and
  * holds it until now + hold_ns (hold_ns 0 = until dwcp_degrade_auto()); while
@@ -45,9 +46,10 @@
  * limit_permille (750 by default) and halves retries; severely degraded also
  * sheds below HIGH and turns retries off; emergency admits CRITICAL only.
  *
- * Defect 11 of the Go package fixed here: no hysteresis or dwell time (the
- * level flapped with its inputs), and its Degraded level changed nothing
- * functionally (Execute ran the normal function).
+ * Why hysteresis and dwell: without them the level follows its inputs
+ * sample by sample, and one signal hovering at its threshold flips the
+ * limits of every policy back and forth. Why effects at every level: a
+ * level that changes nothing only puts a new name on an overload.
  */
 #ifndef _DWCP_CORE_DEGRADE_H
 #define _DWCP_CORE_DEGRADE_H

@@ -27,14 +27,15 @@
  * Thresholds (Envoy HealthCheck healthy_threshold / unhealthy_threshold,
  * HAProxy rise / fall): the state changes only after @rise consecutive
  * successes (unhealthy -> healthy) or @fall consecutive failures
- * (healthy -> unhealthy). Defaults are HAProxy's rise 2, fall 3 with the Go
- * package's interval 10 s and timeout 5 s; rise = fall = 1 gives the Go
- * behaviour exactly. New checks start healthy, like Go, unless
- * @initial_healthy is false (Envoy starts hosts unhealthy).
+ * (healthy -> unhealthy). Defaults are HAProxy's rise 2, fall 3, with an
+ * interval of 10 s and a timeout of 5 s; rise = fall = 1 makes every single
+ * result count. New checks start healthy (a new check must not degrade a
+ * working service before it has probed anything) unless @initial_healthy
+ * is false (Envoy starts hosts unhealthy).
  *
  * Every call that can change the state returns true exactly when it did, so
- * the shell emits one event per transition (Go fired callbacks from
- * goroutines, out of order).
+ * the shell emits one event per transition, in order (callbacks fired from
+ * threads of their own would arrive in any order).
  *
  * Counters (lifetime, saturating): checks (results counted, timeouts
  * included), failures (timeouts included), timeouts, transitions, stale;
@@ -45,15 +46,15 @@
  * Stop / restart is just state: dwcp_health_stop() cancels a pending run and
  * makes nothing due; dwcp_health_resume() makes the next run due
  * immediately and keeps counters and state; dwcp_health_init() may be called
- * again at any time, any number of times (the Go checker panicked on its
- * second Stop: double close of a channel).
+ * again at any time, any number of times: there is no thread or channel
+ * that a second stop could shut down twice.
  *
- * dwcp_health_threshold_ok() is the Go ThresholdHealthCheck predicate:
+ * dwcp_health_threshold_ok() is the predicate of a threshold check:
  * ok iff min <= value <= max (never ok when min > max).
  *
- * Defect 10 of the Go package fixed here: no rise/fall (one result flipped
- * the state, so alternating results flapped), one interval for all checks,
- * restart after stop panicked, callbacks set without locks.
+ * Why rise/fall: if one result flipped the state, alternating results would
+ * flap it on every probe. Why an interval per check: a cheap local check
+ * and an expensive remote one need different periods.
  *
  * Size: struct dwcp_health is 104 bytes (config 32 + runtime 72).
  */

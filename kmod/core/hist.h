@@ -10,8 +10,9 @@
  *
  * so a bucket of major m spans [lo, lo + 2^(m-3)) with lo >= 2^m: every
  * bucket is at most 1/8 of its lower bound wide. Insertion is O(1) (one
- * fls64, a shift and a mask); there is no sorting anywhere (the Go package
- * bubble-sorted its sample slice on every call, defect 5).
+ * fls64, a shift and a mask); there is no sorting anywhere (a sort of the
+ * samples on every call would put O(n log n) work, or worse, on the data
+ * path of every call).
  *
  * Range. 512 ns .. 2^40 - 1 ns (about 1 099 s = 18.3 min), covering the
  * required 1 us .. 10 min. Values below the range are counted in the first
@@ -27,10 +28,10 @@
  * (6.25 % relative error; tested against sorted data). Out-of-range samples
  * only get the clamped value.
  *
- * Percentile semantics (fixes defect 5's off-by-one): nearest rank,
- * rank = ceil(n * p / 10^6) with p in ppm, at least 1; n = 100, p = 95 %
- * gives the 95th smallest value (Go took index n*95/100, the 96th);
- * p = 100 % gives the highest non-empty bucket, p = 0 the lowest.
+ * Percentile semantics: nearest rank, rank = ceil(n * p / 10^6) with p in
+ * ppm, at least 1; n = 100, p = 95 % gives the 95th smallest value (the
+ * 0-based index n * 95 / 100 of a sorted array is the 96th, one rank too
+ * high); p = 100 % gives the highest non-empty bucket, p = 0 the lowest.
  *
  * Size: 248 u32 buckets + 2 u64 + 2 u32 = 1016 bytes (<= 1 KiB). Bucket
  * counts are u32 and saturate at U32_MAX (a per-window histogram never gets

@@ -12,9 +12,10 @@
  * slot plus the two before it, so it spans between 2/3 and all of window_ns
  * (the same convention as the error budget, budget.h). A `now` that goes
  * backwards is counted in the current slot. Recording is O(1) (one histogram
- * insert and one compare); nothing is ever sorted (the Go package
- * bubble-sorted up to 1000 samples on every call, defect 5) and nothing is
- * lifetime-only (Go's compliance used lifetime counters).
+ * insert and one compare); nothing is ever sorted (a sort of up to 1000
+ * samples on every call would put O(n log n) work on the data path) and
+ * nothing is lifetime-only (a lifetime ratio barely moves after a day of
+ * traffic, so it cannot say that the latency is bad now).
  *
  * Each slot also counts exactly the samples above target_ns (compared at
  * record time, not through the histogram). That gives two reports:
@@ -27,8 +28,8 @@
  *               merged histogram (walked slot by slot, 3 x 248 buckets, no
  *               temporary copy): the midpoint of the bucket holding the
  *               rank-th sample, within 1/16 of the exact value (hist.h).
- *   compliance  (n - exceeding) / n in ppm, 1000000 with no samples (Go
- *               ComplianceRate, but over the window).
+ *   compliance  (n - exceeding) / n in ppm over the window, 1000000 with
+ *               no samples.
  *
  * Near the threshold. When the exact P(p) is within 1/16 of target_ns the
  * estimate may land on the other side of the target: e.g. target 100 ms and

@@ -28,12 +28,12 @@ struct profile_row {
 };
 
 /*
- * The DWCP profile (Documentation/admin-guide.rst). Priorities are ours
- * (the Go package had none): consensus keeps a cluster alive, so it is the
- * critical class; sync is high; plain send/receive traffic is normal. The
- * two classes above normal are for the host's own services: binding a
- * socket to them takes CAP_NET_ADMIN (or a group the admin names), so that
- * no user can take their slots or open their breakers.
+ * The DWCP profile (Documentation/admin-guide.rst). Priorities: consensus
+ * keeps a cluster alive, so it is the critical class; sync is high; plain
+ * send/receive traffic is normal. The two classes above normal are for the
+ * host's own services: binding a socket to them takes CAP_NET_ADMIN (or a
+ * group the admin names), so that no user can take their slots or open their
+ * breakers.
  */
 static const struct profile_row dwcp_profile[] = {
 	{ DWCP_RES_CLASS_SEND, DWCP_RES_PRIO_NORMAL, 5, 30ULL * NSEC_PER_SEC,
@@ -320,10 +320,12 @@ static void pipe_undo_front(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 }
 
 /*
- * Stage 5 and the hand-over to the caller. The call's latency runs from
- * here: time spent waiting for the rate limiter or for a bulkhead slot is
- * the pipeline's own doing and must not be fed back to the adaptive limiter,
- * the timeout estimator or the slow-call rule (defect 17's feedback loop).
+ * Stage 5 and the hand-over to the caller. The call's latency runs from here:
+ * time spent waiting for the rate limiter or for a bulkhead slot is the
+ * pipeline's own doing and must not be fed back to the adaptive limiter, the
+ * timeout estimator or the slow-call rule: a limiter that took its own delay
+ * for the dependency's slowness would cut the rate, delay calls longer and cut
+ * again, in a loop.
  */
 static enum dwcp_pipe_verdict pipe_admitted(struct dwcp_pipe *p,
 					    struct dwcp_pipe_ticket *t,

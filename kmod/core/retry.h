@@ -13,14 +13,15 @@
  * pure and tests are deterministic; the shell passes get_random_u32(). A
  * retry is refused when the attempts are used up or when the sleep would
  * end after the call's one overall deadline, which includes every attempt
- * and every sleep (Envoy's route timeout, against defect 16's nested
- * timeouts).
+ * and every sleep (Envoy's route timeout): with a timeout per stage
+ * instead, nested stages add up and nothing bounds what the caller waits.
  *
- * Why (defect 8): the Go package slept delay + U[0, 0.1) * delay, so all
- * clients retried within 10 % of each other (no de-correlation at all), and
- * the jitter was added after the cap, so a sleep could reach 1.1 * maxDelay.
- * Full jitter spreads retries over the whole window and never exceeds the
- * cap. The Go package also had no retry budget.
+ * Why full jitter: with sleeps of delay + U[0, 0.1) * delay, clients that
+ * failed together retry within 10 % of each other, still in step, and
+ * jitter added after the cap lets a sleep reach 1.1 x the cap. Full jitter
+ * spreads retries over the whole window and never exceeds the cap. Why a
+ * budget: without one every failing call retries, and the retries multiply
+ * the load on a dependency that is already failing.
  *
  * Budget (Envoy retry_budget, PR #9069): a retry may start only while
  *

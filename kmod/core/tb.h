@@ -14,13 +14,13 @@
  * subtraction, one multiplication, a few compares and no division. The depth
  * is burst * ns_per_call + burst_bytes * ns_per_byte.
  *
- * Why this fixes defect 7 of the Go package: its TokenBucketRateLimiter
- * refilled whole tokens only once a full refill period had passed and then
- * set lastRefill = now, dropping the fractional remainder, so under steady
- * load it under-refilled. Here the refill is the exact elapsed time, carried
- * across calls in the bucket; the only rounding left is in the per-call
- * cost, which is rounded UP to 2^-16 ns (the limiter may be slower than
- * configured by at most rate * 2^-16 ns per second, never faster).
+ * Why time and not whole tokens: a bucket that adds whole tokens only once a
+ * full refill period has passed, and then restarts the period at the moment it
+ * looked, drops the fractional remainder on every refill, so under steady load
+ * it admits less than its rate. Here the refill is the exact elapsed time,
+ * carried across calls in the bucket; the only rounding left is in the
+ * per-call cost, which is rounded UP to 2^-16 ns (the limiter may be slower
+ * than configured by at most rate * 2^-16 ns per second, never faster).
  *
  * A call whose cost exceeds the whole depth (a large write on a byte-rated
  * bucket) is not rejected forever, as sch_tbf drops packets above max_size:

@@ -3,8 +3,8 @@
  * dwcp_timeout: an adaptive timeout estimator.
  *
  * It computes the timeout a policy's calls get; the data path enforces it.
- * Intent kept from the Go TimeoutManager: once at least 10 latencies are
- * known, aim at target = 2 x P95 and move towards it asymmetrically:
+ * Once at least 10 latencies are known, it aims at target = 2 x P95 and
+ * moves towards it asymmetrically:
  *	target > current: current += (target - current) / 2	(rise fast)
  *	target < current: current -= (current - target) / 10	(fall slowly)
  * bounded to [10 ms, 5 min]. Rising fast and falling slowly is the usual
@@ -12,24 +12,26 @@
  * failures (and retries, and breaker trips), one that is too long only
  * delays the detection of a dead peer. All factors are configurable (ppm).
  *
- * What differs from Go, and why:
- * - Timed-out calls are fed in (defect 4, survivorship bias). Go recorded
- *   only calls that completed, so its P95 only ever saw calls that beat the
- *   current timeout and the estimate could only ratchet towards 2 x P95 of
- *   the survivors, even while many calls were timing out. Here
+ * Design choices, and why:
+ * - Timed-out calls are fed in (against survivorship bias). Were only the
+ *   calls that completed recorded, the P95 would only ever see calls that
+ *   beat the current timeout, and the estimate would ratchet towards 2 x P95
+ *   of the survivors, even while many calls were timing out. Here
  *   dwcp_timeout_record(t, latency, true) records a timed-out call as
  *   max(latency, current timeout): its true latency is at least that long.
  *   Once more than 5 % of a window times out, P95 >= the timeout and the
  *   target >= 2 x the timeout, so the estimate rises.
  * - Updates once per window (when @now has passed window_ns after its start
- *   and the window holds min_samples, default 10 as Go), from that window's
- *   own log-linear histogram (hist.h) rather than a sort of the last 100
- *   samples on every call (defect 5); window_ns = 0 gives pure sample-count
- *   windows. Steps never stall: a non-zero gap moves at least 1 ns.
- * - One object per policy (the module keeps it per policy, bounded), not a
- *   map keyed by operation name that grows without bound (defect 13).
- * Go's manual AdaptTimeout(latency, success) is kept as dwcp_timeout_adapt():
- * success -> max(0.95 x current, 2 x latency); failure -> 1.10 x current.
+ *   and the window holds min_samples, default 10), from that window's own
+ *   log-linear histogram (hist.h): O(1) per sample, where a sort of the last
+ *   100 samples on every call would cost O(n log n) each; window_ns = 0
+ *   gives pure sample-count windows. Steps never stall: a non-zero gap moves
+ *   at least 1 ns.
+ * - One object per policy (the module keeps it per policy, and policies are
+ *   bounded): a map keyed by operation name would grow with every new name.
+ * For callers that judge each call themselves, dwcp_timeout_adapt(latency,
+ * success) is a manual step: success -> max(0.95 x current, 2 x latency);
+ * failure -> 1.10 x current.
  */
 #ifndef _DWCP_CORE_TIMEOUT_H
 #define _DWCP_CORE_TIMEOUT_H
@@ -63,7 +65,7 @@ struct dwcp_timeout {
 	struct dwcp_hist win;	/* latencies of the current window */
 };
 
-/* DWCP profile: start 30 s (Go ResilienceManager default), [10 ms, 5 min]. */
+/* DWCP profile: start at 30 s, bounded to [10 ms, 5 min]. */
 void dwcp_timeout_config_default(struct dwcp_timeout_config *cfg);
 int dwcp_timeout_config_check(const struct dwcp_timeout_config *cfg, const char **why);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite of the adaptive rate limiter controller (kmod/core/adaptive.c),
- * driven by a fake clock: Go test #6 restated, one decision per window
- * (defect 5), burst >= 1 and per-policy instances (defect 6), no growth while
- * app-limited, dead band, clamps, config checks and reconfiguration.
+ * driven by a fake clock: slow calls cut the rate, one decision per window,
+ * burst >= 1 and per-policy instances, no growth while app-limited, dead
+ * band, clamps, config checks and reconfiguration.
  */
 #ifdef __KERNEL__
 #include <kunit/test.h>
@@ -111,7 +111,7 @@ static void adaptive_config_check_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_adaptive_init(a, &c, 0), bc->err);
 }
 
-/* Go #6: (100, 10, 1000, 100 ms, window 10); 10 x 200 ms -> rate < 100/s. */
+/* (100, 10, 1000, 100 ms, window 10); 10 x 200 ms -> rate < 100/s. */
 static void go_adaptive_rate_limiter(struct kunit *test)
 {
 	struct dwcp_adaptive_config c;
@@ -130,11 +130,11 @@ static void go_adaptive_rate_limiter(struct kunit *test)
 	now += SEC;
 	KUNIT_EXPECT_TRUE(test, dwcp_adaptive_tick(a, now, &r));
 	KUNIT_EXPECT_LT(test, dwcp_adaptive_rate(a), 100 * CPS);
-	/* exactly one -10 % step; Go cut at samples 5..10: 0.9^6 -> 53/s */
+	/* exactly one -10 % step; a cut per sample (5..10) would give 0.9^6: 53/s */
 	KUNIT_EXPECT_EQ(test, r, 90 * CPS);
 }
 
-/* Defect 5: one slow burst spread over a window gives one cut, not one per sample. */
+/* One slow burst spread over a window gives one cut, not one per sample. */
 static void defect_5_one_cut_per_window(struct kunit *test)
 {
 	struct dwcp_adaptive_config c;
@@ -245,7 +245,7 @@ static void defect_6_burst_never_zero(struct kunit *test)
 
 	dwcp_adaptive_config_default(&c);
 	c.min_rate = 100;		/* 0.1 call/s */
-	c.initial_rate = 500;		/* 0.5 call/s: Go's burst int(0.5) = 0 */
+	c.initial_rate = 500;		/* 0.5 call/s: int(0.5) would be 0 */
 	a = new_adaptive(test, &c, now);
 	KUNIT_EXPECT_EQ(test, dwcp_adaptive_burst(a), 1);
 	for (i = 0; i < 50; i++) {
@@ -263,7 +263,7 @@ static void defect_6_burst_never_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_adaptive_burst_for(U64_MAX, U64_MAX), 3600 * SEC);
 }
 
-/* Defect 6: latencies of one policy never move another policy's rate. */
+/* Latencies of one policy never move another policy's rate. */
 static void defect_6_per_policy(struct kunit *test)
 {
 	struct dwcp_adaptive_config c;
@@ -321,7 +321,7 @@ static void adaptive_dead_band(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dwcp_adaptive_tick(a, 3 * SEC, &r));
 	KUNIT_EXPECT_EQ(test, a->windows, 3);
 
-	/* P95 low but mean above target: no growth (Go's "avg < target") */
+	/* P95 low but mean above target: no growth (needs "mean < target") */
 	dwcp_adaptive_init(a, &c, 0);
 	feed(a, 96, 10 * MS, 1000);
 	feed(a, 4, 10 * SEC, 0);

@@ -4,10 +4,10 @@
  * clock. selftests/host/test_breaker.c runs this same file on the host
  * through selftests/host/kunit_shim.h, under ASan/UBSan.
  *
- * go_*: the Go package's tests restated as properties.
- * defect_<n>_*: regressions for the Go package's defects;
- * each fails on the Go behaviour. selftests/host/go_traceability.txt maps
- * both to their cases; Documentation/core.rst describes the defects.
+ * The go_* cases pin down the basic behaviour; the defect_<n>_* cases pin
+ * down what must never happen (an unbounded half-open, late results that
+ * count, no failure rate). Documentation/core.rst, "Traceability", lists
+ * every such case with what it guards.
  */
 #ifdef __KERNEL__
 #include <kunit/test.h>
@@ -81,7 +81,7 @@ static void trip(struct kunit *test, struct dwcp_breaker *b, u64 now)
 	KUNIT_EXPECT_EQ(test, b->state, OPEN);
 }
 
-/* Go #1 TestCircuitBreakerNormalOperation: 10 successes, stays closed. */
+/* Normal operation: 10 successes, the breaker stays closed. */
 static void go_circuit_breaker_normal_operation(struct kunit *test)
 {
 	struct dwcp_breaker *b = mk_consec(test, 3, SEC(5));
@@ -96,7 +96,7 @@ static void go_circuit_breaker_normal_operation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->transitions, 0);
 }
 
-/* Go #2 TestCircuitBreakerOpensOnFailures: 3 failures open; next call rejected. */
+/* 3 consecutive failures open the breaker; the next call is rejected. */
 static void go_circuit_breaker_opens_on_failures(struct kunit *test)
 {
 	struct dwcp_breaker *b = mk_consec(test, 3, SEC(5));
@@ -111,9 +111,9 @@ static void go_circuit_breaker_opens_on_failures(struct kunit *test)
 }
 
 /*
- * Go #3 TestCircuitBreakerHalfOpen (maxFail 2, reset 100 ms; after 150 ms the
- * next call succeeds), now also checking the state: the first success moves
- * to HALF_OPEN only, three successful probes (halfOpenMax) close it.
+ * Half-open (max failures 2, open 100 ms; after 150 ms the next call
+ * succeeds), checking the state: the first success moves to HALF_OPEN
+ * only, three successful probes (the default permits) close it.
  */
 static void go_circuit_breaker_half_open(struct kunit *test)
 {
@@ -131,7 +131,7 @@ static void go_circuit_breaker_half_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->state, CLOSED);
 }
 
-/* Go #26 TestResilienceManagerIntegration, breaker side: 10 ok, "closed". */
+/* The profile's breaker after 10 good calls: admitted 10, "closed". */
 static void go_resilience_manager_integration(struct kunit *test)
 {
 	struct dwcp_breaker *b = mk_consec(test, DWCP_BREAKER_SEND_FAILURES,
@@ -147,9 +147,8 @@ static void go_resilience_manager_integration(struct kunit *test)
 }
 
 /*
- * Go #27 TestResilienceManagerWithFailures, breaker side: CB(2), 3 failing
- * calls. The Go test checks neither the state nor the error; here the
- * breaker is open and the third call is rejected visibly.
+ * Failures are not swallowed: with max failures 2, of 3 failing calls the
+ * third is rejected visibly, and the breaker is open.
  */
 static void go_resilience_manager_with_failures(struct kunit *test)
 {
@@ -172,7 +171,7 @@ static void permit_desc(const u32 *p, char *desc)
 
 KUNIT_ARRAY_PARAM(permits, permit_params, permit_desc);
 
-/* Defect 2: half-open admits exactly N concurrent probes, N successes close. */
+/* Half-open admits exactly N concurrent probes, N successes close. */
 static void defect_2_half_open_admits_exactly_n_probes(struct kunit *test)
 {
 	const u32 n = *(const u32 *)test->param_value;
@@ -204,7 +203,7 @@ static void defect_2_half_open_admits_exactly_n_probes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->rejected, n);
 }
 
-/* Defect 2: a late result of a call admitted while closed cannot reopen half-open. */
+/* A late result of a call admitted while closed cannot reopen half-open. */
 static void defect_2_late_closed_result_ignored_in_half_open(struct kunit *test)
 {
 	struct dwcp_breaker *b = mk_consec(test, 3, SEC(60));
@@ -230,7 +229,7 @@ static void defect_2_late_closed_result_ignored_in_half_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->state, HALF_OPEN);
 }
 
-/* Defect 2: failures reported while open do not extend the open period. */
+/* Failures reported while open do not extend the open period. */
 static void defect_2_late_failure_does_not_extend_open(struct kunit *test)
 {
 	struct dwcp_breaker *b = mk_consec(test, 5, SEC(60));
@@ -250,7 +249,7 @@ static void defect_2_late_failure_does_not_extend_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->state, HALF_OPEN);
 }
 
-/* Defect 3: a 50 % failure rate trips a window breaker, never a consecutive one. */
+/* A 50 % failure rate trips a window breaker, never a consecutive one. */
 static void defect_3_failure_rate_trips_where_consecutive_does_not(struct kunit *test)
 {
 	struct dwcp_breaker_config c;
@@ -271,7 +270,7 @@ static void defect_3_failure_rate_trips_where_consecutive_does_not(struct kunit 
 	KUNIT_EXPECT_EQ(test, b->win_failures, 5);
 }
 
-/* Defect 3: cancelled / ignored results count neither way. */
+/* Cancelled / ignored results count neither way. */
 static void defect_3_cancelled_and_ignored_never_count(struct kunit *test)
 {
 	struct dwcp_breaker_config c;
@@ -302,7 +301,7 @@ static void defect_3_cancelled_and_ignored_never_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->results[IGN], 2);
 }
 
-/* Defect 3: never open before minimum_calls are in the window. */
+/* Never open before minimum_calls are in the window. */
 static void defect_3_minimum_calls(struct kunit *test)
 {
 	struct dwcp_breaker_config c;
@@ -318,7 +317,7 @@ static void defect_3_minimum_calls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->state, OPEN);
 }
 
-/* Defect 3: slow calls count toward a slow-call rate, not the failure rate. */
+/* Slow calls count toward a slow-call rate, not the failure rate. */
 static void defect_3_slow_call_rate(struct kunit *test)
 {
 	struct dwcp_breaker_config c;

@@ -44,7 +44,7 @@ static void record_n(struct dwcp_budget *b, u64 now, u32 n, bool failed)
 		dwcp_budget_record(b, now, failed);
 }
 
-/* Go #21 TestErrorBudgetBasic: SLO 99 %, 100 successes. */
+/* SLO 99 %, 100 successes: not exhausted, 100 % success. */
 static void go_error_budget_basic(struct kunit *test)
 {
 	struct dwcp_budget *b = budget_def(test, 990000);
@@ -54,7 +54,7 @@ static void go_error_budget_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_budget_success_ppm(b, T_SEC), 1000000U);
 }
 
-/* Go #22 TestErrorBudgetExhaustion: SLO 95 %, 90 ok + 10 failed. */
+/* SLO 95 %, 90 ok + 10 failed: exhausted. */
 static void go_error_budget_exhaustion(struct kunit *test)
 {
 	struct dwcp_budget *b = budget_def(test, 950000);
@@ -70,7 +70,7 @@ static void go_error_budget_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !!(st.alerts & DWCP_RES_ALERT_EXHAUSTED));
 }
 
-/* Go #23 TestErrorBudgetRemainingBudget: SLO 99 %, 100 ok: 0 < rem <= 1. */
+/* SLO 99 %, 100 ok: 0 < remaining <= 1. */
 static void go_error_budget_remaining(struct kunit *test)
 {
 	struct dwcp_budget *b = budget_def(test, 990000);
@@ -123,9 +123,9 @@ static void budget_rolling_window(struct kunit *test)
 }
 
 /*
- * Defect 9: the Go budget reset everything on the first request after the
- * hour and lost that request. Here the last half hour survives and the new
- * request is counted.
+ * No tumbling reset: a window that reset everything on the first request
+ * after the hour would lose that request and all history. Here the last
+ * half hour survives and the new request is counted.
  */
 static void defect_9_no_tumbling_reset(struct kunit *test)
 {
@@ -134,7 +134,7 @@ static void defect_9_no_tumbling_reset(struct kunit *test)
 
 	record_n(b, 10 * T_MIN, 50, true);
 	record_n(b, 40 * T_MIN, 200, false);
-	dwcp_budget_record(b, 61 * T_MIN, false);	/* Go: reset, lost */
+	dwcp_budget_record(b, 61 * T_MIN, false);	/* counted, nothing reset */
 	dwcp_budget_window(b, 61 * T_MIN, 60, &t, &f);
 	KUNIT_EXPECT_EQ(test, t, 251ULL);
 	KUNIT_EXPECT_EQ(test, f, 50ULL);
@@ -144,7 +144,7 @@ static void defect_9_no_tumbling_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f, 0ULL);
 }
 
-/* Defect 9: one failure at low counts must not exhaust the budget. */
+/* One failure at low counts must not exhaust the budget. */
 static void defect_9_low_traffic_single_failure(struct kunit *test)
 {
 	struct dwcp_budget *b = budget_def(test, 999000);
@@ -161,7 +161,7 @@ static void defect_9_low_traffic_single_failure(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dwcp_budget_exhausted(b, T_SEC));
 }
 
-/* Defect 9: the "system" budget is fed: merge send + receive windows. */
+/* A "system" budget is fed: merge send + receive windows. */
 static void defect_9_system_budget_fed(struct kunit *test)
 {
 	struct dwcp_budget *snd = budget_def(test, 999000);

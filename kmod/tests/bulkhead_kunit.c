@@ -23,7 +23,7 @@ static void bh_setup(struct kunit *test, struct dwcp_bh *bh, u32 max,
 	KUNIT_ASSERT_EQ(test, dwcp_bh_init(bh, &cfg, &why), 0);
 }
 
-/* Go #7 TestBulkheadBasic: (2, queue 1, 1 s), two sequential calls run. */
+/* (2, queue 1, 1 s): two sequential calls run. */
 static void go_bulkhead_basic(struct kunit *test)
 {
 	struct dwcp_bh bh;
@@ -42,8 +42,8 @@ static void go_bulkhead_basic(struct kunit *test)
 }
 
 /*
- * Go #8 TestBulkheadRejectsWhenFull: (1, queue 0, 10 ms), one long call
- * runs; TryExecute is refused as full.
+ * (1, queue 0, 10 ms): one long call runs; a try-acquire is refused as
+ * full.
  */
 static void go_bulkhead_rejects_when_full(struct kunit *test)
 {
@@ -59,9 +59,9 @@ static void go_bulkhead_rejects_when_full(struct kunit *test)
 }
 
 /*
- * Defect 14 (barging): in Go a newcomer's non-blocking acquire raced the
- * waiters for a released slot. Here the slot passes straight to the head
- * waiter and a newcomer queues behind anyone already waiting.
+ * No barging: a newcomer's non-blocking acquire must not race the waiters
+ * for a released slot. The slot passes straight to the head waiter and a
+ * newcomer queues behind anyone already waiting.
  */
 static void defect_14_no_barging(struct kunit *test)
 {
@@ -87,7 +87,7 @@ static void defect_14_no_barging(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bh.completed, 4ULL);
 }
 
-/* Defect 14: "queue full" and "waited too long" are counted apart. */
+/* "Queue full" and "waited too long" are counted apart. */
 static void defect_14_full_vs_timeout(struct kunit *test)
 {
 	struct dwcp_bh bh;

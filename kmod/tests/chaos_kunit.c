@@ -23,7 +23,7 @@ static void dice_setup(struct dwcp_chaos *c, u32 kind, u32 ppm, u64 lo,
 	dwcp_chaos_init(c, &cfg);
 }
 
-/* Go #16 TestChaosMonkeyDisabled: probability 1, not enabled -> nothing. */
+/* Probability 1 but not enabled: nothing is injected. */
 static void go_chaos_monkey_disabled(struct kunit *test)
 {
 	struct dwcp_chaos c;
@@ -42,7 +42,7 @@ static void go_chaos_monkey_disabled(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dwcp_chaos_should_fail(&c, &v));
 }
 
-/* Go #17 TestChaosMonkeyLatencyFault: 50-100 ms, probability 1. */
+/* A latency fault of 50-100 ms at probability 1: always within the range. */
 static void go_chaos_monkey_latency_fault(struct kunit *test)
 {
 	struct dwcp_chaos c;
@@ -61,7 +61,7 @@ static void go_chaos_monkey_latency_fault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.injections, 1000ULL);
 }
 
-/* Go #18 TestChaosMonkeyErrorFault: error rate 1.0 -> always an error. */
+/* An error fault at probability 1: always an error. */
 static void go_chaos_monkey_error_fault(struct kunit *test)
 {
 	struct dwcp_chaos c;
@@ -119,9 +119,9 @@ static void chaos_distribution(struct kunit *test)
 }
 
 /*
- * The Go monkey drew its own probability, then picked one of its faults,
- * then the error fault drew its 10 % rate: 1 % x 1/3 x 10 %. Here the DWCP
- * error fault fires at its one rate, 10 %.
+ * One draw per fault: the DWCP error fault fires at its one configured
+ * rate, 10 %, not at a product of several draws (a global 1 %, a pick of
+ * one fault in 3, then 10 %).
  */
 static void defect_chaos_double_sampling(struct kunit *test)
 {

@@ -21,7 +21,7 @@ static void degrade_setup(struct dwcp_degrade *d, u64 min_dwell, u64 up_dwell)
 	dwcp_degrade_init(d, &cfg, 0);
 }
 
-/* Go #19 TestDegradationManagerBasic: normal, then a degraded component. */
+/* Normal, then a component asks for degraded: the level follows. */
 static void go_degradation_manager_basic(struct kunit *test)
 {
 	struct dwcp_degrade d;
@@ -37,9 +37,8 @@ static void go_degradation_manager_basic(struct kunit *test)
 }
 
 /*
- * Go #20 TestDegradationManagerExecution: at Degraded the call still runs
- * (every priority admitted); unlike Go, degraded is not a no-op (defect 11):
- * limits shrink to 75 % and retries halve.
+ * At Degraded the call still runs (every priority admitted), and degraded
+ * is not a no-op: limits shrink to 75 % and retries halve.
  */
 static void go_degradation_manager_execution(struct kunit *test)
 {
@@ -100,7 +99,7 @@ struct ratio_case {
 };
 
 static const struct ratio_case ratio_cases[] = {
-	/* Go mapping on the way up */
+	/* the ratio mapping on the way up */
 	{ DWCP_RES_LEVEL_NORMAL,	    500,  DWCP_RES_LEVEL_NORMAL },
 	{ DWCP_RES_LEVEL_NORMAL,	    1000, DWCP_RES_LEVEL_NORMAL },
 	{ DWCP_RES_LEVEL_NORMAL,	    1001, DWCP_RES_LEVEL_DEGRADED },
@@ -253,9 +252,9 @@ static void degrade_up_dwell(struct kunit *test)
 }
 
 /*
- * Defect 11: no flapping. Inputs alternating faster than the dwell keep the
- * level up; under any input sequence, a step down comes at least min_dwell
- * after the previous change.
+ * No flapping. Inputs alternating faster than the dwell keep the level up;
+ * under any input sequence, a step down comes at least min_dwell after the
+ * previous change.
  */
 static void defect_11_no_flapping(struct kunit *test)
 {
@@ -295,7 +294,7 @@ static void defect_11_no_flapping(struct kunit *test)
 	KUNIT_EXPECT_GT(test, downs, 10U);	/* the property was exercised */
 }
 
-/* Defect 11: an error rate hovering around its threshold does not flap. */
+/* An error rate hovering around its threshold does not flap. */
 static void defect_11_ratio_hysteresis(struct kunit *test)
 {
 	static const u64 rates[] = { 1050, 900, 1020, 850, 990, 1100, 820, 950 };

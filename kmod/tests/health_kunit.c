@@ -53,7 +53,7 @@ static bool health_probe(struct kunit *test, struct dwcp_health *h, u64 *now,
 	return changed;
 }
 
-/* Go #14 TestHealthCheckerBasic: ping ok; CheckNow -> status exists, healthy. */
+/* A probe that succeeds: one check counted, healthy. */
 static void go_health_checker_basic(struct kunit *test)
 {
 	struct dwcp_health *h = health_new(test, DWCP_HEALTH_DEF_RISE,
@@ -72,10 +72,9 @@ static void go_health_checker_basic(struct kunit *test)
 }
 
 /*
- * Go #15 TestHealthCheckerFailure: ping err; CheckNow -> !Healthy. Go has no
- * fall threshold, so fall = 1 reproduces it: one failure, one transition.
- * With the default fall = 3 one failure is not enough (that is the point of
- * defect 10's fix): it takes three in a row.
+ * A probe that fails: with fall = 1, one failure makes the check unhealthy
+ * (one transition). With the default fall = 3 one failure is not enough
+ * (that is what the threshold is for): it takes three in a row.
  */
 static void go_health_checker_failure(struct kunit *test)
 {
@@ -118,9 +117,9 @@ static void rise_fall_desc(const struct rise_fall_case *c, char *desc)
 KUNIT_ARRAY_PARAM(rise_fall, rise_fall_cases, rise_fall_desc);
 
 /*
- * Defect 10: alternating ok/fail results flipped the Go checker on every
- * result. With rise, fall >= 2 neither state ever changes, from either
- * initial state; rise = fall = 1 (the Go behaviour) flaps every time.
+ * No flapping: alternating ok/fail results. With rise, fall >= 2 neither
+ * state ever changes, from either initial state; rise = fall = 1 (no
+ * threshold) flaps every time.
  */
 static void defect_10_no_flapping(struct kunit *test)
 {
@@ -144,7 +143,7 @@ static void defect_10_no_flapping(struct kunit *test)
 	now = 0;
 	for (i = 0; i < 100; i++)
 		health_probe(test, h, &now, i & 1);
-	KUNIT_EXPECT_EQ(test, h->transitions, 100U);	/* Go: flaps */
+	KUNIT_EXPECT_EQ(test, h->transitions, 100U);	/* flaps */
 }
 
 /* Rise and fall count consecutive results only; one odd result restarts. */
@@ -176,10 +175,9 @@ static void health_rise_fall_consecutive(struct kunit *test)
 }
 
 /*
- * Defect 10: one interval for every check. Two checks with their own
- * intervals, driven by one 100 ms timer for 10 s: the 1 s check runs 11
- * times (t = 0, 1, ..., 10 s), the 5 s check 3 times (0, 5, 10 s); the
- * first run of each is immediate.
+ * An interval per check. Two checks with their own intervals, driven by one
+ * 100 ms timer for 10 s: the 1 s check runs 11 times (t = 0, 1, ..., 10 s),
+ * the 5 s check 3 times (0, 5, 10 s); the first run of each is immediate.
  */
 static void defect_10_per_check_interval(struct kunit *test)
 {
@@ -227,9 +225,8 @@ static void defect_10_per_check_interval(struct kunit *test)
 }
 
 /*
- * Defect 10: the Go checker panicked when started again after a stop (double
- * close). Here stop/resume/init are plain state changes: any number of
- * times, and a stopped check neither runs nor takes results.
+ * Restart after stop: stop/resume/init are plain state changes, any number
+ * of times, and a stopped check neither runs nor takes results.
  */
 static void defect_10_reinit_after_stop(struct kunit *test)
 {
@@ -394,7 +391,7 @@ static void threshold_desc(const struct threshold_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(threshold, threshold_cases, threshold_desc);
 
-/* Go ThresholdHealthCheck: ok iff min <= value <= max. */
+/* Threshold check: ok iff min <= value <= max. */
 static void health_threshold_ok(struct kunit *test)
 {
 	const struct threshold_case *c = test->param_value;

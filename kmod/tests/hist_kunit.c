@@ -2,8 +2,8 @@
 /*
  * KUnit suite of the log-linear latency histogram (kmod/core/hist.c):
  * geometry, clamping, the documented 1/16 relative error against exact
- * nearest-rank percentiles of random data, the Go off-by-one (defect 5),
- * merge and saturation.
+ * nearest-rank percentiles of random data, the rank itself (no
+ * off-by-one), merge and saturation.
  */
 #ifdef __KERNEL__
 #include <kunit/test.h>
@@ -156,8 +156,8 @@ static void hist_percentile_error_bound(struct kunit *test)
 }
 
 /*
- * Go took index n*95/100 of the sorted slice: for 95 x 1 ms + 5 x 100 ms it
- * returned 100 ms; the nearest-rank P95 is the 95th value, 1 ms.
+ * Nearest rank, not index n * 95 / 100 of the sorted values (one too far):
+ * for 95 x 1 ms + 5 x 100 ms the P95 is the 95th value, 1 ms, not 100 ms.
  */
 static void defect_5_nearest_rank(struct kunit *test)
 {

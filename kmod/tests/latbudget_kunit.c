@@ -42,7 +42,7 @@ static void expect_within_16th(struct kunit *test, u64 est, u64 exact)
 	KUNIT_EXPECT_GE(test, est, exact - exact / 16);
 }
 
-/* Go #24 TestLatencyBudgetBasic: target 100 ms at P95, 50 x 50 ms. */
+/* Target 100 ms at P95, 50 x 50 ms: within budget. */
 static void go_latency_budget_basic(struct kunit *test)
 {
 	struct dwcp_latbudget *lb = lb_new(test, 100 * T_MS, DWCP_HIST_P95, 0, 0);
@@ -60,7 +60,7 @@ static void go_latency_budget_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lb->life_total, 50ULL);
 }
 
-/* Go #25 TestLatencyBudgetExhaustion: 100 x 200 ms against 100 ms P95. */
+/* 100 x 200 ms against a 100 ms P95 target: exhausted. */
 static void go_latency_budget_exhaustion(struct kunit *test)
 {
 	struct dwcp_latbudget *lb = lb_new(test, 100 * T_MS, DWCP_HIST_P95, 0, 0);
@@ -89,9 +89,9 @@ static void latbudget_empty(struct kunit *test)
 }
 
 /*
- * Defect 5: Go's nearest-rank index n * p / 100 took the 96th of 100 values
- * for P95. 95 fast + 5 slow: the 95th is fast, so the budget holds (Go:
- * exhausted); 94 fast + 6 slow: the 95th is slow, exhausted.
+ * Nearest rank: P95 of 100 values is the 95th (index n * p / 100 would be
+ * the 96th). 95 fast + 5 slow: the 95th is fast, so the budget holds;
+ * 94 fast + 6 slow: the 95th is slow, exhausted.
  */
 static void defect_5_nearest_rank(struct kunit *test)
 {
@@ -112,10 +112,9 @@ static void defect_5_nearest_rank(struct kunit *test)
 }
 
 /*
- * Defect 5 (O(n^2) sort per sample) and Go's lifetime compliance: a large
- * stream is recorded in O(1) each and the window only holds the last
- * 2..3 slots. 200000 samples over 10 s, alternating 1 ms / 1 s, P50 at
- * 10 ms.
+ * No sort per sample, and a windowed, not lifetime, view: a large stream is
+ * recorded in O(1) each and the window only holds the last 2..3 slots.
+ * 200000 samples over 10 s, alternating 1 ms / 1 s, P50 at 10 ms.
  */
 static void defect_5_no_sort_large_stream(struct kunit *test)
 {
@@ -164,7 +163,7 @@ static void latbudget_window_rollover(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_latbudget_compliance_ppm(lb, 3 * T_SEC),
 			DWCP_LATBUDGET_PPM);
 	expect_within_16th(test, dwcp_latbudget_pctl(lb, 3 * T_SEC), 10 * T_MS);
-	/* Lifetime: Go's only view. */
+	/* Lifetime counters are kept too. */
 	KUNIT_EXPECT_EQ(test, lb->life_total, 200ULL);
 	KUNIT_EXPECT_EQ(test, lb->life_exceeding, 100ULL);
 	/* A long idle gap empties the window entirely. */

@@ -807,8 +807,8 @@ static void pipe_wait_slot_fifo(struct kunit *test)
 /* ---- completion ---- */
 
 /*
- * Defect 2 through the pipeline: a call admitted while closed that fails
- * after the breaker went open -> half-open does not re-open it.
+ * Late results through the pipeline: a call admitted while closed that
+ * fails after the breaker went open -> half-open does not re-open it.
  */
 static void defect_2_late_failure_stale(struct kunit *test)
 {
@@ -1116,12 +1116,12 @@ static void pipe_randomized_invariants(struct kunit *test)
 			(s64)(p->rate.depth >> DWCP_TB_FRAC_BITS));
 }
 
-/* ---- the Go package's tests and defects ---- */
+/* ---- the whole pipeline: integration, errors, deadline, feedback ---- */
 
 /*
- * Go #26 TestResilienceManagerIntegration: breaker, rate limit, bulkhead,
- * retry and error budget on one policy; 10 good calls all pass, the
- * breaker stays closed and the budget reads 100 %.
+ * Integration: breaker, rate limit, bulkhead, retry and error budget on one
+ * policy; 10 good calls all pass, the breaker stays closed and the budget
+ * reads 100 %.
  */
 static void go_resilience_manager_integration(struct kunit *test)
 {
@@ -1153,10 +1153,10 @@ static void go_resilience_manager_integration(struct kunit *test)
 }
 
 /*
- * Go #27 TestResilienceManagerWithFailures, with defect 1 fixed: with
- * CB(2), three failing calls: the two that run are reported to the budget,
- * the breaker opens after the second, and the third is turned away with a
- * visible rejection (Go returned nil for all three).
+ * Errors are never swallowed: with max failures 2, three failing calls: the
+ * two that run are reported to the budget, the breaker opens after the
+ * second, and the third is turned away with a visible rejection (an errno,
+ * not success).
  */
 static void go_resilience_manager_with_failures(struct kunit *test)
 {
@@ -1186,8 +1186,8 @@ static void go_resilience_manager_with_failures(struct kunit *test)
 }
 
 /*
- * Defect 16, one deadline: the caller's deadline bounds the rate wait and
- * the bulkhead queue wait (no stage waits past it on its own clock).
+ * One deadline: the caller's deadline bounds the rate wait and the bulkhead
+ * queue wait (no stage waits past it on its own clock).
  */
 static void defect_16_one_deadline(struct kunit *test)
 {
@@ -1230,11 +1230,11 @@ static void defect_16_one_deadline(struct kunit *test)
 }
 
 /*
- * Defect 17 (feedback in the wrong place): the latency fed to the adaptive
- * limiter, the timeout estimator and the slow-call rule runs from the
- * moment the call is admitted, not from when it started waiting for the
- * rate limiter or a bulkhead slot: the limiter's own delay must not push
- * the rate down further.
+ * No feedback of the pipeline's own waits: the latency fed to the adaptive
+ * limiter, the timeout estimator and the slow-call rule runs from the moment
+ * the call is admitted, not from when it started waiting for the rate limiter
+ * or a bulkhead slot: the limiter's own delay must not push the rate down
+ * further.
  */
 static void defect_17_latency_excludes_waits(struct kunit *test)
 {

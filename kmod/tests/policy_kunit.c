@@ -165,10 +165,11 @@ static void reconfigure_keeps_state(struct kunit *test)
 }
 
 /*
- * POLICY_SET runs under genl_mutex: it must not wait for a grace period
- * (issue 13, finding 8). A thread sits in an RCU read-side section for 2 s;
- * a synchronize_rcu() in the set would wait for it, kfree_rcu() does not.
- * The bound (1 s) leaves a slow guest half the reader's time.
+ * POLICY_SET runs under genl_mutex: it must not wait for a grace period, or
+ * every netlink user of the family waits behind it. A thread sits in an RCU
+ * read-side section for 2 s; a synchronize_rcu() in the set would wait for it,
+ * kfree_rcu() does not. The bound (1 s) leaves a slow guest half the reader's
+ * time.
  */
 struct rcu_reader {
 	struct completion in;
@@ -260,7 +261,7 @@ static struct dwcp_res_policy *call_policy(struct kunit *test, u32 retries,
 	return add_policy(test, cfg);
 }
 
-/* Go #9 TestRetryPolicySuccess: fails once, then succeeds: 2 attempts. */
+/* Fails once, then succeeds: 2 attempts. */
 static void go_retry_policy_success_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 3, NSEC_PER_SEC);
@@ -271,7 +272,7 @@ static void go_retry_policy_success_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Go #10 TestRetryPolicyMaxRetries: always failing, 2 retries: an error. */
+/* Always failing, 2 retries: an error. */
 static void go_retry_policy_max_retries_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 2, NSEC_PER_SEC);
@@ -281,7 +282,7 @@ static void go_retry_policy_max_retries_in_kernel(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 5 * HZ), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, f.calls, 3);
 	dwcp_res_policy_stats(p, &st);
-	/* Each attempt is admitted and counted on its own (defect 1, 8). */
+	/* Each attempt is admitted and counted on its own, none swallowed. */
 	KUNIT_EXPECT_EQ(test, st.admitted, 3ULL);
 	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 3ULL);
 	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
@@ -306,7 +307,7 @@ static void call_does_not_retry_permanent_errors(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Go #11 TestExponentialBackoff: succeeds on the third attempt, in time. */
+/* Backoff: succeeds on the third attempt, in time. */
 static void go_exponential_backoff_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 3, NSEC_PER_SEC);
@@ -320,7 +321,7 @@ static void go_exponential_backoff_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Go #12 TestTimeoutManagerBasic: an instant call within its timeout. */
+/* An instant call within its timeout. */
 static void go_timeout_manager_basic_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 0, NSEC_PER_SEC);
@@ -331,7 +332,7 @@ static void go_timeout_manager_basic_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Go #13 TestTimeoutManagerTimeout: 50 ms timeout, a 200 ms call. */
+/* 50 ms timeout, a 200 ms call: -ETIMEDOUT, counted as a failure. */
 static void go_timeout_manager_timeout_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 0, 50 * NSEC_PER_MSEC);
@@ -345,7 +346,7 @@ static void go_timeout_manager_timeout_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Defect 16: the overall deadline bounds every attempt and the backoff. */
+/* One deadline: the overall deadline bounds every attempt and the backoff. */
 static void defect_16_one_deadline_in_kernel(struct kunit *test)
 {
 	struct dwcp_res_policy *p = call_policy(test, 200, 30 * NSEC_PER_SEC);
@@ -364,7 +365,7 @@ static void defect_16_one_deadline_in_kernel(struct kunit *test)
 	dwcp_res_policy_put(p);
 }
 
-/* Defect 13: the registry is bounded. */
+/* The registry is bounded: memory cannot grow with the names asked for. */
 static void defect_13_policy_count_bounded(struct kunit *test)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
@@ -475,7 +476,7 @@ static void chaos_faults_in_kernel(struct kunit *test)
 	cfg->breaker.max_failures = 100;
 	p = add_policy(test, cfg);
 	arm(test, DWCP_RES_FAULT_ERROR, EIO);
-	/* Armed but not enabled: nothing happens (Go #16, in the kernel). */
+	/* Armed but not enabled: nothing happens. */
 	KUNIT_EXPECT_EQ(test, dwcp_res_admit(p, &c, 0, 0, 0), 0);
 	dwcp_res_complete(&c, DWCP_RES_RESULT_SUCCESS, false);
 
@@ -644,7 +645,7 @@ static void hammer_policy(struct kunit *test, u32 flags, struct dwcp_res_policy_
 	dwcp_res_policy_put(h[0].p);
 }
 
-/* Defect 12 (data races): run under lockdep and KASAN. */
+/* No data races: runs under lockdep and KASAN, and on the KCSAN kernel. */
 static void defect_12_concurrent_admit_complete(struct kunit *test)
 {
 	struct dwcp_res_policy_stats st;

@@ -48,7 +48,7 @@ static u32 run_retry(const struct dwcp_retry_config *cfg, u32 succeed_at,
 	return attempt;
 }
 
-/* Go #9 TestRetryPolicySuccess: 3 retries, fails once: 2 attempts, ok. */
+/* 3 retries, fails once: 2 attempts, ok. */
 static void go_retry_policy_success(struct kunit *test)
 {
 	struct dwcp_retry_config cfg = DWCP_RETRY_CONFIG_SEND;
@@ -61,7 +61,7 @@ static void go_retry_policy_success(struct kunit *test)
 	KUNIT_EXPECT_LT(test, elapsed, 100 * MS);
 }
 
-/* Go #10 TestRetryPolicyMaxRetries: 2 retries, always fails: error. */
+/* 2 retries, always fails: 3 attempts, an error. */
 static void go_retry_policy_max_retries(struct kunit *test)
 {
 	struct dwcp_retry_config cfg = DWCP_RETRY_CONFIG_SEND;
@@ -79,11 +79,10 @@ static void go_retry_policy_max_retries(struct kunit *test)
 }
 
 /*
- * Go #11 TestExponentialBackoff: 3 retries, base 10 ms, succeeds on the
- * 3rd attempt; Go asserted elapsed >= 20 ms. With full jitter the sleeps
- * are U[0, 10 ms) and U[0, 20 ms): the property becomes "elapsed < 30 ms
- * for every draw, and >= 20 ms with the largest draw" (the Go bound holds
- * where Go's jitter did: at the top of the range).
+ * Exponential backoff: 3 retries, base 10 ms, succeeds on the 3rd attempt.
+ * With full jitter the sleeps are U[0, 10 ms) and U[0, 20 ms): "elapsed
+ * < 30 ms for every draw, and >= 20 ms with the largest draw" (the top of
+ * the range is where the sleeps reach the plain exponential delays).
  */
 static void go_exponential_backoff(struct kunit *test)
 {
@@ -161,9 +160,9 @@ static void retry_ceilings(struct kunit *test)
 }
 
 /*
- * Defect 8: Go added U[0, 0.1) * delay after the cap, so a sleep reached
- * 1.1 * maxDelay. Every sleep here is below its ceiling, hence below the
- * cap, for any draw, any attempt, even where the ceiling saturates.
+ * Jitter within the cap: jitter added after the cap would let a sleep
+ * reach 1.1 x the cap. Every sleep here is below its ceiling, hence below
+ * the cap, for any draw, any attempt, even where the ceiling saturates.
  */
 static void defect_8_jitter_within_cap(struct kunit *test)
 {
@@ -198,7 +197,7 @@ static void defect_8_jitter_within_cap(struct kunit *test)
 		}
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0U);
-	/* Already at the cap: Go slept up to 5.5 s here, this stays < 5 s. */
+	/* Already at the cap (5 s): the sleep stays < 5 s, never 5.5. */
 	KUNIT_EXPECT_TRUE(test, dwcp_retry_next_delay(&cfgs[5], 4, 0, U64_MAX,
 						      U32_MAX, &delay));
 	KUNIT_EXPECT_LT(test, delay, 5 * SEC);
@@ -206,9 +205,9 @@ static void defect_8_jitter_within_cap(struct kunit *test)
 }
 
 /*
- * Defect 8: Go's sleeps were all within [d, 1.1 d): clients that failed
- * together retried together. Full jitter spreads them over [0, d): with
- * evenly spread draws the sleeps cover the whole range, mean d / 2.
+ * Full jitter: sleeps all within [d, 1.1 d) would make clients that failed
+ * together retry together. Full jitter spreads them over [0, d): with evenly
+ * spread draws the sleeps cover the whole range, mean d / 2.
  */
 static void defect_8_full_jitter_spread(struct kunit *test)
 {
@@ -232,7 +231,7 @@ static void defect_8_full_jitter_spread(struct kunit *test)
 	KUNIT_EXPECT_LT(test, hi, 400 * MS);
 	KUNIT_EXPECT_GT(test, div_u64(sum, 1000), 195 * MS);
 	KUNIT_EXPECT_LT(test, div_u64(sum, 1000), 205 * MS);
-	/* Go's minimum sleep was the full 400 ms; half the draws are below 200. */
+	/* Sleeps are not bunched near 400 ms: half the draws are below 200. */
 	KUNIT_EXPECT_TRUE(test, dwcp_retry_next_delay(&cfg, 3, 0, U64_MAX,
 						      U32_MAX / 2, &delay));
 	KUNIT_EXPECT_LT(test, delay, 200 * MS + 1);
@@ -356,10 +355,10 @@ static void retry_budget_limit(struct kunit *test)
 }
 
 /*
- * Defect 8 (no retry budget) and Envoy #30205: retries sleeping in backoff
- * hold their budget. 10 calls fail at once; the budget (max(3, 2)) lets 3
- * retries into backoff and refuses the other 7 even though no retry
- * attempt is running yet; a slot comes back only when a retry completes.
+ * Retry budget (Envoy #30205): retries sleeping in backoff hold their budget.
+ * 10 calls fail at once; the budget (max(3, 2)) lets 3 retries into backoff
+ * and refuses the other 7 even though no retry attempt is running yet; a slot
+ * comes back only when a retry completes.
  */
 static void defect_8_budget_counts_backoff_waiters(struct kunit *test)
 {

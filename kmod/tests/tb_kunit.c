@@ -24,7 +24,7 @@ static void tb_setup(struct kunit *test, struct dwcp_tb *tb, u64 rate,
 	KUNIT_ASSERT_EQ(test, dwcp_tb_init(tb, &cfg, T0, &why), 0);
 }
 
-/* Go #4 TestRateLimiterBasic: 10/s burst 5, the first call is admitted. */
+/* 10/s burst 5: the first call is admitted. */
 static void go_rate_limiter_basic(struct kunit *test)
 {
 	struct dwcp_tb tb;
@@ -40,7 +40,7 @@ static void go_rate_limiter_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tb.rejected, 1ULL);
 }
 
-/* Go #5 TestRateLimiterExceedsLimit: 1/s burst 1, the 2nd is rejected. */
+/* 1/s burst 1: the 2nd call at once is rejected. */
 static void go_rate_limiter_exceeds_limit(struct kunit *test)
 {
 	struct dwcp_tb tb;
@@ -129,10 +129,10 @@ static void tb_long_run_random_arrivals(struct kunit *test)
 }
 
 /*
- * Defect 7: the Go bucket refilled whole tokens once per elapsed period and
- * then set lastRefill = now, dropping the remainder. Polled every 150 ms, a
- * 10/s bucket refilled one token per poll (6.7/s). Here the 50 ms
- * remainders are kept: 3 + 10 * 30 calls in 30 s.
+ * Fractional refill is kept. A bucket that adds whole tokens per elapsed
+ * period and drops the remainder, polled every 150 ms at 10/s, would refill
+ * one token per poll (6.7/s). Here the 50 ms remainders are kept:
+ * 3 + 10 * 30 calls in 30 s.
  */
 static void defect_7_fractional_refill(struct kunit *test)
 {

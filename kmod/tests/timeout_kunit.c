@@ -2,8 +2,8 @@
 /*
  * KUnit suite of the adaptive timeout estimator (kmod/core/timeout.c), with a
  * fake clock: bounds, 2 x P95 target, fast up / slow down, once per window,
- * Go's 10-sample minimum, timed-out calls pushing the estimate up (defect 4),
- * Go's manual AdaptTimeout, config checks and reconfiguration.
+ * the 10-sample minimum, timed-out calls pushing the estimate up, the
+ * manual step, config checks and reconfiguration.
  */
 #ifdef __KERNEL__
 #include <kunit/test.h>
@@ -113,7 +113,7 @@ static void timeout_config_check_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_timeout_init(t, &c, 0), bc->err);
 }
 
-/* Go adapts only after 10 samples; here also only once per window. */
+/* No update before 10 samples, and only once per window. */
 static void timeout_min_samples_and_window(struct kunit *test)
 {
 	struct dwcp_timeout *t = new_timeout(test, SEC);
@@ -238,10 +238,10 @@ static void timeout_bounds(struct kunit *test)
 }
 
 /*
- * Defect 4: 20 % of calls time out at the current 1 s timeout, the rest take
- * 100 ms. Go recorded only the survivors: P95 100 ms, target 200 ms, so the
- * timeout FELL while calls were timing out. Fed in, they make P95 >= 1 s and
- * the timeout rises.
+ * No survivorship bias: 20 % of calls time out at the current 1 s timeout,
+ * the rest take 100 ms. Recording only the survivors gives P95 100 ms,
+ * target 200 ms, so the timeout FALLS while calls are timing out (@go shows
+ * it). Fed in, they make P95 >= 1 s and the timeout rises.
  */
 static void defect_4_timeouts_raise_estimate(struct kunit *test)
 {
@@ -249,7 +249,7 @@ static void defect_4_timeouts_raise_estimate(struct kunit *test)
 
 	feed(t, 80, 100 * MS, false);
 	feed(t, 20, SEC, true);
-	feed(go, 80, 100 * MS, false);		/* what Go recorded */
+	feed(go, 80, 100 * MS, false);		/* the survivors only */
 	dwcp_timeout_update(t, SEC);
 	dwcp_timeout_update(go, SEC);
 	KUNIT_EXPECT_LT(test, dwcp_timeout_current(go), SEC);
@@ -275,7 +275,7 @@ static void defect_4_timed_out_counts_as_current(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dwcp_timeout_current(t), 300 * SEC);
 }
 
-/* Go's manual AdaptTimeout(latency, success). */
+/* The manual step dwcp_timeout_adapt(latency, success). */
 static void timeout_adapt_manual(struct kunit *test)
 {
 	struct dwcp_timeout *t = new_timeout(test, SEC);

@@ -465,8 +465,9 @@ enum dwcp_res_feature {
 };
 
 /*
- * Circuit breaker states. Closed, half-open and open keep the numbering of
- * the original Go package's Prometheus gauge (0, 1, 2).
+ * Circuit breaker states. Closed, half-open and open are 0, 1 and 2, in
+ * order of severity; the dwcp_res_breaker_state_code gauge exports these
+ * numbers (Documentation/metrics.rst). The operator states follow.
  */
 enum dwcp_res_breaker_state {
 	DWCP_RES_BREAKER_CLOSED,
@@ -480,7 +481,7 @@ enum dwcp_res_breaker_state {
 
 /* What trips a circuit breaker from closed to open. */
 enum dwcp_res_breaker_mode {
-	DWCP_RES_BREAKER_MODE_CONSECUTIVE,	/* N consecutive failures (Go default) */
+	DWCP_RES_BREAKER_MODE_CONSECUTIVE,	/* N consecutive failures (the default) */
 	DWCP_RES_BREAKER_MODE_COUNT_WINDOW,	/* failure/slow rate over the last N calls */
 	DWCP_RES_BREAKER_MODE_TIME_WINDOW,	/* failure/slow rate over the last B buckets */
 
