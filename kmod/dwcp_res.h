@@ -160,8 +160,9 @@ struct dwcp_res_policy {
 	atomic64_t transport_errors ____cacheline_aligned_in_smp;
 	/* The engine's view (engine.c), under the namespace's cfg_lock. */
 	struct dwcp_engine_policy eng;
-	struct dwcp_hist *eng_hist;	/* lifetime latencies at the last tick */
-	u64 eng_completed;		/* completions counted in @eng_hist */
+	struct dwcp_hist *eng_hist;	/* lifetime latencies when last judged */
+	u64 eng_completed;		/* completions at the last tick */
+	u64 eng_pending;		/* latencies since @eng_hist, not judged */
 };
 
 /*

@@ -66,11 +66,12 @@ static u64 engine_completed(struct dwcp_res_policy *p)
 }
 
 /* Read one policy for the tick; @h is scratch for the merged histogram. */
-static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
-			  u64 now, struct dwcp_engine_sample *s)
+static void engine_sample(struct dwcp_engine *e, struct dwcp_res_policy *p,
+			  struct dwcp_hist *h, u64 now,
+			  struct dwcp_engine_sample *s)
 {
 	struct dwcp_budget_status st;
-	u64 completed;
+	u64 completed, n, kept;
 
 	memset(s, 0, sizeof(*s));
 	dwcp_res_policy_lock(p);
@@ -86,17 +87,30 @@ static void engine_sample(struct dwcp_res_policy *p, struct dwcp_hist *h,
 	s->transport_errors = atomic64_read(&p->transport_errors);
 
 	/*
-	 * Latency over the tick: lifetime histogram minus the last one's.
-	 * Every completion records one latency, so when the completion count
-	 * has not moved there is nothing new: skip merging the per-CPU
-	 * histograms (1 KiB each) of an idle policy.
+	 * Latency since the samples were last judged: the lifetime histogram
+	 * minus the one kept then (engine.h, LATENCY). Until the engine judges
+	 * them it needs their count only, and @eng_hist stays where it was.
+	 * Each completion records at most one latency, so when the completion
+	 * count has not moved there is nothing new: unless the pending samples
+	 * are due to be dropped, skip merging the per-CPU histograms (1 KiB
+	 * each) of an idle policy.
 	 */
 	completed = engine_completed(p);
-	if (completed == p->eng_completed)
+	s->latency_samples = p->eng_pending;
+	if (completed == p->eng_completed &&
+	    (!p->eng_pending ||
+	     !dwcp_engine_latency_due(e, &p->eng, p->eng_pending, now)))
 		return;
 	p->eng_completed = completed;
 	dwcp_res_policy_latency(p, h);
+	n = dwcp_hist_count(h);
+	kept = dwcp_hist_count(p->eng_hist);
+	s->latency_samples = n >= kept ? n - kept : n;	/* as dwcp_hist_delta() */
+	p->eng_pending = s->latency_samples;
+	if (!dwcp_engine_latency_due(e, &p->eng, s->latency_samples, now))
+		return;
 	dwcp_hist_delta(h, p->eng_hist);
+	p->eng_pending = 0;
 	s->latency_samples = dwcp_hist_count(h);
 	if (s->latency_samples)
 		s->p95_ns = dwcp_hist_percentile(h, 950000);
@@ -161,7 +175,7 @@ static void engine_tick_locked(struct dwcp_net *dn, u64 now)
 		return;	/* try again next tick; nothing is lost but time */
 	dwcp_engine_begin(e);
 	list_for_each_entry(p, &dn->policies, node) {
-		engine_sample(p, h, now, &s);
+		engine_sample(e, p, h, now, &s);
 		if (dwcp_engine_policy_tick(e, &p->eng, &s, now, &from))
 			dwcp_res_event_alert(dn->net, p->name, from, p->eng.alerts,
 					     p->eng.remaining_ppm);

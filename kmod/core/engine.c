@@ -93,6 +93,7 @@ void dwcp_engine_policy_init(struct dwcp_engine_policy *ep,
 	dwcp_budget_init(&ep->window, &w, now);
 	dwcp_budget_init(&ep->transport, &w, now);
 	ep->remaining_ppm = DWCP_BUDGET_PPM;
+	ep->latency_since = now;
 }
 
 void dwcp_engine_begin(struct dwcp_engine *e)
@@ -128,6 +129,41 @@ static void dwcp_engine_window_sync(const struct dwcp_engine *e,
 	dwcp_engine_window_config(&e->cfg, &w);
 	if (b->cfg.window_ns != w.window_ns)
 		dwcp_budget_reconfigure(b, &w, now);
+}
+
+bool dwcp_engine_latency_due(const struct dwcp_engine *e,
+			     const struct dwcp_engine_policy *ep, u64 samples,
+			     u64 now)
+{
+	return samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES ||
+	       now - ep->latency_since >= e->cfg.window_ns;
+}
+
+/*
+ * Judge the latency samples a policy has collected since latency_since
+ * (engine.h, LATENCY): with enough of them, set the verdict; with too few
+ * after a whole window, drop them and the verdict; else keep both and wait.
+ */
+static void dwcp_engine_latency(const struct dwcp_engine *e,
+				struct dwcp_engine_policy *ep,
+				const struct dwcp_engine_sample *s, u64 now)
+{
+	if (!dwcp_engine_latency_due(e, ep, s->latency_samples, now))
+		return;
+	if (s->latency_samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES) {
+		u64 p95 = min_t(u64, s->p95_ns, U64_MAX / 1000);
+
+		ep->p95_ns = s->p95_ns;
+		ep->latency_permille = 0;
+		if (s->latency_target_ns)
+			ep->latency_permille =
+				dwcp_engine_clamp32(div64_u64(p95 * 1000,
+							      s->latency_target_ns));
+	} else {
+		ep->p95_ns = 0;
+		ep->latency_permille = 0;
+	}
+	ep->latency_since = now;
 }
 
 bool dwcp_engine_policy_tick(struct dwcp_engine *e,
@@ -172,17 +208,7 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 	ep->inflight = s->inflight;
 	ep->remaining_ppm = s->remaining_ppm;
 	ep->burn_x1000 = s->burn_x1000;
-	ep->p95_ns = 0;
-	ep->latency_permille = 0;
-	if (s->latency_samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES) {
-		u64 p95 = min_t(u64, s->p95_ns, U64_MAX / 1000);
-
-		ep->p95_ns = s->p95_ns;
-		if (s->latency_target_ns)
-			ep->latency_permille =
-				dwcp_engine_clamp32(div64_u64(p95 * 1000,
-							      s->latency_target_ns));
-	}
+	dwcp_engine_latency(e, ep, s, now);
 
 	e->tick_total += total;
 	e->tick_bad += bad;

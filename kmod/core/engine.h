@@ -15,8 +15,8 @@
  *   - the error budgets proper: each policy's own (in its pipeline, fed per
  *     call) and the "system" budget here, fed once per tick with the sum of
  *     every policy's new events (the deltas of their lifetime counters), so
- *     the data path pays nothing for it. The Go package declared a system
- *     budget and never fed it (defect 9).
+ *     the data path pays nothing for it. A system budget that nothing feeds
+ *     would read 100 % forever.
  *   - a short error-rate window (10 s in 10 buckets by default), per policy
  *     and for the namespace, for the error-rate trigger and for the health
  *     checks' error-rate and transport metrics. It is short on purpose: the
@@ -31,16 +31,24 @@
  *   HEALTH      the highest level asked for by an unhealthy check (the
  *               shell sets @health_level); rise/fall live in the checks.
  *   ERROR_RATE  the namespace's error rate over the window against
- *               error_ppm with the Go mapping (> 1x degraded, > 1.5x
- *               severely, > 2x emergency) and the controller's hysteresis.
+ *               error_ppm, mapped as the controller maps ratios (> 1x
+ *               degraded, > 1.5x severely, > 2x emergency), with its
+ *               hysteresis.
  *               Low-traffic guard: below min_events calls in the window the
  *               input reads normal (five failures out of eight calls are no
  *               evidence; SRE workbook, "low-traffic services").
- *   LATENCY     the worst policy's P95 over the tick against its
- *               latency_target_ns, same mapping, permille. A policy counts
- *               only with at least DWCP_ENGINE_LATENCY_MIN_SAMPLES samples
- *               in the tick, so an idle policy's lone slow call is no
- *               evidence either.
+ *   LATENCY     the worst policy's P95 against its latency_target_ns,
+ *               same mapping, permille. A policy's P95 is judged once it
+ *               has DWCP_ENGINE_LATENCY_MIN_SAMPLES samples, so an idle
+ *               policy's lone slow call is no evidence. A busy policy
+ *               gets them every tick; a quiet one collects them over
+ *               several ticks (the shell keeps them until
+ *               dwcp_engine_latency_due() says so) and keeps its last
+ *               verdict meanwhile, so a slow service that answers a few
+ *               calls a second is still seen. Samples that do not reach
+ *               the minimum within one error-rate window are dropped and
+ *               the verdict goes back to none: a policy that fell quiet
+ *               stops counting against the host after one window.
  *   EXTERNAL    not here: set by in-kernel users through the exported API.
  * Disabled triggers read normal. Dwell and hysteresis are the controller's.
  */
@@ -97,8 +105,8 @@ struct dwcp_engine_sample {
 	u32 breaker_state;	/* enum dwcp_res_breaker_state */
 	u32 inflight;
 	u64 latency_target_ns;	/* 0 = no latency budget */
-	u64 p95_ns;		/* over the tick */
-	u64 latency_samples;	/* completions in the tick */
+	u64 p95_ns;		/* of the samples since latency_since */
+	u64 latency_samples;	/* latencies recorded since then */
 	u64 transport_errors;	/* lifetime, this policy's sockets */
 };
 
@@ -117,8 +125,9 @@ struct dwcp_engine_policy {
 	u32 error_ppm;		/* over the window */
 	u64 window_calls;
 	u64 window_transport;	/* transport errors in the window */
-	u64 p95_ns;		/* last tick; 0 without enough samples */
+	u64 p95_ns;		/* last verdict; 0 without enough samples */
 	u32 latency_permille;	/* p95 / target; 0 without a target */
+	u64 latency_since;	/* start of the samples not yet judged */
 	struct dwcp_budget window;	/* calls and failures */
 	struct dwcp_budget transport;	/* transport errors (total = bad) */
 };
@@ -167,6 +176,15 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 			     u32 *from);
 /* End a tick: feed the system budget; true when its alerts changed. */
 bool dwcp_engine_end(struct dwcp_engine *e, u64 now, u32 *from);
+/*
+ * Whether a policy's @samples latencies collected since its latency_since
+ * are judged (or dropped) at this tick: if so the shell hands their P95 to
+ * dwcp_engine_policy_tick() and starts collecting afresh; if not it keeps
+ * them and passes their count only.
+ */
+bool dwcp_engine_latency_due(const struct dwcp_engine *e,
+			     const struct dwcp_engine_policy *ep, u64 samples,
+			     u64 now);
 /* Set the controller's inputs from the last tick (enabled triggers only). */
 void dwcp_engine_feed(const struct dwcp_engine *e, struct dwcp_degrade *d);
 /* The enum dwcp_res_trigger bits of the inputs at @level or above. */

@@ -248,6 +248,52 @@ static void engine_trigger_latency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
 }
 
+/*
+ * LATENCY at a low rate: the shell passes the samples collected since the
+ * last verdict, so a quiet policy reaches the minimum over several ticks;
+ * its verdict stands meanwhile, and samples that do not reach the minimum
+ * within one window are dropped with the verdict.
+ */
+static void engine_latency_low_rate(struct kunit *test)
+{
+	struct eng_fixture *f = eng_setup(test, DWCP_RES_TRIGGER_LATENCY);
+	u64 win = f->e.cfg.window_ns;
+	int i;
+
+	f->s[0].latency_target_ns = 100 * NSEC_PER_MSEC;
+	f->s[0].p95_ns = 300 * NSEC_PER_MSEC;
+	/* Three slow calls a second: judged at the fourth tick. */
+	for (i = 1; i <= 3; i++) {
+		f->s[0].latency_samples = 3 * i;
+		KUNIT_EXPECT_FALSE(test, dwcp_engine_latency_due(&f->e, &f->ep[0],
+								 3 * i, f->now + SEC));
+		eng_tick1(f, 0, 0);
+		KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
+	}
+	f->s[0].latency_samples = 12;
+	eng_tick1(f, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 3000U);
+	KUNIT_EXPECT_EQ(test, f->ep[0].latency_since, f->now);
+	/* Collecting again: the verdict stands (no flapping to normal). */
+	for (i = 1; i <= 3; i++) {
+		f->s[0].latency_samples = 3 * i;
+		eng_tick1(f, 0, 0);
+		KUNIT_EXPECT_EQ(test, f->e.latency_permille, 3000U);
+		KUNIT_EXPECT_EQ(test, f->e.latency_over, 1U);
+	}
+	/* The service fell quiet: one window later, no verdict at all. */
+	f->s[0].latency_samples = 9;
+	while (!dwcp_engine_latency_due(&f->e, &f->ep[0], 9, f->now + SEC)) {
+		eng_tick1(f, 0, 0);
+		KUNIT_EXPECT_EQ(test, f->e.latency_permille, 3000U);
+	}
+	KUNIT_EXPECT_EQ(test, f->now + SEC - f->ep[0].latency_since, win);
+	eng_tick1(f, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
+	KUNIT_EXPECT_EQ(test, f->ep[0].p95_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, f->e.latency_over, 0U);
+}
+
 /* Metrics the health checks read, namespace-wide and per policy. */
 static void engine_metrics(struct kunit *test)
 {
@@ -320,6 +366,7 @@ static struct kunit_case dwcp_engine_test_cases[] = {
 	KUNIT_CASE(engine_trigger_budget),
 	KUNIT_CASE(engine_trigger_health),
 	KUNIT_CASE(engine_trigger_latency),
+	KUNIT_CASE(engine_latency_low_rate),
 	KUNIT_CASE(engine_metrics),
 	KUNIT_CASE(engine_config_check),
 	KUNIT_CASE(engine_reconfigure_window),
