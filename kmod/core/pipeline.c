@@ -138,6 +138,7 @@ static void pipe_rate_config(const struct dwcp_pipe *p,
 	*tb = cfg->rate;
 	if (cfg->flags & DWCP_PIPE_F_ADAPTIVE) {
 		tb->rate = max_t(u64, 1, div_u64(dwcp_adaptive_rate(&p->adaptive), 1000));
+		tb->mrate = dwcp_adaptive_rate(&p->adaptive);
 		tb->burst = (u32)min_t(u64, U32_MAX, dwcp_adaptive_burst(&p->adaptive));
 	}
 }
@@ -471,6 +472,7 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 			const char *why;
 
 			tb.rate = max_t(u64, 1, div_u64(rate, 1000));
+			tb.mrate = rate;
 			tb.burst = (u32)min_t(u64, U32_MAX,
 					      dwcp_adaptive_burst(&p->adaptive));
 			dwcp_tb_reconfigure(&p->rate, &tb, now, &why);

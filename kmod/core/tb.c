@@ -6,12 +6,12 @@
 
 #define DWCP_TB_ONE_SEC_FP	((u64)NSEC_PER_SEC << DWCP_TB_FRAC_BITS)
 
-/* ceil(DWCP_TB_ONE_SEC_FP / rate); rate is in [1, DWCP_TB_ONE_SEC_FP]. */
-static u64 dwcp_tb_unit_cost(u64 rate)
+/* ceil(@one / rate); rate is in [1, @one]. */
+static u64 dwcp_tb_unit_cost(u64 one, u64 rate)
 {
-	u64 q = div64_u64(DWCP_TB_ONE_SEC_FP, rate);
+	u64 q = div64_u64(one, rate);
 
-	if (q * rate < DWCP_TB_ONE_SEC_FP)
+	if (q * rate < one)
 		q++;
 	return q;
 }
@@ -24,7 +24,7 @@ static int dwcp_tb_derive(struct dwcp_tb *tb, const struct dwcp_tb_config *cfg,
 	const char *msg;
 	int err;
 
-	if (!cfg->rate) {
+	if (!cfg->rate && !cfg->mrate) {
 		msg = "rate must be at least 1 call per second";
 		err = -EINVAL;
 		goto fail;
@@ -39,14 +39,17 @@ static int dwcp_tb_derive(struct dwcp_tb *tb, const struct dwcp_tb_config *cfg,
 		err = -EINVAL;
 		goto fail;
 	}
-	if (cfg->rate > DWCP_TB_ONE_SEC_FP || cfg->byte_rate > DWCP_TB_ONE_SEC_FP) {
+	if (cfg->rate > DWCP_TB_ONE_SEC_FP || cfg->byte_rate > DWCP_TB_ONE_SEC_FP ||
+	    cfg->mrate > 1000 * DWCP_TB_ONE_SEC_FP) {
 		msg = "rate above 65536 per nanosecond";
 		err = -ERANGE;
 		goto fail;
 	}
-	call_cost = dwcp_tb_unit_cost(cfg->rate);
+	/* The same cost for rate r and mrate 1000 r: ceil(1000 x / 1000 r). */
+	call_cost = dwcp_tb_unit_cost(1000 * DWCP_TB_ONE_SEC_FP,
+				      cfg->mrate ?: 1000 * cfg->rate);
 	if (cfg->byte_rate)
-		byte_cost = dwcp_tb_unit_cost(cfg->byte_rate);
+		byte_cost = dwcp_tb_unit_cost(DWCP_TB_ONE_SEC_FP, cfg->byte_rate);
 
 	if (check_mul_overflow((u64)cfg->burst, call_cost, &depth) ||
 	    check_mul_overflow((u64)cfg->burst_bytes, byte_cost, &extra) ||

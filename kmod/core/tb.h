@@ -9,7 +9,9 @@
  *	cost = ns_per_call + len * ns_per_byte
  *
  * where ns_per_call = NSEC_PER_SEC / rate and ns_per_byte = NSEC_PER_SEC /
- * byte_rate. Both costs are computed once, at configuration time, as 48.16
+ * byte_rate. A rate may be given in thousandths of a call per second
+ * (mrate), so that an adaptive limiter that settled at 0.5/s really admits
+ * one call every 2 s. Both costs are computed once, at configuration time, as 48.16
  * fixed point (DWCP_TB_FRAC_BITS fractional bits), so the admit path is one
  * subtraction, one multiplication, a few compares and no division. The depth
  * is burst * ns_per_call + burst_bytes * ns_per_byte.
@@ -49,7 +51,8 @@
 #define DWCP_TB_MAX_FP		(DWCP_TB_MAX_NS << DWCP_TB_FRAC_BITS)
 
 struct dwcp_tb_config {
-	u64 rate;		/* calls per second, >= 1 */
+	u64 rate;		/* calls per second, >= 1 (unless mrate) */
+	u64 mrate;		/* calls per 1000 s; 0: rate * 1000 */
 	u64 byte_rate;		/* bytes per second; 0 = no per-byte cost */
 	u32 burst;		/* calls the full bucket admits at once, >= 1 */
 	u32 burst_bytes;	/* extra depth in bytes (needs byte_rate) */

@@ -373,6 +373,34 @@ static void pipe_reject_rate(struct kunit *test)
 	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
 }
 
+/*
+ * An adaptive rate below one call a second is enforced as it is: held at
+ * 0.5/s, the bucket admits one call every 2 s, not one a second.
+ */
+static void pipe_adaptive_fractional_rate(struct kunit *test)
+{
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t;
+	struct dwcp_pipe *p;
+	u64 now = T0;
+
+	small_cfg(test, &cfg);
+	cfg.flags = DWCP_PIPE_F_RATE | DWCP_PIPE_F_ADAPTIVE;
+	cfg.adaptive.initial_rate = 500;
+	cfg.adaptive.min_rate = 500;
+	cfg.adaptive.max_rate = 500;
+	p = pipe_new(test, &cfg, now);
+	KUNIT_EXPECT_EQ(test, p->rate.cfg.mrate, 500ULL);
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, 0, 0), DWCP_PIPE_ADMIT);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	now += SEC;
+	KUNIT_EXPECT_EQ(test, admit(p, &t, now, 0, 0), DWCP_PIPE_REJECT);
+	KUNIT_EXPECT_EQ(test, t.reason, DWCP_RES_REJECT_RATE);
+	now += SEC;
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, 0, 0), DWCP_PIPE_ADMIT);
+	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+}
+
 /* 4. No slot and no queue: -EBUSY; the rate charge is refunded. */
 static void pipe_reject_bulkhead_full(struct kunit *test)
 {
@@ -1468,6 +1496,7 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(pipe_reject_shed),
 	KUNIT_CASE(pipe_reject_breaker),
 	KUNIT_CASE(pipe_reject_rate),
+	KUNIT_CASE(pipe_adaptive_fractional_rate),
 	KUNIT_CASE(pipe_reject_bulkhead_full),
 	KUNIT_CASE(pipe_reject_bulkhead_wait),
 	KUNIT_CASE(pipe_chaos_fault),

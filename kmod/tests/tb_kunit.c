@@ -52,6 +52,39 @@ static void go_rate_limiter_exceeds_limit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dwcp_tb_admit(&tb, T0 + SEC, 0));
 }
 
+/*
+ * Rates below one call a second are enforced as given: 0.5/s admits one
+ * call every 2 s, 0.25/s one every 4 s, over a long run too; a rate in
+ * thousandths that is a whole number costs exactly what that rate costs.
+ */
+static void tb_fractional_rate(struct kunit *test)
+{
+	struct dwcp_tb_config cfg = { .rate = 1, .mrate = 500, .burst = 1 };
+	struct dwcp_tb tb, whole;
+	const char *why = NULL;
+	u64 now = T0, n = 0;
+
+	KUNIT_ASSERT_EQ(test, dwcp_tb_init(&tb, &cfg, T0, &why), 0);
+	KUNIT_EXPECT_TRUE(test, dwcp_tb_admit(&tb, now, 0));
+	KUNIT_EXPECT_FALSE(test, dwcp_tb_admit(&tb, now + SEC, 0));
+	KUNIT_EXPECT_FALSE(test, dwcp_tb_admit(&tb, now + 2 * SEC - 1, 0));
+	KUNIT_EXPECT_TRUE(test, dwcp_tb_admit(&tb, now + 2 * SEC, 0));
+	/* An hour at 0.25/s, asked every 100 ms: 900 calls, one burst more. */
+	cfg.mrate = 250;
+	KUNIT_ASSERT_EQ(test, dwcp_tb_init(&tb, &cfg, T0, &why), 0);
+	for (now = T0; now <= T0 + 3600 * SEC; now += 100 * MS)
+		n += dwcp_tb_admit(&tb, now, 0);
+	KUNIT_EXPECT_EQ(test, n, 901ULL);
+	/* mrate 7000 is rate 7 to the last fixed-point bit. */
+	cfg.mrate = 7000;
+	KUNIT_ASSERT_EQ(test, dwcp_tb_init(&tb, &cfg, T0, &why), 0);
+	cfg.mrate = 0;
+	cfg.rate = 7;
+	KUNIT_ASSERT_EQ(test, dwcp_tb_init(&whole, &cfg, T0, &why), 0);
+	KUNIT_EXPECT_EQ(test, tb.call_cost, whole.call_cost);
+	KUNIT_EXPECT_EQ(test, tb.depth, whole.depth);
+}
+
 struct tb_rate_case {
 	u64 rate;
 	u32 burst;
@@ -392,6 +425,7 @@ static struct kunit_case dwcp_tb_test_cases[] = {
 	KUNIT_CASE(tb_oversize_call_debt),
 	KUNIT_CASE(tb_reserve_and_cancel),
 	KUNIT_CASE(tb_reconfigure_keeps_fill),
+	KUNIT_CASE(tb_fractional_rate),
 	KUNIT_CASE_PARAM(tb_config_check, tb_bad_gen_params),
 	KUNIT_CASE(tb_clock_backwards),
 	{}
