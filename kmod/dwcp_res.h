@@ -60,6 +60,7 @@ struct dwcp_res_pcpu_stats {
 	u64_stats_t waited;
 	u64_stats_t results[__DWCP_RES_RESULT_MAX];
 	u64_stats_t rejected[__DWCP_RES_REJECT_MAX];
+	u64_stats_t shadow[__DWCP_RES_REJECT_MAX];	/* let through */
 	u64_stats_t retries;
 	struct u64_stats_sync syncp;
 };

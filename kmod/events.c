@@ -82,7 +82,8 @@ static void ev_reject(struct net *net, const char *name, const struct dwcp_res_e
 		nla_put_string(skb, DWCP_RES_A_POLICY_NAME, name) ||
 		nla_put_u32(skb, DWCP_RES_A_EVENT_REJECT_REASON, ev->reject) ||
 		nla_put_u64_64bit(skb, DWCP_RES_A_EVENT_REJECT_COUNT, ev->reject_count,
-				  DWCP_RES_A_PAD),
+				  DWCP_RES_A_PAD) ||
+		(ev->shadow && nla_put_flag(skb, DWCP_RES_A_EVENT_SHADOW)),
 		GFP_ATOMIC);
 }
 

@@ -32,6 +32,7 @@ struct dwcp_res_ev {
 	u32 reject;		/* reason to report, or DWCP_RES_REJECT_NONE */
 	u64 reject_count;	/* rejections since the previous reject event */
 	bool breaker;		/* the breaker moved */
+	bool shadow;		/* @reject was let through (shadow mode) */
 };
 
 /* Start of a locked section; caller holds p->lock. */
@@ -42,11 +43,16 @@ static inline void dwcp_res_ev_begin(struct dwcp_res_ev *ev,
 	ev->from = dwcp_breaker_state(&p->pipe.breaker);
 	ev->breaker = false;
 	ev->reject = DWCP_RES_REJECT_NONE;
+	ev->shadow = false;
 }
 
-/* A rejection for @reason; caller holds p->lock. */
-static inline void dwcp_res_ev_reject(struct dwcp_res_ev *ev,
-				      struct dwcp_res_policy *p, u32 reason)
+/*
+ * A rejection for @reason (@shadow: one shadow mode let through); caller
+ * holds p->lock.
+ */
+static inline void __dwcp_res_ev_reject(struct dwcp_res_ev *ev,
+					struct dwcp_res_policy *p, u32 reason,
+					bool shadow)
 {
 	trace_reject(p->name, reason);
 	p->ev_rejects++;
@@ -55,7 +61,20 @@ static inline void dwcp_res_ev_reject(struct dwcp_res_ev *ev,
 	p->ev_reject_next = jiffies + HZ;
 	ev->reject = reason;
 	ev->reject_count = p->ev_rejects;
+	ev->shadow = shadow;
 	p->ev_rejects = 0;
+}
+
+static inline void dwcp_res_ev_reject(struct dwcp_res_ev *ev,
+				      struct dwcp_res_policy *p, u32 reason)
+{
+	__dwcp_res_ev_reject(ev, p, reason, false);
+}
+
+static inline void dwcp_res_ev_shadow(struct dwcp_res_ev *ev,
+				      struct dwcp_res_policy *p, u32 reason)
+{
+	__dwcp_res_ev_reject(ev, p, reason, true);
 }
 
 /*

@@ -91,6 +91,7 @@ static int policy_from_attrs(struct dwcp_pipe_config *cfg, struct nlattr **tb,
 
 	BUILD_BUG_ON(DWCP_RES_POLICY_F_RATE != DWCP_PIPE_F_RATE);
 	BUILD_BUG_ON(DWCP_RES_POLICY_F_ADAPTIVE != DWCP_PIPE_F_ADAPTIVE);
+	BUILD_BUG_ON(DWCP_RES_POLICY_F_SHADOW != DWCP_PIPE_F_SHADOW);
 	for (f = policy_fields; f < policy_fields + ARRAY_SIZE(policy_fields); f++) {
 		void *field = (char *)cfg + f->offset;
 
@@ -197,6 +198,14 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 		[DWCP_RES_REJECT_BULKHEAD_WAIT] = DWCP_RES_S_REJECT_BULKHEAD_WAIT,
 		[DWCP_RES_REJECT_CHAOS] = DWCP_RES_S_REJECT_CHAOS,
 	};
+	static const u16 shadow_attr[__DWCP_RES_REJECT_MAX] = {
+		[DWCP_RES_REJECT_SHED] = DWCP_RES_S_SHADOW_SHED,
+		[DWCP_RES_REJECT_BREAKER] = DWCP_RES_S_SHADOW_BREAKER,
+		[DWCP_RES_REJECT_RATE] = DWCP_RES_S_SHADOW_RATE,
+		[DWCP_RES_REJECT_BULKHEAD_FULL] = DWCP_RES_S_SHADOW_BULKHEAD_FULL,
+		[DWCP_RES_REJECT_BULKHEAD_WAIT] = DWCP_RES_S_SHADOW_BULKHEAD_WAIT,
+		[DWCP_RES_REJECT_CHAOS] = DWCP_RES_S_SHADOW_CHAOS,
+	};
 	struct nlattr *nest;
 	int i;
 
@@ -211,7 +220,8 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 		if (nla_put_u64_64bit(skb, result_attr[i], st->results[i], DWCP_RES_S_PAD))
 			goto cancel;
 	for (i = DWCP_RES_REJECT_NONE + 1; i < __DWCP_RES_REJECT_MAX; i++)
-		if (nla_put_u64_64bit(skb, reject_attr[i], st->rejected[i], DWCP_RES_S_PAD))
+		if (nla_put_u64_64bit(skb, reject_attr[i], st->rejected[i], DWCP_RES_S_PAD) ||
+		    nla_put_u64_64bit(skb, shadow_attr[i], st->shadow[i], DWCP_RES_S_PAD))
 			goto cancel;
 	if (nla_put_u32(skb, DWCP_RES_S_INFLIGHT, st->inflight) ||
 	    nla_put_u32(skb, DWCP_RES_S_BULKHEAD_ACTIVE, st->bulkhead_active) ||

@@ -475,6 +475,10 @@ static noinline int admit_locked(struct dwcp_res_policy *p,
 		switch (v) {
 		case DWCP_PIPE_ADMIT:
 			STAT_INC(p, admitted);
+			if (unlikely(call->t.shadow != DWCP_RES_REJECT_NONE)) {
+				STAT_INC(p, shadow[call->t.shadow]);
+				dwcp_res_ev_shadow(&ev, p, call->t.shadow);
+			}
 			dwcp_res_ev_unlock(p, &ev);
 			if (unlikely(call->t.fault != DWCP_PIPE_FAULT_NONE))
 				return admit_fault(p, call, pflags, flags);

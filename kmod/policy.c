@@ -484,8 +484,10 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			c.retries = u64_stats_read(&s->retries);
 			for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 				c.results[i] = u64_stats_read(&s->results[i]);
-			for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+			for (i = 0; i < __DWCP_RES_REJECT_MAX; i++) {
 				c.rejected[i] = u64_stats_read(&s->rejected[i]);
+				c.shadow[i] = u64_stats_read(&s->shadow[i]);
+			}
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		st->admitted += c.admitted;
@@ -494,8 +496,10 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		st->retries += c.retries;
 		for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 			st->results[i] += c.results[i];
-		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++) {
 			st->rejected[i] += c.rejected[i];
+			st->shadow[i] += c.shadow[i];
+		}
 	}
 
 	/* Lifetime latency: the per-CPU histograms, merged. */

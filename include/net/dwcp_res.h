@@ -152,6 +152,7 @@ struct dwcp_res_policy_stats {
 	u64 waited;
 	u64 results[__DWCP_RES_RESULT_MAX];
 	u64 rejected[__DWCP_RES_REJECT_MAX];
+	u64 shadow[__DWCP_RES_REJECT_MAX];	/* shadow mode: let through */
 	u64 retries;		/* retries started */
 	u64 lockfree;		/* of @admitted, ended calls admitted lock-free */
 	u32 inflight;

@@ -310,6 +310,24 @@ static enum dwcp_pipe_verdict pipe_reject(struct dwcp_pipe_ticket *t,
 	return DWCP_PIPE_REJECT;
 }
 
+/*
+ * A stage refuses the call: in shadow mode (DWCP_PIPE_F_SHADOW), let it
+ * through past the remaining stages instead and say what would have been.
+ */
+static enum dwcp_pipe_verdict pipe_refuse(struct dwcp_pipe *p,
+					  struct dwcp_pipe_ticket *t, u64 now,
+					  u32 reason)
+{
+	if (likely(!(p->flags & DWCP_PIPE_F_SHADOW)))
+		return pipe_reject(t, reason);
+	t->shadow = reason;
+	t->bypass = 1;
+	t->start = now;
+	t->stage = DWCP_PIPE_STAGE_ADMITTED;
+	p->inflight++;
+	return DWCP_PIPE_ADMIT;
+}
+
 /* Undo the stages before the bulkhead: refund the charge, free the probe. */
 static void pipe_undo_front(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 			    u64 now)
@@ -335,8 +353,15 @@ static enum dwcp_pipe_verdict pipe_admitted(struct dwcp_pipe *p,
 	t->start = now;
 	t->stage = DWCP_PIPE_STAGE_ADMITTED;
 	p->inflight++;
-	if (unlikely(flags & DWCP_PIPE_CHAOS))
+	if (unlikely(flags & DWCP_PIPE_CHAOS)) {
 		pipe_roll_faults(p, t, now);
+		if (unlikely(p->flags & DWCP_PIPE_F_SHADOW) &&
+		    t->fault != DWCP_PIPE_FAULT_NONE) {
+			t->shadow = DWCP_RES_REJECT_CHAOS;
+			t->fault = DWCP_PIPE_FAULT_NONE;
+			t->fault_value = 0;
+		}
+	}
 	return DWCP_PIPE_ADMIT;
 }
 
@@ -359,7 +384,7 @@ static enum dwcp_pipe_verdict pipe_bulkhead(struct dwcp_pipe *p,
 		return DWCP_PIPE_WAIT_SLOT;
 	}
 	pipe_undo_front(p, t, now);
-	return pipe_reject(t, DWCP_RES_REJECT_BULKHEAD_FULL);
+	return pipe_refuse(p, t, now, DWCP_RES_REJECT_BULKHEAD_FULL);
 }
 
 enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
@@ -372,17 +397,20 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 
 	dwcp_pipe_ticket_init(t, now, len, deadline, peer);
 	t->stream = !!(flags & DWCP_PIPE_STREAM);
+	/* In shadow mode nothing waits: a wait is judged as a refusal. */
+	if (unlikely(p->flags & DWCP_PIPE_F_SHADOW))
+		flags &= ~DWCP_PIPE_MAY_WAIT;
 
 	/* 1. degradation gate */
 	if (unlikely(level != DWCP_RES_LEVEL_NORMAL)) {
 		dwcp_degrade_effects(level, p->priority, p->limit_permille, &eff);
 		if (!eff.admit)
-			return pipe_reject(t, DWCP_RES_REJECT_SHED);
+			return pipe_refuse(p, t, now, DWCP_RES_REJECT_SHED);
 	}
 
 	/* 2. circuit breaker */
 	if (dwcp_breaker_admit(&p->breaker, now, &t->epoch) != DWCP_BREAKER_ADMIT)
-		return pipe_reject(t, DWCP_RES_REJECT_BREAKER);
+		return pipe_refuse(p, t, now, DWCP_RES_REJECT_BREAKER);
 
 	/* 3. rate limit */
 	if (dwcp_pipe_rate_applies(p, flags)) {
@@ -402,7 +430,7 @@ enum dwcp_pipe_verdict dwcp_pipe_admit_peer(struct dwcp_pipe *p,
 		if (!ok) {
 			dwcp_breaker_complete(&p->breaker, t->epoch,
 					      DWCP_RES_RESULT_CANCELLED, now);
-			return pipe_reject(t, DWCP_RES_REJECT_RATE);
+			return pipe_refuse(p, t, now, DWCP_RES_REJECT_RATE);
 		}
 		t->charged = 1;
 		if (t->wait_until > now) {
@@ -451,6 +479,9 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	t->stage = DWCP_PIPE_STAGE_DONE;
 	if (!t->fast)
 		p->inflight--;
+	/* Shadow mode: a call that would have been refused feeds nothing. */
+	if (unlikely(t->bypass))
+		return false;
 
 	if (r == DWCP_RES_RESULT_SUCCESS && !t->untimed)
 		r = dwcp_breaker_classify(&p->breaker, r, latency);

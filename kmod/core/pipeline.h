@@ -50,7 +50,20 @@
 /* struct dwcp_pipe_config.flags */
 #define DWCP_PIPE_F_RATE	BIT(0)	/* rate limiting on */
 #define DWCP_PIPE_F_ADAPTIVE	BIT(1)	/* rate follows the adaptive controller */
-#define DWCP_PIPE_F_ALL		(DWCP_PIPE_F_RATE | DWCP_PIPE_F_ADAPTIVE)
+/*
+ * Shadow mode: every stage decides and keeps its state as it would, and
+ * nothing is refused, delayed or faulted. A call a stage would refuse is
+ * admitted as a bypass (t->bypass): it skips the stages after that one and
+ * its completion feeds nothing (no slot, no breaker, budget or latency), as
+ * a refused call would not have. A call that would have waited for the
+ * rate or a slot is judged as a caller that cannot wait: it is counted as
+ * refused and bypasses. A chaos fault the dice pick is not carried out; the
+ * call runs as it is. t->shadow names what would have happened; the shell
+ * counts it per reason.
+ */
+#define DWCP_PIPE_F_SHADOW	BIT(2)
+#define DWCP_PIPE_F_ALL		(DWCP_PIPE_F_RATE | DWCP_PIPE_F_ADAPTIVE | \
+				 DWCP_PIPE_F_SHADOW)
 
 /* Everything that configures one policy; validated as a whole. */
 struct dwcp_pipe_config {
@@ -117,6 +130,8 @@ struct dwcp_pipe_ticket {
 	u8 fast;		/* admitted by the shell's lock-free path */
 	u8 untimed;		/* its latency was not measured (@start unset) */
 	u8 stream;		/* admitted with DWCP_PIPE_STREAM */
+	u8 shadow;		/* shadow mode: what would have refused it */
+	u8 bypass;		/* shadow mode: admitted past a refusal */
 };
 
 #define DWCP_PIPE_FAULT_NONE	0xff
@@ -139,6 +154,8 @@ static inline void dwcp_pipe_ticket_init(struct dwcp_pipe_ticket *t, u64 start,
 	t->fast = 0;
 	t->untimed = 0;
 	t->stream = 0;
+	t->shadow = DWCP_RES_REJECT_NONE;
+	t->bypass = 0;
 }
 
 /*

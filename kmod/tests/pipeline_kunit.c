@@ -401,6 +401,170 @@ static void pipe_adaptive_fractional_rate(struct kunit *test)
 	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
 }
 
+/* ---- shadow mode ---- */
+
+#define SHADOW_HELD	4
+
+/* One pipe of the pair: what it decided and the calls it holds open. */
+struct shadow_run {
+	struct dwcp_pipe *p;
+	struct dwcp_pipe_ticket held[SHADOW_HELD];
+	int nheld;
+	u64 refused[__DWCP_RES_REJECT_MAX];
+};
+
+/*
+ * Offer one call to @r at @now. An enforcing pipe's refusal is counted
+ * from t.reason; a shadow pipe's from t.shadow, and its bypass ticket is
+ * completed at once (as a failure: it must feed nothing). A call that got
+ * through is held open when there is room, else completed with @result.
+ */
+static void shadow_offer(struct kunit *test, struct shadow_run *r, u64 now,
+			 u32 level, u32 result)
+{
+	struct dwcp_pipe_ticket t;
+	enum dwcp_pipe_verdict v;
+
+	/* A caller that could wait changes nothing in shadow mode. */
+	v = dwcp_pipe_admit(r->p, &t, now, 0, level,
+			    r->p->flags & DWCP_PIPE_F_SHADOW ? DWCP_PIPE_MAY_WAIT : 0, 0);
+	if (v == DWCP_PIPE_REJECT) {
+		r->refused[t.reason]++;
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, v, DWCP_PIPE_ADMIT);
+	if (t.bypass) {
+		r->refused[t.shadow]++;
+		KUNIT_EXPECT_FALSE(test, dwcp_pipe_complete(r->p, &t, now, R_FAILURE, false));
+		return;
+	}
+	if (r->nheld < SHADOW_HELD && result == R_SUCCESS) {
+		r->held[r->nheld++] = t;
+		return;
+	}
+	dwcp_pipe_complete(r->p, &t, now, result, false);
+}
+
+static void shadow_release(struct shadow_run *r, u64 now)
+{
+	while (r->nheld)
+		dwcp_pipe_complete(r->p, &r->held[--r->nheld], now, R_SUCCESS, false);
+}
+
+/*
+ * The same calls, offered to a policy that enforces and to the same policy
+ * in shadow mode, by callers that cannot wait: the shadow pipe refuses
+ * nothing, counts exactly the refusals the enforcing one made, per reason,
+ * and ends in the same state (breaker, bucket, bulkhead, budget).
+ */
+static void pipe_shadow_counts_what_enforce_refuses(struct kunit *test)
+{
+	struct shadow_run *pair = kunit_kzalloc(test, 2 * sizeof(*pair), GFP_KERNEL);
+	struct shadow_run *e = pair, *s = pair + 1;	/* enforcing, shadow */
+	struct dwcp_pipe_config cfg;
+	u64 now = T0, x = 12345;
+	int i, k;
+
+	KUNIT_ASSERT_NOT_NULL(test, pair);
+	small_cfg(test, &cfg);
+	cfg.bulkhead.max_queue = 0;
+	e->p = pipe_new(test, &cfg, now);
+	cfg.flags |= DWCP_PIPE_F_SHADOW;
+	s->p = pipe_new(test, &cfg, now);
+	for (i = 0; i < 3000; i++) {
+		u32 level = LVL_NORMAL, result = R_SUCCESS;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		now += ((x >> 33) % 120) * MS;
+		if ((x >> 20) % 5 == 0)
+			result = R_FAILURE;
+		if (i % 400 >= 350)
+			level = DWCP_RES_LEVEL_EMERGENCY;	/* sheds sync's priority */
+		if ((x >> 40) % 4 == 0) {
+			shadow_release(e, now);
+			shadow_release(s, now);
+		}
+		/* A burst now and then, to fill the bulkhead. */
+		for (k = 0; k < 1 + ((x >> 50) % 8 == 0) * 5; k++) {
+			shadow_offer(test, e, now, level, result);
+			shadow_offer(test, s, now, level, result);
+		}
+	}
+	for (i = 0; i < __DWCP_RES_REJECT_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, s->refused[i], e->refused[i], "reason %d", i);
+	KUNIT_EXPECT_EQ(test, s->refused[DWCP_RES_REJECT_NONE], 0ULL);
+	/* Every stage had its say, so the test means something. */
+	KUNIT_EXPECT_GT(test, e->refused[DWCP_RES_REJECT_SHED], 10ULL);
+	KUNIT_EXPECT_GT(test, e->refused[DWCP_RES_REJECT_BREAKER], 10ULL);
+	KUNIT_EXPECT_GT(test, e->refused[DWCP_RES_REJECT_RATE], 10ULL);
+	KUNIT_EXPECT_GT(test, e->refused[DWCP_RES_REJECT_BULKHEAD_FULL], 10ULL);
+	KUNIT_EXPECT_EQ(test, dwcp_breaker_state(&s->p->breaker),
+			dwcp_breaker_state(&e->p->breaker));
+	KUNIT_EXPECT_EQ(test, s->p->breaker.epoch, e->p->breaker.epoch);
+	KUNIT_EXPECT_EQ(test, s->p->rate.tokens, e->p->rate.tokens);
+	KUNIT_EXPECT_EQ(test, s->p->rate.admitted, e->p->rate.admitted);
+	KUNIT_EXPECT_EQ(test, dwcp_bh_held(&s->p->bulkhead), dwcp_bh_held(&e->p->bulkhead));
+	KUNIT_EXPECT_EQ(test, s->p->budget.life_total, e->p->budget.life_total);
+	KUNIT_EXPECT_EQ(test, s->p->budget.life_bad, e->p->budget.life_bad);
+	shadow_release(e, now);
+	shadow_release(s, now);
+	KUNIT_EXPECT_EQ(test, s->p->inflight, 0U);
+	KUNIT_EXPECT_EQ(test, dwcp_bh_held(&s->p->bulkhead), 0U);
+}
+
+/*
+ * In shadow mode nothing waits or fails by chaos: a caller that could wait
+ * for the rate is let through at once (counted as a rate refusal), and a
+ * fault the dice pick is not carried out. Switching modes keeps state.
+ */
+static void pipe_shadow_never_waits_or_faults(struct kunit *test)
+{
+	struct dwcp_chaos_config cc;
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t, b;
+	struct dwcp_pipe *p;
+	const char *why;
+	u64 now = T0;
+	int i;
+
+	small_cfg(test, &cfg);
+	cfg.flags |= DWCP_PIPE_F_SHADOW;
+	p = pipe_new(test, &cfg, now);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_ADMIT);
+		dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	}
+	/* The bucket is empty: an enforcing pipe would make this one wait. */
+	KUNIT_EXPECT_EQ(test, admit(p, &b, now, DWCP_PIPE_MAY_WAIT, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, b.shadow, DWCP_RES_REJECT_RATE);
+	KUNIT_EXPECT_TRUE(test, b.bypass);
+	KUNIT_EXPECT_FALSE(test, b.charged);
+
+	dwcp_chaos_config_default(&cc, DWCP_RES_FAULT_ERROR);
+	cc.probability_ppm = DWCP_CHAOS_PPM;
+	KUNIT_ASSERT_EQ(test, dwcp_pipe_set_fault(p, &cc, &why), 0);
+	now += SEC;
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, DWCP_PIPE_FAULT_NONE);
+	KUNIT_EXPECT_EQ(test, t.shadow, DWCP_RES_REJECT_CHAOS);
+	KUNIT_EXPECT_FALSE(test, t.bypass);
+	/* It ran: its own result counts, as any call's. */
+	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
+	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 1U);
+
+	/* Back to enforcing: the bypass still in flight feeds nothing. */
+	cfg.flags &= ~DWCP_PIPE_F_SHADOW;
+	KUNIT_ASSERT_GE(test, dwcp_pipe_reconfigure(p, &cfg, now, &why), 0);
+	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 1U);
+	dwcp_pipe_complete(p, &b, now, R_FAILURE, false);
+	KUNIT_EXPECT_EQ(test, p->breaker.consecutive_failures, 1U);
+	KUNIT_EXPECT_EQ(test, p->inflight, 0U);
+	KUNIT_EXPECT_EQ(test, admit(p, &t, now, DWCP_PIPE_CHAOS, 0), DWCP_PIPE_ADMIT);
+	KUNIT_EXPECT_EQ(test, t.fault, (u8)DWCP_RES_FAULT_ERROR);
+	dwcp_pipe_complete(p, &t, now, R_FAILURE, false);
+	KUNIT_EXPECT_EQ(test, dwcp_breaker_state(&p->breaker), (u32)DWCP_RES_BREAKER_OPEN);
+}
+
 /* 4. No slot and no queue: -EBUSY; the rate charge is refunded. */
 static void pipe_reject_bulkhead_full(struct kunit *test)
 {
@@ -1497,6 +1661,8 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(pipe_reject_breaker),
 	KUNIT_CASE(pipe_reject_rate),
 	KUNIT_CASE(pipe_adaptive_fractional_rate),
+	KUNIT_CASE(pipe_shadow_counts_what_enforce_refuses),
+	KUNIT_CASE(pipe_shadow_never_waits_or_faults),
 	KUNIT_CASE(pipe_reject_bulkhead_full),
 	KUNIT_CASE(pipe_reject_bulkhead_wait),
 	KUNIT_CASE(pipe_chaos_fault),

@@ -288,6 +288,13 @@ static uint64_t rejected(const struct prom_policy *p)
 	       p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] + p->st[DWCP_RES_S_REJECT_CHAOS];
 }
 
+static uint64_t shadowed(const struct prom_policy *p)
+{
+	return p->st[DWCP_RES_S_SHADOW_SHED] + p->st[DWCP_RES_S_SHADOW_BREAKER] +
+	       p->st[DWCP_RES_S_SHADOW_RATE] + p->st[DWCP_RES_S_SHADOW_BULKHEAD_FULL] +
+	       p->st[DWCP_RES_S_SHADOW_BULKHEAD_WAIT] + p->st[DWCP_RES_S_SHADOW_CHAOS];
+}
+
 static void put_st(const struct prom_policy *p, int attr, const char *key, const char *label)
 {
 	if (p->has_st[attr])
@@ -392,6 +399,17 @@ static void print_metrics(const struct prom_policy *p, const struct prom_policy 
 	put_st(p, DWCP_RES_S_REJECT_BULKHEAD_FULL, "bulkhead_full", "bulkhead-full");
 	put_st(p, DWCP_RES_S_REJECT_BULKHEAD_WAIT, "bulkhead_wait", "bulkhead-wait");
 	put_st(p, DWCP_RES_S_REJECT_CHAOS, "chaos", "chaos");
+	print_close();
+
+	/* Shadow mode: refusals it counted and let through. */
+	print_open("shadow", "shadow");
+	print_u64("total", "total", shadowed(p));
+	put_st(p, DWCP_RES_S_SHADOW_SHED, "shed", "shed");
+	put_st(p, DWCP_RES_S_SHADOW_BREAKER, "breaker", "breaker");
+	put_st(p, DWCP_RES_S_SHADOW_RATE, "rate", "rate");
+	put_st(p, DWCP_RES_S_SHADOW_BULKHEAD_FULL, "bulkhead_full", "bulkhead-full");
+	put_st(p, DWCP_RES_S_SHADOW_BULKHEAD_WAIT, "bulkhead_wait", "bulkhead-wait");
+	put_st(p, DWCP_RES_S_SHADOW_CHAOS, "chaos", "chaos");
 	print_close();
 
 	if (prev) {

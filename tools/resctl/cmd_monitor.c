@@ -192,13 +192,17 @@ static int on_event(struct nl_msg *msg, void *arg)
 		const char *reason = NAME_OF(reject_names,
 					     attr_u(tb, DWCP_RES_A_EVENT_REJECT_REASON), b1);
 		uint64_t count = attr_u(tb, DWCP_RES_A_EVENT_REJECT_COUNT);
+		/* Shadow mode: the calls went through; say so first. */
+		bool shadow = tb[DWCP_RES_A_EVENT_SHADOW];
 
 		j_str("event", "reject");
 		j_str("policy", policy);
 		j_str("reason", reason);
 		j_u64("count", count);
-		snprintf(line, sizeof(line), "reject %s %s count %" PRIu64, policy, reason,
-			 count);
+		if (resctl_opts.json && shadow)
+			print_bool("shadow", "shadow", true);
+		snprintf(line, sizeof(line), "reject %s %s count %" PRIu64 "%s", policy, reason,
+			 count, shadow ? " shadow" : "");
 		break;
 	}
 	case DWCP_RES_CMD_EVENT_CHAOS: {

@@ -130,6 +130,7 @@ static const struct pkey pkeys[] = {
 	{ "degrade-scale", "degrade_scale_permille", DWCP_RES_P_DEGRADE_PERMILLE, V_PERMILLE, 0, "general" },
 	{ "bind", "bind", DWCP_RES_P_BIND, V_BIND, 0, "general" },
 	{ "bind-group", "bind_gid", DWCP_RES_P_BIND_GID, V_GID, 0, "general" },
+	{ "shadow", "shadow", DWCP_RES_P_FLAGS, V_FLAG, DWCP_RES_POLICY_F_SHADOW, "general" },
 
 	{ "breaker-mode", "breaker_mode", DWCP_RES_P_BREAKER_MODE, V_MODE, 0, "breaker" },
 	{ "failures", "failures", DWCP_RES_P_BREAKER_FAILURES, V_COUNT, 0, "breaker" },
@@ -211,6 +212,14 @@ static const struct pkey skeys[] = {
 	{ "bulkhead-full", "bulkhead_full", DWCP_RES_S_REJECT_BULKHEAD_FULL, V_COUNT, 0, "rejected" },
 	{ "bulkhead-wait", "bulkhead_wait", DWCP_RES_S_REJECT_BULKHEAD_WAIT, V_COUNT, 0, "rejected" },
 	{ "chaos", "chaos", DWCP_RES_S_REJECT_CHAOS, V_COUNT, 0, "rejected" },
+
+	/* Shadow mode: what it let through; "total" as for "rejected". */
+	{ "shed", "shed", DWCP_RES_S_SHADOW_SHED, V_COUNT, 0, "shadow" },
+	{ "breaker", "breaker", DWCP_RES_S_SHADOW_BREAKER, V_COUNT, 0, "shadow" },
+	{ "rate", "rate", DWCP_RES_S_SHADOW_RATE, V_COUNT, 0, "shadow" },
+	{ "bulkhead-full", "bulkhead_full", DWCP_RES_S_SHADOW_BULKHEAD_FULL, V_COUNT, 0, "shadow" },
+	{ "bulkhead-wait", "bulkhead_wait", DWCP_RES_S_SHADOW_BULKHEAD_WAIT, V_COUNT, 0, "shadow" },
+	{ "chaos", "chaos", DWCP_RES_S_SHADOW_CHAOS, V_COUNT, 0, "shadow" },
 
 	{ "breaker", "breaker", DWCP_RES_S_BREAKER_STATE, V_STATE, 0, "state" },
 	{ "breaker-epoch", "breaker_epoch", DWCP_RES_S_BREAKER_EPOCH, V_COUNT, 0, "state" },
@@ -350,6 +359,13 @@ uint64_t resctl_policy_rejected(const struct resctl_policy *p)
 	return p->st[DWCP_RES_S_REJECT_SHED] + p->st[DWCP_RES_S_REJECT_BREAKER] +
 	       p->st[DWCP_RES_S_REJECT_RATE] + p->st[DWCP_RES_S_REJECT_BULKHEAD_FULL] +
 	       p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] + p->st[DWCP_RES_S_REJECT_CHAOS];
+}
+
+uint64_t resctl_policy_shadowed(const struct resctl_policy *p)
+{
+	return p->st[DWCP_RES_S_SHADOW_SHED] + p->st[DWCP_RES_S_SHADOW_BREAKER] +
+	       p->st[DWCP_RES_S_SHADOW_RATE] + p->st[DWCP_RES_S_SHADOW_BULKHEAD_FULL] +
+	       p->st[DWCP_RES_S_SHADOW_BULKHEAD_WAIT] + p->st[DWCP_RES_S_SHADOW_CHAOS];
 }
 
 /* ---- arguments ---- */
@@ -710,7 +726,7 @@ void resctl_policy_print_config(const struct resctl_policy *p)
 static void print_policy(const struct resctl_policy *p)
 {
 	static const char * const sgroups[] = {
-		"calls", "results", "rejected", "state", "latency",
+		"calls", "results", "rejected", "shadow", "state", "latency",
 	};
 	size_t i;
 
@@ -722,6 +738,8 @@ static void print_policy(const struct resctl_policy *p)
 		print_open(sgroups[i], sgroups[i]);
 		if (!strcmp(sgroups[i], "rejected"))
 			print_u64("total", "total", resctl_policy_rejected(p));
+		if (!strcmp(sgroups[i], "shadow"))
+			print_u64("total", "total", resctl_policy_shadowed(p));
 		print_group(skeys, N(skeys), sgroups[i], p->st, p->has_st);
 		print_close();
 	}

@@ -31,6 +31,8 @@ int resctl_policy_fetch(const char *name, struct resctl_policy **out, size_t *n)
 
 /* Sum of the rejection counters. */
 uint64_t resctl_policy_rejected(const struct resctl_policy *p);
+/* Calls shadow mode let through that it would have refused, all reasons. */
+uint64_t resctl_policy_shadowed(const struct resctl_policy *p);
 
 /* "closed", "half-open", ..., or "unknown(N)" in @buf. */
 const char *resctl_breaker_state_name(uint64_t state, char *buf, size_t len);

@@ -68,6 +68,15 @@ static const int reject_attrs[__DWCP_RES_REJECT_MAX] = {
 	[DWCP_RES_REJECT_CHAOS] = DWCP_RES_S_REJECT_CHAOS,
 };
 
+static const int shadow_attrs[__DWCP_RES_REJECT_MAX] = {
+	[DWCP_RES_REJECT_SHED] = DWCP_RES_S_SHADOW_SHED,
+	[DWCP_RES_REJECT_BREAKER] = DWCP_RES_S_SHADOW_BREAKER,
+	[DWCP_RES_REJECT_RATE] = DWCP_RES_S_SHADOW_RATE,
+	[DWCP_RES_REJECT_BULKHEAD_FULL] = DWCP_RES_S_SHADOW_BULKHEAD_FULL,
+	[DWCP_RES_REJECT_BULKHEAD_WAIT] = DWCP_RES_S_SHADOW_BULKHEAD_WAIT,
+	[DWCP_RES_REJECT_CHAOS] = DWCP_RES_S_SHADOW_CHAOS,
+};
+
 static const char * const state_names[__DWCP_RES_BREAKER_STATE_MAX] = {
 	[DWCP_RES_BREAKER_CLOSED] = "closed",
 	[DWCP_RES_BREAKER_HALF_OPEN] = "half_open",
@@ -700,6 +709,9 @@ int prom_write(FILE *out, const struct prom_system *sys,
 		    "result", result_names, result_attrs, N(result_names), pols, n);
 	write_split(out, "dwcp_res_rejected_total", "Calls the admission pipeline turned away, by reason.",
 		    "reason", reject_names, reject_attrs, N(reject_names), pols, n);
+	write_split(out, "dwcp_res_shadow_rejected_total",
+		    "Calls a policy in shadow mode would have turned away and let through, by reason.",
+		    "reason", reject_names, shadow_attrs, N(reject_names), pols, n);
 	for (i = 0; i < N(tail); i++)
 		write_simple(out, &tail[i], pols, n);
 	write_breaker(out, pols, n);

@@ -157,7 +157,8 @@
  *   DWCP_RES_A_POLICY_NAME, DWCP_RES_A_EVENT_REJECT_REASON (of the
  *   rejection reported), DWCP_RES_A_EVENT_REJECT_COUNT (rejections of the
  *   policy, any reason, since its previous reject event or its creation,
- *   this one included)
+ *   this one included); DWCP_RES_A_EVENT_SHADOW when the policy is in
+ *   shadow mode and let the calls through
  * DWCP_RES_CMD_EVENT_CHAOS
  *   Chaos was switched on or off in the namespace (CHAOS_SET that changed
  *   it). DWCP_RES_A_CHAOS_ENABLED
@@ -260,6 +261,7 @@ enum dwcp_res_attr {
 	DWCP_RES_A_DRY_RUN,		/* flag: validate only (POLICY_NEW/SET,
 					 * HEALTH_NEW/SET, BUDGET_SET, DEGRADE_SET)
 					 */
+	DWCP_RES_A_EVENT_SHADOW,	/* flag: a reject event of shadow mode */
 
 	__DWCP_RES_A_MAX
 };
@@ -336,6 +338,13 @@ enum dwcp_res_policy_attr {
 /* DWCP_RES_P_FLAGS */
 #define DWCP_RES_POLICY_F_RATE		(1U << 0)	/* rate limit on */
 #define DWCP_RES_POLICY_F_ADAPTIVE	(1U << 1)	/* rate follows latency */
+/*
+ * Shadow mode: every stage decides and keeps its state, nothing is refused,
+ * delayed or faulted; what would have been refused is counted per reason
+ * (DWCP_RES_S_SHADOW_*) and reported as reject events with
+ * DWCP_RES_A_EVENT_SHADOW. A wait counts as a refusal (nothing waits).
+ */
+#define DWCP_RES_POLICY_F_SHADOW	(1U << 2)
 
 /* A policy's counters and live state (DWCP_RES_A_STATS), read-only. */
 enum dwcp_res_stats_attr {
@@ -373,6 +382,12 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_RETRIES,		/* u64, retries started (ULP data path
 					 * and dwcp_res_call)
 					 */
+	DWCP_RES_S_SHADOW_SHED,		/* u64, refusals shadow mode let */
+	DWCP_RES_S_SHADOW_BREAKER,	/* u64, through, by reason */
+	DWCP_RES_S_SHADOW_RATE,		/* u64 */
+	DWCP_RES_S_SHADOW_BULKHEAD_FULL,	/* u64 */
+	DWCP_RES_S_SHADOW_BULKHEAD_WAIT,	/* u64, always 0: nothing waits */
+	DWCP_RES_S_SHADOW_CHAOS,	/* u64, faults not carried out */
 
 	__DWCP_RES_S_MAX
 };

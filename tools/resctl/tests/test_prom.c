@@ -272,6 +272,7 @@ static void fill_policy(struct prom_policy *p, const char *name, uint64_t calls)
 	p->st[DWCP_RES_S_INFLIGHT] = 2;
 	p->st[DWCP_RES_S_REJECT_RATE] = 7;
 	p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] = 1;
+	p->st[DWCP_RES_S_SHADOW_BREAKER] = 5;
 	p->st[DWCP_RES_S_BREAKER_STATE] = DWCP_RES_BREAKER_HALF_OPEN;
 	p->st[DWCP_RES_S_BREAKER_EPOCH] = 2;
 	p->st[DWCP_RES_S_RATE_MCPS] = 1500;
@@ -522,6 +523,8 @@ int main(void)
 	value_is("dwcp_res_rejected_total", "policy=\"send\",reason=\"bulkhead_wait\"", "1");
 	tap_ok(!find("dwcp_res_rejected_total", "policy=\"send\",reason=\"none\""),
 	       "no rejection series for reason none");
+	value_is("dwcp_res_shadow_rejected_total", "policy=\"send\",reason=\"breaker\"", "5");
+	value_is("dwcp_res_shadow_rejected_total", "policy=\"send\",reason=\"rate\"", "0");
 	value_is("dwcp_res_breaker_state", "policy=\"send\",state=\"half_open\"", "1");
 	value_is("dwcp_res_breaker_state", "policy=\"send\",state=\"closed\"", "0");
 	value_is("dwcp_res_breaker_state_code", "policy=\"send\"", "1");
