@@ -62,6 +62,9 @@ struct dwcp_res_pcpu_stats {
 	u64_stats_t rejected[__DWCP_RES_REJECT_MAX];
 	u64_stats_t shadow[__DWCP_RES_REJECT_MAX];	/* let through */
 	u64_stats_t retries;
+	u64_stats_t retry_succeeded;	/* retried attempts that worked */
+	u64_stats_t retry_exhausted;	/* refused: attempts or time used up */
+	u64_stats_t retry_budget_refused;	/* refused by the retry budget */
 	struct u64_stats_sync syncp;
 };
 
@@ -331,14 +334,16 @@ void dwcp_res_policy_unlock(struct dwcp_res_policy *p) dwcp_releases(&p->lock);
  * Retries of a failed attempt (the ULP and dwcp_res_call): grant one if
  * @attempt attempts so far leave one under the policy's retry config, the
  * backoff fits before @deadline (when the caller may sleep) and the retry
- * budget allows; counts it. The grant holds budget until
- * dwcp_res_retry_release(), after the retry's attempt. A caller that may
+ * budget allows; counts it (or why not: attempts or time used up, budget).
+ * The grant holds budget until dwcp_res_retry_release(), after the retry's
+ * attempt (@succeeded: it worked, counted as a success after retry). A
+ * caller that may
  * not sleep gets *@delay 0. dwcp_res_backoff() sleeps until @until
  * (CLOCK_MONOTONIC ns), 0 or -EINTR on a signal.
  */
 bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
 			  u64 deadline, bool may_sleep, u64 *delay);
-void dwcp_res_retry_release(struct dwcp_res_policy *p);
+void dwcp_res_retry_release(struct dwcp_res_policy *p, bool succeeded);
 int dwcp_res_backoff(u64 until);
 
 /* sysfs.c */

@@ -240,6 +240,13 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 	    nla_put_u64_64bit(skb, DWCP_RES_S_LATENCY_COUNT, st->latency_count,
 			      DWCP_RES_S_PAD) ||
 	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRIES, st->retries, DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRY_SUCCEEDED, st->retry_succeeded,
+			      DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRY_EXHAUSTED, st->retry_exhausted,
+			      DWCP_RES_S_PAD) ||
+	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRY_BUDGET_REFUSED, st->retry_budget_refused,
+			      DWCP_RES_S_PAD) ||
+	    nla_put_u32(skb, DWCP_RES_S_BULKHEAD_LIMIT, st->bulkhead_limit) ||
 	    latency_hist_to_attrs(skb, st))
 		goto cancel;
 	nla_nest_end(skb, nest);

@@ -555,21 +555,28 @@ bool dwcp_res_retry_grant(struct dwcp_res_policy *p, u32 attempt, u64 now,
 	/* A caller that may not sleep retries at once: no backoff to cross. */
 	ok = dwcp_retry_next_delay(&p->pipe.retry, attempt, now,
 				   may_sleep ? deadline : U64_MAX,
-				   get_random_u32(), delay) &&
-	     dwcp_retry_budget_acquire(&p->pipe.retry_budget,
-				       dwcp_pipe_inflight(&p->pipe));
-	if (ok)
+				   get_random_u32(), delay);
+	if (!ok) {
+		STAT_INC(p, retry_exhausted);
+	} else if (!dwcp_retry_budget_acquire(&p->pipe.retry_budget,
+					      dwcp_pipe_inflight(&p->pipe))) {
+		STAT_INC(p, retry_budget_refused);
+		ok = false;
+	} else {
 		STAT_INC(p, retries);
+	}
 	dwcp_res_policy_unlock(p);
 	if (!may_sleep)
 		*delay = 0;
 	return ok;
 }
 
-void dwcp_res_retry_release(struct dwcp_res_policy *p)
+void dwcp_res_retry_release(struct dwcp_res_policy *p, bool succeeded)
 {
 	dwcp_res_policy_lock(p);
 	dwcp_retry_budget_release(&p->pipe.retry_budget);
+	if (succeeded)
+		STAT_INC(p, retry_succeeded);
 	dwcp_res_policy_unlock(p);
 }
 
@@ -691,7 +698,7 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 		}
 
 		if (budget)
-			dwcp_res_retry_release(p);
+			dwcp_res_retry_release(p, !err);
 		budget = false;
 		again = err && retryable &&
 			dwcp_res_retry_grant(p, attempt + 1, now, deadline, true, &delay);
@@ -705,8 +712,8 @@ int dwcp_res_call(struct dwcp_res_policy *p, int (*fn)(void *arg, u64 timeout_ns
 			break;
 		}
 	}
-	if (budget)
-		dwcp_res_retry_release(p);
+	if (budget)	/* its attempt was refused or the backoff interrupted */
+		dwcp_res_retry_release(p, false);
 	return err;
 }
 EXPORT_SYMBOL_GPL(dwcp_res_call);

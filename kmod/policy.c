@@ -462,6 +462,7 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 	st->admitted = p->pipe.bulkhead.ext_active;
 	st->bulkhead_active = dwcp_bh_held(&p->pipe.bulkhead);
 	st->bulkhead_queued = p->pipe.bulkhead.queued;
+	st->bulkhead_limit = p->pipe.bulkhead.cfg.max_concurrent;
 	st->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
 	st->breaker_epoch = p->pipe.breaker.epoch;
 	st->budget_remaining_ppm = dwcp_budget_remaining_ppm(&p->pipe.budget, now);
@@ -482,6 +483,9 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 			c.completed = u64_stats_read(&s->completed);
 			c.waited = u64_stats_read(&s->waited);
 			c.retries = u64_stats_read(&s->retries);
+			c.retry_succeeded = u64_stats_read(&s->retry_succeeded);
+			c.retry_exhausted = u64_stats_read(&s->retry_exhausted);
+			c.retry_budget_refused = u64_stats_read(&s->retry_budget_refused);
 			for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 				c.results[i] = u64_stats_read(&s->results[i]);
 			for (i = 0; i < __DWCP_RES_REJECT_MAX; i++) {
@@ -494,6 +498,9 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 		st->completed += c.completed;
 		st->waited += c.waited;
 		st->retries += c.retries;
+		st->retry_succeeded += c.retry_succeeded;
+		st->retry_exhausted += c.retry_exhausted;
+		st->retry_budget_refused += c.retry_budget_refused;
 		for (i = 0; i < __DWCP_RES_RESULT_MAX; i++)
 			st->results[i] += c.results[i];
 		for (i = 0; i < __DWCP_RES_REJECT_MAX; i++) {

@@ -669,11 +669,11 @@ static bool ulp_transient(int err, const struct dwcp_res_call *call, bool chaos)
 	return err == -ENOBUFS || err == -ENOMEM;
 }
 
-/* The attempt is over: let go of its budget grant. */
-static void ulp_retry_end(struct ulp_retry *r)
+/* The attempt is over (@ok: it succeeded): let go of its budget grant. */
+static void ulp_retry_end(struct ulp_retry *r, bool ok)
 {
 	if (r->budget)
-		dwcp_res_retry_release(r->p);
+		dwcp_res_retry_release(r->p, ok);
 	r->budget = false;
 	dwcp_res_policy_put(r->p);
 	r->p = NULL;
@@ -692,7 +692,7 @@ static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
 	long timeo = *timeop;
 	u64 now, delay;
 
-	ulp_retry_end(r);
+	ulp_retry_end(r, false);
 	if (moved || !ulp_transient(*err, call, chaos))
 		return false;
 	r->p = class_get(ctx, dir);
@@ -714,7 +714,7 @@ static bool ulp_retry(struct dwcp_ulp_ctx *ctx, int dir, struct ulp_retry *r,
 	r->budget = true;
 	atomic64_inc(&ctx->st[dir].retries);
 	if (delay && dwcp_res_backoff(now + delay)) {
-		ulp_retry_end(r);
+		ulp_retry_end(r, false);
 		*err = sock_intr_errno(timeo);
 		return false;
 	}
@@ -763,7 +763,7 @@ static int dwcp_ulp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 			break;
 	}
 	if (unlikely(r.p))
-		ulp_retry_end(&r);
+		ulp_retry_end(&r, ret >= 0);
 	return ret;
 }
 
@@ -871,7 +871,7 @@ static int dwcp_ulp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			break;
 	}
 	if (unlikely(r.p))
-		ulp_retry_end(&r);
+		ulp_retry_end(&r, ret >= 0);
 	return ret;
 }
 

@@ -154,10 +154,14 @@ struct dwcp_res_policy_stats {
 	u64 rejected[__DWCP_RES_REJECT_MAX];
 	u64 shadow[__DWCP_RES_REJECT_MAX];	/* shadow mode: let through */
 	u64 retries;		/* retries started */
+	u64 retry_succeeded;	/* retried attempts that worked */
+	u64 retry_exhausted;	/* retries refused: attempts or time used up */
+	u64 retry_budget_refused;	/* retries refused by the retry budget */
 	u64 lockfree;		/* of @admitted, ended calls admitted lock-free */
 	u32 inflight;
 	u32 bulkhead_active;
 	u32 bulkhead_queued;
+	u32 bulkhead_limit;	/* slots now (degraded levels scale it) */
 	u32 breaker_state;
 	u32 breaker_epoch;
 	u32 budget_remaining_ppm;

@@ -247,8 +247,8 @@ static int flaky_fn(void *arg, u64 timeout_ns)
 	return f->calls++ < f->fail_first ? f->err : 0;
 }
 
-static struct dwcp_res_policy *call_policy(struct kunit *test, u32 retries,
-					   u64 timeout_ns)
+static struct dwcp_pipe_config *call_config(struct kunit *test, u32 retries,
+					    u64 timeout_ns)
 {
 	struct dwcp_pipe_config *cfg = test_config(test);
 
@@ -258,7 +258,13 @@ static struct dwcp_res_policy *call_policy(struct kunit *test, u32 retries,
 	cfg->retry.cap_ns = 20 * NSEC_PER_MSEC;
 	cfg->timeout.initial_ns = timeout_ns;
 	cfg->breaker.max_failures = 100;
-	return add_policy(test, cfg);
+	return cfg;
+}
+
+static struct dwcp_res_policy *call_policy(struct kunit *test, u32 retries,
+					   u64 timeout_ns)
+{
+	return add_policy(test, call_config(test, retries, timeout_ns));
 }
 
 /* Fails once, then succeeds: 2 attempts. */
@@ -285,6 +291,42 @@ static void go_retry_policy_max_retries_in_kernel(struct kunit *test)
 	/* Each attempt is admitted and counted on its own, none swallowed. */
 	KUNIT_EXPECT_EQ(test, st.admitted, 3ULL);
 	KUNIT_EXPECT_EQ(test, st.results[DWCP_RES_RESULT_FAILURE], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
+	/* The third failure found the attempts used up. */
+	KUNIT_EXPECT_EQ(test, st.retry_exhausted, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.retry_succeeded, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.retry_budget_refused, 0ULL);
+	dwcp_res_policy_put(p);
+}
+
+/*
+ * Retry statistics: a retried attempt that works is counted as such, and
+ * a retry the budget refuses is told apart from one out of attempts.
+ */
+static void call_retry_statistics(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = call_config(test, 3, NSEC_PER_SEC);
+	struct dwcp_res_policy *p = add_policy(test, cfg);
+	struct flaky f = { .fail_first = 2, .err = -ECONNRESET };
+	struct dwcp_res_policy_stats st;
+
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 5 * HZ), 0);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.retry_succeeded, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.retry_exhausted, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.retry_budget_refused, 0ULL);
+	KUNIT_EXPECT_EQ(test, st.bulkhead_limit, cfg->bulkhead.max_concurrent);
+
+	/* No budget at all: the first retry is refused by it. */
+	cfg->retry_budget.budget_permille = 0;
+	cfg->retry_budget.min_concurrency = 0;
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	f.calls = 0;
+	KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, 5 * HZ), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, f.calls, 1);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_EQ(test, st.retry_budget_refused, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
 	dwcp_res_policy_put(p);
 }
@@ -1042,6 +1084,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(set_does_not_wait_for_readers),
 	KUNIT_CASE(go_retry_policy_success_in_kernel),
 	KUNIT_CASE(go_retry_policy_max_retries_in_kernel),
+	KUNIT_CASE(call_retry_statistics),
 	KUNIT_CASE(call_does_not_retry_permanent_errors),
 	KUNIT_CASE(go_exponential_backoff_in_kernel),
 	KUNIT_CASE(go_timeout_manager_basic_in_kernel),

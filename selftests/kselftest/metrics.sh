@@ -118,7 +118,9 @@ t_json() {
 	run -j metrics && rc_is 0 &&
 	out_has "\"module\":{\"version\":\"$VERSION\"" &&
 	out_has '"policies":[{"name":"send","breaker":"closed"' &&
-	out_has '"calls":{"admitted":0,"completed":0,"waited":0,"retried":0,"inflight":0}' &&
+	out_has '"calls":{"admitted":0,"completed":0,"waited":0,"retried":0,"retry_succeeded":0,"retry_exhausted":0,"retry_budget_refused":0,"inflight":0}' &&
+	out_has '"shadow":{"total":0,"shed":0,"breaker":0,"rate":0,"bulkhead_full":0,"bulkhead_wait":0,"chaos":0}' &&
+	out_has '"bulkhead_utilization_ppm":0}' &&
 	out_has '"count":0,' &&
 	out_has '"buckets":[{"le_ns":10240,"count":0},{"le_ns":24576,"count":0}' &&
 	out_has '{"le_ns":983040,"count":0}' &&

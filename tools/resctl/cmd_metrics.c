@@ -380,6 +380,9 @@ static void print_metrics(const struct prom_policy *p, const struct prom_policy 
 	put_st(p, DWCP_RES_S_COMPLETED, "completed", "completed");
 	put_st(p, DWCP_RES_S_WAITED, "waited", "waited");
 	put_st(p, DWCP_RES_S_RETRIES, "retried", "retried");
+	put_st(p, DWCP_RES_S_RETRY_SUCCEEDED, "retry_succeeded", "retry-succeeded");
+	put_st(p, DWCP_RES_S_RETRY_EXHAUSTED, "retry_exhausted", "retry-exhausted");
+	put_st(p, DWCP_RES_S_RETRY_BUDGET_REFUSED, "retry_budget_refused", "retry-budget-refused");
 	put_st(p, DWCP_RES_S_INFLIGHT, "inflight", "inflight");
 	print_close();
 
@@ -439,6 +442,12 @@ static void print_metrics(const struct prom_policy *p, const struct prom_policy 
 	if (p->has_st[DWCP_RES_S_BUDGET_REMAINING_PPM])
 		put_ppm("budget_remaining_ppm", "budget-remaining",
 			st[DWCP_RES_S_BUDGET_REMAINING_PPM]);
+	/* Slots in use of those in force; above 100 % after a shrink. */
+	if (ratio_ppm(st[DWCP_RES_S_BULKHEAD_ACTIVE], st[DWCP_RES_S_BULKHEAD_LIMIT], &v))
+		put_ppm("bulkhead_utilization_ppm", "bulkhead-utilization", v);
+	/* Of the retries started, those whose attempt succeeded. */
+	if (ratio_ppm(st[DWCP_RES_S_RETRY_SUCCEEDED], st[DWCP_RES_S_RETRIES], &v))
+		put_ppm("retry_success_ppm", "retry-success", v);
 	print_close();
 
 	print_open("limits", "limits");

@@ -197,6 +197,10 @@ static const struct pkey skeys[] = {
 	{ "completed", "completed", DWCP_RES_S_COMPLETED, V_COUNT, 0, "calls" },
 	{ "waited", "waited", DWCP_RES_S_WAITED, V_COUNT, 0, "calls" },
 	{ "retried", "retried", DWCP_RES_S_RETRIES, V_COUNT, 0, "calls" },
+	{ "retry-succeeded", "retry_succeeded", DWCP_RES_S_RETRY_SUCCEEDED, V_COUNT, 0, "calls" },
+	{ "retry-exhausted", "retry_exhausted", DWCP_RES_S_RETRY_EXHAUSTED, V_COUNT, 0, "calls" },
+	{ "retry-budget-refused", "retry_budget_refused", DWCP_RES_S_RETRY_BUDGET_REFUSED, V_COUNT,
+	  0, "calls" },
 	{ "inflight", "inflight", DWCP_RES_S_INFLIGHT, V_COUNT, 0, "calls" },
 
 	{ "success", "success", DWCP_RES_S_SUCCESS, V_COUNT, 0, "results" },
@@ -225,6 +229,7 @@ static const struct pkey skeys[] = {
 	{ "breaker-epoch", "breaker_epoch", DWCP_RES_S_BREAKER_EPOCH, V_COUNT, 0, "state" },
 	{ "bulkhead-active", "bulkhead_active", DWCP_RES_S_BULKHEAD_ACTIVE, V_COUNT, 0, "state" },
 	{ "bulkhead-queued", "bulkhead_queued", DWCP_RES_S_BULKHEAD_QUEUED, V_COUNT, 0, "state" },
+	{ "bulkhead-limit", "bulkhead_limit", DWCP_RES_S_BULKHEAD_LIMIT, V_COUNT, 0, "state" },
 	{ "rate", "rate_mcps", DWCP_RES_S_RATE_MCPS, V_MCPS, 0, "state" },
 	{ "timeout", "timeout_ns", DWCP_RES_S_TIMEOUT_NS, V_DURATION, 0, "state" },
 	{ "budget-remaining", "budget_remaining_ppm", DWCP_RES_S_BUDGET_REMAINING_PPM, V_PPM, 0, "state" },

@@ -438,6 +438,13 @@ static const struct simple head[] = {
 	{ "dwcp_res_retries_total", "counter",
 	  "Failed attempts tried again (ULP data path and dwcp_res_call).",
 	  DWCP_RES_S_RETRIES, false, C_INT },
+	{ "dwcp_res_retry_succeeded_total", "counter",
+	  "Retried attempts that succeeded.", DWCP_RES_S_RETRY_SUCCEEDED, false, C_INT },
+	{ "dwcp_res_retry_exhausted_total", "counter",
+	  "Retries refused because the attempts or the call's deadline were used up.",
+	  DWCP_RES_S_RETRY_EXHAUSTED, false, C_INT },
+	{ "dwcp_res_retry_budget_refused_total", "counter",
+	  "Retries the retry budget refused.", DWCP_RES_S_RETRY_BUDGET_REFUSED, false, C_INT },
 };
 
 static const struct simple tail[] = {
@@ -447,8 +454,9 @@ static const struct simple tail[] = {
 	  DWCP_RES_S_BULKHEAD_ACTIVE, false, C_INT },
 	{ "dwcp_res_bulkhead_queued", "gauge", "Calls waiting for a bulkhead slot.",
 	  DWCP_RES_S_BULKHEAD_QUEUED, false, C_INT },
-	{ "dwcp_res_bulkhead_limit", "gauge", "Bulkhead size: concurrent calls allowed.",
-	  DWCP_RES_P_BULKHEAD_MAX, true, C_INT },
+	{ "dwcp_res_bulkhead_limit", "gauge",
+	  "Bulkhead size in force: concurrent calls allowed (degraded levels scale it down).",
+	  DWCP_RES_S_BULKHEAD_LIMIT, false, C_INT },
 	{ "dwcp_res_bulkhead_queue_limit", "gauge", "Bulkhead queue size.",
 	  DWCP_RES_P_BULKHEAD_QUEUE, true, C_INT },
 	{ "dwcp_res_breaker_state_code", "gauge",

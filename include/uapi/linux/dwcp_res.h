@@ -388,6 +388,14 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_SHADOW_BULKHEAD_FULL,	/* u64 */
 	DWCP_RES_S_SHADOW_BULKHEAD_WAIT,	/* u64, always 0: nothing waits */
 	DWCP_RES_S_SHADOW_CHAOS,	/* u64, faults not carried out */
+	DWCP_RES_S_RETRY_SUCCEEDED,	/* u64, retried attempts that worked */
+	DWCP_RES_S_RETRY_EXHAUSTED,	/* u64, retries refused: attempts or
+					 * the deadline used up
+					 */
+	DWCP_RES_S_RETRY_BUDGET_REFUSED,	/* u64, retries the budget refused */
+	DWCP_RES_S_BULKHEAD_LIMIT,	/* u32, bulkhead size now (degraded
+					 * levels scale it down)
+					 */
 
 	__DWCP_RES_S_MAX
 };

@@ -273,6 +273,9 @@ static void fill_policy(struct prom_policy *p, const char *name, uint64_t calls)
 	p->st[DWCP_RES_S_REJECT_RATE] = 7;
 	p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] = 1;
 	p->st[DWCP_RES_S_SHADOW_BREAKER] = 5;
+	p->st[DWCP_RES_S_RETRY_SUCCEEDED] = 3;
+	p->st[DWCP_RES_S_RETRY_BUDGET_REFUSED] = 2;
+	p->st[DWCP_RES_S_BULKHEAD_LIMIT] = 75;
 	p->st[DWCP_RES_S_BREAKER_STATE] = DWCP_RES_BREAKER_HALF_OPEN;
 	p->st[DWCP_RES_S_BREAKER_EPOCH] = 2;
 	p->st[DWCP_RES_S_RATE_MCPS] = 1500;
@@ -525,11 +528,14 @@ int main(void)
 	       "no rejection series for reason none");
 	value_is("dwcp_res_shadow_rejected_total", "policy=\"send\",reason=\"breaker\"", "5");
 	value_is("dwcp_res_shadow_rejected_total", "policy=\"send\",reason=\"rate\"", "0");
+	value_is("dwcp_res_retry_succeeded_total", "policy=\"send\"", "3");
+	value_is("dwcp_res_retry_budget_refused_total", "policy=\"send\"", "2");
+	/* In force (a degraded level's), not the configured 100. */
+	value_is("dwcp_res_bulkhead_limit", "policy=\"send\"", "75");
 	value_is("dwcp_res_breaker_state", "policy=\"send\",state=\"half_open\"", "1");
 	value_is("dwcp_res_breaker_state", "policy=\"send\",state=\"closed\"", "0");
 	value_is("dwcp_res_breaker_state_code", "policy=\"send\"", "1");
 	value_is("dwcp_res_inflight", "policy=\"send\"", "2");
-	value_is("dwcp_res_bulkhead_limit", "policy=\"send\"", "100");
 	value_is("dwcp_res_rate_limit_calls_per_second", "policy=\"send\"", "1.5");
 	value_is("dwcp_res_timeout_seconds", "policy=\"send\"", "1.5");
 	value_is("dwcp_res_error_budget_remaining_ratio", "policy=\"send\"", "0.999");
