@@ -76,6 +76,10 @@ static void engine_sample(struct dwcp_engine *e, struct dwcp_res_policy *p,
 	memset(s, 0, sizeof(*s));
 	dwcp_res_policy_lock(p);
 	s->alerts = dwcp_budget_eval(&p->pipe.budget, now, &st);
+	/* The latency budget's alert rides with the error budget's bits. */
+	if (dwcp_pipe_latbudget_on(&p->pipe) &&
+	    dwcp_latbudget_exhausted(&p->pipe.latbudget, now))
+		s->alerts |= DWCP_RES_ALERT_LATENCY;
 	s->remaining_ppm = st.remaining_ppm;
 	s->burn_x1000 = st.burn_long_x1000[0];
 	s->life_total = p->pipe.budget.life_total;

@@ -175,6 +175,13 @@ const struct nla_policy dwcp_res_budget_attr_policy[DWCP_RES_B_MAX + 1] = {
 	[DWCP_RES_B_ALERTS_FIRED]	= { .type = NLA_U64 },
 	[DWCP_RES_B_LIFE_TOTAL]		= { .type = NLA_U64 },
 	[DWCP_RES_B_LIFE_BAD]		= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_TARGET_NS]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_WINDOW_NS]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_TOTAL]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_EXCEEDING]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_COMPLIANCE_PPM] = { .type = NLA_U32 },
+	[DWCP_RES_B_LATENCY_P95_NS]	= { .type = NLA_U64 },
+	[DWCP_RES_B_LATENCY_EXHAUSTED]	= { .type = NLA_U8 },
 };
 
 /* Only the settable trigger attributes; the IN_* ones are reply-only. */

@@ -316,6 +316,10 @@ struct budget_report {
 	u64 life_total;
 	u64 life_bad;
 	u64 alerts_fired;
+	bool latency;		/* a policy's latency budget, in @lat */
+	u64 latency_target_ns;
+	u64 latency_window_ns;
+	struct dwcp_latbudget_status lat;
 };
 
 static void budget_read(struct dwcp_budget *b, u64 now, struct budget_report *r)
@@ -358,6 +362,18 @@ static int budget_msg(struct sk_buff *skb, const char *name,
 		if (nla_put_u32(skb, budget_burn_attr[i][0], r->st.burn_long_x1000[i]) ||
 		    nla_put_u32(skb, budget_burn_attr[i][1], r->st.burn_short_x1000[i]))
 			goto cancel;
+	if (r->latency &&
+	    (nla_put_u64_64bit(skb, DWCP_RES_B_LATENCY_TARGET_NS, r->latency_target_ns,
+			       DWCP_RES_B_PAD) ||
+	     nla_put_u64_64bit(skb, DWCP_RES_B_LATENCY_WINDOW_NS, r->latency_window_ns,
+			       DWCP_RES_B_PAD) ||
+	     nla_put_u64_64bit(skb, DWCP_RES_B_LATENCY_TOTAL, r->lat.total, DWCP_RES_B_PAD) ||
+	     nla_put_u64_64bit(skb, DWCP_RES_B_LATENCY_EXCEEDING, r->lat.exceeding,
+			       DWCP_RES_B_PAD) ||
+	     nla_put_u32(skb, DWCP_RES_B_LATENCY_COMPLIANCE_PPM, r->lat.compliance_ppm) ||
+	     nla_put_u64_64bit(skb, DWCP_RES_B_LATENCY_P95_NS, r->lat.pctl_ns, DWCP_RES_B_PAD) ||
+	     nla_put_u8(skb, DWCP_RES_B_LATENCY_EXHAUSTED, r->lat.exhausted)))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -371,6 +387,14 @@ static void budget_read_policy(struct dwcp_res_policy *p, u64 now,
 {
 	dwcp_res_policy_lock(p);
 	budget_read(&p->pipe.budget, now, r);
+	r->latency = dwcp_pipe_latbudget_on(&p->pipe);
+	if (r->latency) {
+		dwcp_latbudget_eval(&p->pipe.latbudget, now, &r->lat);
+		r->latency_target_ns = p->pipe.latbudget.cfg.target_ns;
+		r->latency_window_ns = p->pipe.latbudget.cfg.window_ns;
+		if (r->lat.exhausted)
+			r->st.alerts |= DWCP_RES_ALERT_LATENCY;
+	}
 	dwcp_res_policy_unlock(p);
 	/* Alert bits the engine saw rise; it counts at each tick. */
 	r->alerts_fired = p->eng.alerts_fired;

@@ -247,6 +247,9 @@ static int stats_to_attrs(struct sk_buff *skb, const struct dwcp_res_policy_stat
 	    nla_put_u64_64bit(skb, DWCP_RES_S_RETRY_BUDGET_REFUSED, st->retry_budget_refused,
 			      DWCP_RES_S_PAD) ||
 	    nla_put_u32(skb, DWCP_RES_S_BULKHEAD_LIMIT, st->bulkhead_limit) ||
+	    (st->latency_budget &&
+	     (nla_put_u32(skb, DWCP_RES_S_LATENCY_COMPLIANCE_PPM, st->latency_compliance_ppm) ||
+	      nla_put_u8(skb, DWCP_RES_S_LATENCY_EXHAUSTED, st->latency_exhausted))) ||
 	    latency_hist_to_attrs(skb, st))
 		goto cancel;
 	nla_nest_end(skb, nest);

@@ -467,6 +467,14 @@ void dwcp_res_policy_stats(struct dwcp_res_policy *p,
 	st->breaker_epoch = p->pipe.breaker.epoch;
 	st->budget_remaining_ppm = dwcp_budget_remaining_ppm(&p->pipe.budget, now);
 	st->success_ppm = dwcp_budget_success_ppm(&p->pipe.budget, now);
+	st->latency_budget = dwcp_pipe_latbudget_on(&p->pipe);
+	if (st->latency_budget) {
+		struct dwcp_latbudget_status ls;
+
+		dwcp_latbudget_eval(&p->pipe.latbudget, now, &ls);
+		st->latency_exhausted = ls.exhausted;
+		st->latency_compliance_ppm = ls.compliance_ppm;
+	}
 	if (p->pipe.flags & DWCP_PIPE_F_ADAPTIVE)
 		st->rate_mcps = dwcp_adaptive_rate(&p->pipe.adaptive);
 	else if (p->pipe.flags & DWCP_PIPE_F_RATE)

@@ -166,6 +166,9 @@ struct dwcp_res_policy_stats {
 	u32 breaker_epoch;
 	u32 budget_remaining_ppm;
 	u32 success_ppm;
+	bool latency_budget;	/* the policy has one (a latency target) */
+	bool latency_exhausted;
+	u32 latency_compliance_ppm;
 	u64 rate_mcps;		/* current rate limit, 0 when off */
 	u64 timeout_ns;		/* current adaptive timeout */
 	u64 latency_ns[3];	/* lifetime P50, P95, P99 */

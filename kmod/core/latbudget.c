@@ -124,6 +124,25 @@ void dwcp_latbudget_record(struct dwcp_latbudget *lb, u64 now, u64 latency_ns)
 	}
 }
 
+void dwcp_latbudget_merge(struct dwcp_latbudget *lb, u64 now,
+			  const struct dwcp_hist *h)
+{
+	u64 n = dwcp_hist_count(h), above;
+
+	if (!n)
+		return;
+	above = dwcp_latbudget_hist_above(h, lb->cfg.target_ns);
+	dwcp_latbudget_advance(lb, now);
+	dwcp_hist_merge(&lb->slot[lb->head], h);
+	lb->exceeding[lb->head] += above;
+	if (lb->life_total <= U64_MAX - n) {
+		lb->life_total += n;
+		lb->life_exceeding += above;
+	} else {
+		lb->life_total = U64_MAX;
+	}
+}
+
 /*
  * Window totals. The total is summed from the bucket counts (as
  * dwcp_hist_percentile() does), so it agrees with the percentile walk even

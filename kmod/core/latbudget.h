@@ -104,6 +104,14 @@ void dwcp_latbudget_reconfigure(struct dwcp_latbudget *lb,
 void dwcp_latbudget_advance(struct dwcp_latbudget *lb, u64 now);
 void dwcp_latbudget_record(struct dwcp_latbudget *lb, u64 now,
 			   u64 latency_ns);
+/*
+ * Add the latencies of @h (recorded elsewhere, e.g. by a lock-free path)
+ * as recorded at @now. Which of them exceed the target is judged by their
+ * bucket's midpoint, so only samples within 1/16 of the target can be
+ * judged on the wrong side. O(buckets).
+ */
+void dwcp_latbudget_merge(struct dwcp_latbudget *lb, u64 now,
+			  const struct dwcp_hist *h);
 
 void dwcp_latbudget_window(struct dwcp_latbudget *lb, u64 now,
 			   u64 *total, u64 *exceeding);

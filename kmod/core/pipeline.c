@@ -153,9 +153,21 @@ static void pipe_apply_simple(struct dwcp_pipe *p,
 	p->retry = cfg->retry;
 }
 
+/* The latency budget's config for the pipe's target (on or not). */
+static void pipe_latbudget_config(const struct dwcp_pipe *p,
+				  struct dwcp_latbudget_config *lc)
+{
+	dwcp_latbudget_config_default(lc, dwcp_pipe_latbudget_on(p) ?
+				      p->latency_target_ns : DWCP_HIST_MAX_NS,
+				      950000);
+	lc->window_ns = DWCP_PIPE_LATBUDGET_WINDOW_NS;
+	lc->min_samples = DWCP_PIPE_LATBUDGET_MIN_SAMPLES;
+}
+
 int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
 		   u64 now, const char **why)
 {
+	struct dwcp_latbudget_config lc;
 	struct dwcp_tb_config tb;
 	int err, i;
 
@@ -164,6 +176,8 @@ int dwcp_pipe_init(struct dwcp_pipe *p, const struct dwcp_pipe_config *cfg,
 		return err;
 	memset(p, 0, sizeof(*p));
 	pipe_apply_simple(p, cfg);
+	pipe_latbudget_config(p, &lc);
+	dwcp_latbudget_init(&p->latbudget, &lc, now);
 	dwcp_breaker_init(&p->breaker, &cfg->breaker, now);
 	if (cfg->flags & DWCP_PIPE_F_ADAPTIVE) {
 		err = dwcp_adaptive_init(&p->adaptive, &cfg->adaptive, now);
@@ -199,6 +213,7 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 			  const struct dwcp_pipe_config *cfg, u64 now,
 			  const char **why)
 {
+	struct dwcp_latbudget_config lc;
 	struct dwcp_tb_config tb;
 	bool had_adaptive = p->flags & DWCP_PIPE_F_ADAPTIVE;
 	bool had_rate = p->flags & DWCP_PIPE_F_RATE;
@@ -235,6 +250,10 @@ int dwcp_pipe_reconfigure(struct dwcp_pipe *p,
 	dwcp_breaker_reconfigure(&p->breaker, &cfg->breaker, now);
 	dwcp_budget_reconfigure(&p->budget, &cfg->budget, now);
 	pipe_apply_simple(p, cfg);
+	/* A new target re-judges the window's samples (latbudget.h). */
+	pipe_latbudget_config(p, &lc);
+	if (lc.target_ns != p->latbudget.cfg.target_ns)
+		dwcp_latbudget_reconfigure(&p->latbudget, &lc, now);
 	return granted;
 }
 
@@ -491,6 +510,8 @@ bool dwcp_pipe_complete(struct dwcp_pipe *p, struct dwcp_pipe_ticket *t,
 	if (r != DWCP_RES_RESULT_IGNORED && r != DWCP_RES_RESULT_CANCELLED &&
 	    (!t->untimed || timed_out)) {
 		dwcp_timeout_record(&p->timeout, latency, timed_out);
+		if (dwcp_pipe_latbudget_on(p))
+			dwcp_latbudget_record(&p->latbudget, now, latency);
 		if ((p->flags & DWCP_PIPE_F_ADAPTIVE) && !t->untimed && !t->stream)
 			dwcp_adaptive_record(&p->adaptive, latency);
 	}
@@ -538,8 +559,11 @@ u32 dwcp_pipe_fold(struct dwcp_pipe *p, u64 now, const struct dwcp_pipe_fold *f)
 
 	granted = dwcp_bh_fold_ext(&p->bulkhead, f->active, f->released, f->peak);
 	dwcp_breaker_fold(&p->breaker, f->released, n);
-	if (f->latencies)
+	if (f->latencies) {
 		dwcp_hist_merge(&p->timeout.win, f->latencies);
+		if (dwcp_pipe_latbudget_on(p))
+			dwcp_latbudget_merge(&p->latbudget, now, f->latencies);
+	}
 	for (; n; n -= c) {
 		c = (u32)min_t(u64, n, U32_MAX);
 		dwcp_budget_add(&p->budget, now, c, 0);

@@ -43,6 +43,7 @@
 #include "bulkhead.h"
 #include "chaos.h"
 #include "hist.h"
+#include "latbudget.h"
 #include "retry.h"
 #include "tb.h"
 #include "timeout.h"
@@ -183,6 +184,13 @@ struct dwcp_pipe {
 	struct dwcp_adaptive adaptive;
 	struct dwcp_timeout timeout;
 	struct dwcp_budget budget;
+	/*
+	 * The latency budget: P95 <= latency_target_ns over a rolling
+	 * DWCP_PIPE_LATBUDGET_WINDOW_NS, fed by every timed completion (and the
+	 * lock-free path's samples at each fold). Only while the target is in
+	 * the range a latency budget takes (dwcp_pipe_latbudget_on()).
+	 */
+	struct dwcp_latbudget latbudget;
 	/* Faults by kind; off (probability 0) by default. */
 	struct dwcp_chaos chaos[DWCP_PIPE_NR_FAULTS];
 	u64 partition_until;	/* a partition is in force before this */
@@ -262,6 +270,21 @@ bool dwcp_pipe_fast_ok_for(const struct dwcp_pipe *p, bool stream);
 static inline bool dwcp_pipe_fast_ok(const struct dwcp_pipe *p)
 {
 	return dwcp_pipe_fast_ok_for(p, false);
+}
+
+/*
+ * Latency budgets (the DWCP profile's P95 targets: 100 ms send and receive,
+ * 500 ms sync, 1 s consensus): the share of calls under the target over 5
+ * minutes, and exhausted when the window's P95 is above it. Fewer than 20
+ * calls in the window are no evidence (never exhausted).
+ */
+#define DWCP_PIPE_LATBUDGET_WINDOW_NS	(300ULL * NSEC_PER_SEC)
+#define DWCP_PIPE_LATBUDGET_MIN_SAMPLES	20
+
+static inline bool dwcp_pipe_latbudget_on(const struct dwcp_pipe *p)
+{
+	return p->latency_target_ns >= DWCP_LATBUDGET_MIN_TARGET_NS &&
+	       p->latency_target_ns <= DWCP_HIST_MAX_NS;
 }
 
 /* Does the rate limit apply to a call admitted with @flags? */

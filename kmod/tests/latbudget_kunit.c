@@ -318,6 +318,41 @@ static void latbudget_reconfigure(struct kunit *test)
 }
 
 /* The struct stays below 4 KiB (it lives in the per-policy object). */
+/*
+ * Samples recorded elsewhere (a lock-free path's histogram) merge in as if
+ * recorded now: counted in the window and judged by their bucket.
+ */
+static void latbudget_merge(struct kunit *test)
+{
+	struct dwcp_latbudget *lb = lb_new(test, 100 * T_MS, 950000, 0, 1000 * T_SEC);
+	struct dwcp_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct dwcp_latbudget_status st;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	dwcp_hist_init(h);
+	for (i = 0; i < 90; i++)
+		dwcp_hist_record(h, 10 * T_MS);
+	for (i = 0; i < 10; i++)
+		dwcp_hist_record(h, 300 * T_MS);
+	dwcp_latbudget_merge(lb, 1000 * T_SEC, h);
+	dwcp_latbudget_eval(lb, 1000 * T_SEC, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 100ULL);
+	KUNIT_EXPECT_EQ(test, st.exceeding, 10ULL);
+	KUNIT_EXPECT_EQ(test, st.compliance_ppm, 900000U);
+	/* 10 % over the target: the P95 is. */
+	KUNIT_EXPECT_TRUE(test, st.exhausted);
+	KUNIT_EXPECT_EQ(test, lb->life_total, 100ULL);
+	KUNIT_EXPECT_EQ(test, lb->life_exceeding, 10ULL);
+	/* Merged samples leave the window as recorded ones do. */
+	dwcp_latbudget_eval(lb, 1000 * T_SEC + DWCP_LATBUDGET_DEF_WINDOW_NS + T_SEC, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 0ULL);
+	/* An empty histogram changes nothing. */
+	dwcp_hist_init(h);
+	dwcp_latbudget_merge(lb, 2000 * T_SEC, h);
+	KUNIT_EXPECT_EQ(test, lb->life_total, 100ULL);
+}
+
 static void latbudget_size(struct kunit *test)
 {
 	KUNIT_EXPECT_LE(test, sizeof(struct dwcp_latbudget), (size_t)4096);
@@ -380,6 +415,7 @@ static struct kunit_case dwcp_latbudget_test_cases[] = {
 	KUNIT_CASE(latbudget_extreme_percentiles),
 	KUNIT_CASE(latbudget_min_samples),
 	KUNIT_CASE(latbudget_reconfigure),
+	KUNIT_CASE(latbudget_merge),
 	KUNIT_CASE(latbudget_size),
 	KUNIT_CASE_PARAM(latbudget_config_check, lb_cfg_gen_params),
 	{}

@@ -401,6 +401,61 @@ static void pipe_adaptive_fractional_rate(struct kunit *test)
 	dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
 }
 
+/* ---- latency budget ---- */
+
+/*
+ * Every timed completion feeds the latency budget, and so do the lock-free
+ * path's samples at a fold; a policy without a target keeps none.
+ */
+static void pipe_latency_budget(struct kunit *test)
+{
+	struct dwcp_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct dwcp_pipe_fold f = {};
+	struct dwcp_latbudget_status st;
+	struct dwcp_pipe_config cfg;
+	struct dwcp_pipe_ticket t;
+	struct dwcp_pipe *p;
+	u64 now = T0;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	small_cfg(test, &cfg);
+	cfg.flags = 0;
+	cfg.latency_target_ns = 100 * MS;
+	p = pipe_new(test, &cfg, now);
+	KUNIT_EXPECT_TRUE(test, dwcp_pipe_latbudget_on(p));
+	for (i = 0; i < 19; i++) {
+		KUNIT_ASSERT_EQ(test, admit(p, &t, now, 0, 0), DWCP_PIPE_ADMIT);
+		now += 150 * MS;
+		dwcp_pipe_complete(p, &t, now, R_SUCCESS, false);
+	}
+	dwcp_latbudget_eval(&p->latbudget, now, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 19ULL);
+	KUNIT_EXPECT_EQ(test, st.compliance_ppm, 0U);
+	/* 19 calls are no evidence yet (at least 20). */
+	KUNIT_EXPECT_FALSE(test, st.exhausted);
+
+	/* 20 fast ones from the lock-free path, folded: compliance 20/39. */
+	dwcp_hist_init(h);
+	for (i = 0; i < 20; i++)
+		dwcp_hist_record(h, MS);
+	f.latencies = h;
+	f.successes = 20;
+	dwcp_pipe_fold(p, now, &f);
+	dwcp_latbudget_eval(&p->latbudget, now, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 39ULL);
+	KUNIT_EXPECT_EQ(test, st.exceeding, 19ULL);
+	KUNIT_EXPECT_TRUE(test, st.exhausted);
+
+	/* No target: no latency budget, nothing recorded. */
+	cfg.latency_target_ns = 0;
+	KUNIT_ASSERT_GE(test, dwcp_pipe_reconfigure(p, &cfg, now, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, dwcp_pipe_latbudget_on(p));
+	KUNIT_ASSERT_EQ(test, admit(p, &t, now, 0, 0), DWCP_PIPE_ADMIT);
+	dwcp_pipe_complete(p, &t, now + SEC, R_SUCCESS, false);
+	KUNIT_EXPECT_EQ(test, p->latbudget.life_total, 39ULL);
+}
+
 /* ---- shadow mode ---- */
 
 #define SHADOW_HELD	4
@@ -1661,6 +1716,7 @@ static struct kunit_case dwcp_pipeline_test_cases[] = {
 	KUNIT_CASE(pipe_reject_breaker),
 	KUNIT_CASE(pipe_reject_rate),
 	KUNIT_CASE(pipe_adaptive_fractional_rate),
+	KUNIT_CASE(pipe_latency_budget),
 	KUNIT_CASE(pipe_shadow_counts_what_enforce_refuses),
 	KUNIT_CASE(pipe_shadow_never_waits_or_faults),
 	KUNIT_CASE(pipe_reject_bulkhead_full),

@@ -234,6 +234,7 @@ struct flaky {
 	int fail_first;
 	int err;
 	unsigned int sleep_ms;
+	unsigned int sleep_us;	/* a short, precise sleep (hrtimer) */
 	u64 last_timeout;
 };
 
@@ -244,6 +245,8 @@ static int flaky_fn(void *arg, u64 timeout_ns)
 	f->last_timeout = timeout_ns;
 	if (f->sleep_ms)
 		msleep(f->sleep_ms);
+	if (f->sleep_us)
+		fsleep(f->sleep_us);
 	return f->calls++ < f->fail_first ? f->err : 0;
 }
 
@@ -328,6 +331,36 @@ static void call_retry_statistics(struct kunit *test)
 	dwcp_res_policy_stats(p, &st);
 	KUNIT_EXPECT_EQ(test, st.retry_budget_refused, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.retries, 2ULL);
+	dwcp_res_policy_put(p);
+}
+
+/*
+ * The latency budget through the shell: calls of 1.5 ms against a 1 ms
+ * target exhaust it, as the stats say; a policy without a target has none.
+ * Such a quiet policy's calls take the lock-free path, which times one in
+ * 8: 320 calls give the budget about 40 samples (at least 20 count).
+ */
+static void call_latency_budget(struct kunit *test)
+{
+	struct dwcp_pipe_config *cfg = call_config(test, 0, NSEC_PER_SEC);
+	struct flaky f = { .sleep_us = 1500 };
+	struct dwcp_res_policy_stats st;
+	struct dwcp_res_policy *p;
+	int i;
+
+	cfg->latency_target_ns = NSEC_PER_MSEC;
+	p = add_policy(test, cfg);
+	for (i = 0; i < 320; i++)
+		KUNIT_EXPECT_EQ(test, dwcp_res_call(p, flaky_fn, &f, HZ), 0);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_TRUE(test, st.latency_budget);
+	KUNIT_EXPECT_TRUE(test, st.latency_exhausted);
+	KUNIT_EXPECT_EQ(test, st.latency_compliance_ppm, 0U);
+
+	cfg->latency_target_ns = 0;
+	KUNIT_ASSERT_EQ(test, dwcp_res_policy_set(&init_net, TEST_POLICY, cfg, NULL), 0);
+	dwcp_res_policy_stats(p, &st);
+	KUNIT_EXPECT_FALSE(test, st.latency_budget);
 	dwcp_res_policy_put(p);
 }
 
@@ -1085,6 +1118,7 @@ static struct kunit_case dwcp_policy_test_cases[] = {
 	KUNIT_CASE(go_retry_policy_success_in_kernel),
 	KUNIT_CASE(go_retry_policy_max_retries_in_kernel),
 	KUNIT_CASE(call_retry_statistics),
+	KUNIT_CASE(call_latency_budget),
 	KUNIT_CASE(call_does_not_retry_permanent_errors),
 	KUNIT_CASE(go_exponential_backoff_in_kernel),
 	KUNIT_CASE(go_timeout_manager_basic_in_kernel),

@@ -264,7 +264,16 @@ t_traffic() {
 	out_has "\"completed\":$comp," &&
 	run metrics send && rc_is 0 && out_line "    samples $cnt" && out_re '^    p95 [0-9.]*[mun]*s$' &&
 	out_line "    histogram (calls below)" && out_re '^      <[0-9.]*[mun]*s [0-9][0-9]*$' &&
-	run status && rc_is 0 && out_re '^send  *closed  .*  [0-9.][0-9.]*[mun]*s  *100ms  *\(ok\|OVER\)$'
+	run status && rc_is 0 && out_re '^send  *closed  .*  [0-9.][0-9.]*[mun]*s  *100ms  *\(ok\|OVER\)$' &&
+	# The latency budget saw the same timed calls (fast loopback sends;
+	# a guest may stall one past 100 ms, so no figure on their speed).
+	run -j slo show send && rc_is 0 &&
+	out_has "\"latency\":{\"target_ns\":100000000,\"window_ns\":300000000000,\"total\":$cnt," &&
+	out_has '"exhausted":false}' &&
+	run -j policy show send && rc_is 0 && out_has '"budget_compliance_ppm":' &&
+	run metrics --format prometheus && rc_is 0 &&
+	out_re '^dwcp_res_latency_budget_compliance_ratio{policy="send"} [01][.0-9]*$' &&
+	out_line 'dwcp_res_latency_budget_exhausted{policy="send"} 0'
 }
 if [ -x "$DRIVE" ]; then
 	check traffic_moves_counters_and_histogram_consistently t_traffic

@@ -238,6 +238,10 @@ static const struct pkey skeys[] = {
 	{ "p50", "p50_ns", DWCP_RES_S_LATENCY_P50_NS, V_DURATION, 0, "latency" },
 	{ "p95", "p95_ns", DWCP_RES_S_LATENCY_P95_NS, V_DURATION, 0, "latency" },
 	{ "p99", "p99_ns", DWCP_RES_S_LATENCY_P99_NS, V_DURATION, 0, "latency" },
+	{ "budget-compliance", "budget_compliance_ppm", DWCP_RES_S_LATENCY_COMPLIANCE_PPM, V_PPM,
+	  0, "latency" },
+	{ "budget-exhausted", "budget_exhausted", DWCP_RES_S_LATENCY_EXHAUSTED, V_COUNT, 0,
+	  "latency" },
 };
 
 static bool vtype_u64(enum vtype t)

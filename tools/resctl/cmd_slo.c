@@ -65,6 +65,26 @@ static void print_burn(const char *key, const char *label, uint64_t x1000)
 	print_unit(key, label, x1000, units_fmt_factor(buf, x1000));
 }
 
+/* A policy's latency budget: P95 <= target over its window. */
+static void print_latency_budget(const uint64_t *b)
+{
+	char buf[UNITS_BUF];
+
+	print_open("latency", "latency budget");
+	print_unit("target_ns", "p95 target", b[DWCP_RES_B_LATENCY_TARGET_NS],
+		   units_fmt_duration(buf, b[DWCP_RES_B_LATENCY_TARGET_NS]));
+	print_unit("window_ns", "window", b[DWCP_RES_B_LATENCY_WINDOW_NS],
+		   units_fmt_duration(buf, b[DWCP_RES_B_LATENCY_WINDOW_NS]));
+	print_u64("total", "calls", b[DWCP_RES_B_LATENCY_TOTAL]);
+	print_u64("exceeding", "over target", b[DWCP_RES_B_LATENCY_EXCEEDING]);
+	print_unit("compliance_ppm", "compliance", b[DWCP_RES_B_LATENCY_COMPLIANCE_PPM],
+		   units_fmt_ppm(buf, b[DWCP_RES_B_LATENCY_COMPLIANCE_PPM]));
+	print_unit("p95_ns", "p95", b[DWCP_RES_B_LATENCY_P95_NS],
+		   units_fmt_duration(buf, b[DWCP_RES_B_LATENCY_P95_NS]));
+	print_bool("exhausted", "exhausted", b[DWCP_RES_B_LATENCY_EXHAUSTED]);
+	print_close();
+}
+
 static void print_budget(const struct budget *x)
 {
 	const uint64_t *b = x->b;
@@ -99,6 +119,8 @@ static void print_budget(const struct budget *x)
 		   b[DWCP_RES_B_BURN_TICKET_SHORT]);
 	print_u64("life_total", "lifetime events", b[DWCP_RES_B_LIFE_TOTAL]);
 	print_u64("life_bad", "lifetime failures", b[DWCP_RES_B_LIFE_BAD]);
+	if (b[DWCP_RES_B_LATENCY_TARGET_NS])
+		print_latency_budget(b);
 	print_close();
 }
 

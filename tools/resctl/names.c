@@ -21,6 +21,7 @@ static const struct bitname alert_names[] = {
 	{ DWCP_RES_ALERT_PAGE_SLOW, "page-slow" },
 	{ DWCP_RES_ALERT_TICKET, "ticket" },
 	{ DWCP_RES_ALERT_EXHAUSTED, "exhausted" },
+	{ DWCP_RES_ALERT_LATENCY, "latency" },
 };
 
 static const struct bitname trigger_names[] = {

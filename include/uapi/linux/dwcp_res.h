@@ -396,6 +396,11 @@ enum dwcp_res_stats_attr {
 	DWCP_RES_S_BULKHEAD_LIMIT,	/* u32, bulkhead size now (degraded
 					 * levels scale it down)
 					 */
+	DWCP_RES_S_LATENCY_COMPLIANCE_PPM,	/* u32, latency budget: share of
+						 * the last 5 min's calls within
+						 * the target (absent: no target)
+						 */
+	DWCP_RES_S_LATENCY_EXHAUSTED,	/* u8, latency budget exhausted */
 
 	__DWCP_RES_S_MAX
 };
@@ -577,6 +582,13 @@ enum dwcp_res_alert {
 	DWCP_RES_ALERT_PAGE_SLOW	= 1U << 1,	/* 6 h / 30 min, burn >= 6 */
 	DWCP_RES_ALERT_TICKET		= 1U << 2,	/* 3 d / 6 h, burn >= 1 */
 	DWCP_RES_ALERT_EXHAUSTED	= 1U << 3,	/* remaining budget is 0 */
+	/*
+	 * A policy's latency budget is exhausted: the P95 of its last 5
+	 * minutes of calls (at least 20) is above its latency target. Not a
+	 * burn-rate alert: the budget trigger does not act on it (the latency
+	 * trigger and the latency check do).
+	 */
+	DWCP_RES_ALERT_LATENCY		= 1U << 4,
 };
 
 /* The name under which BUDGET_GET/SET and alert events show the system budget. */
@@ -606,6 +618,17 @@ enum dwcp_res_budget_attr {
 	DWCP_RES_B_ALERTS_FIRED,	/* u64, alert bits raised so far */
 	DWCP_RES_B_LIFE_TOTAL,		/* u64, events ever */
 	DWCP_RES_B_LIFE_BAD,		/* u64, failures ever */
+	/*
+	 * A policy's latency budget (none for "system", nor for a policy
+	 * without a latency target): P95 <= target over 5 minutes.
+	 */
+	DWCP_RES_B_LATENCY_TARGET_NS,	/* u64, the policy's latency target */
+	DWCP_RES_B_LATENCY_WINDOW_NS,	/* u64, rolling window */
+	DWCP_RES_B_LATENCY_TOTAL,	/* u64, timed calls in the window */
+	DWCP_RES_B_LATENCY_EXCEEDING,	/* u64, of which over the target */
+	DWCP_RES_B_LATENCY_COMPLIANCE_PPM,	/* u32, share within the target */
+	DWCP_RES_B_LATENCY_P95_NS,	/* u64, the window's P95 (estimate) */
+	DWCP_RES_B_LATENCY_EXHAUSTED,	/* u8, P95 over the target */
 
 	__DWCP_RES_B_MAX
 };

@@ -276,6 +276,7 @@ static void fill_policy(struct prom_policy *p, const char *name, uint64_t calls)
 	p->st[DWCP_RES_S_RETRY_SUCCEEDED] = 3;
 	p->st[DWCP_RES_S_RETRY_BUDGET_REFUSED] = 2;
 	p->st[DWCP_RES_S_BULKHEAD_LIMIT] = 75;
+	p->st[DWCP_RES_S_LATENCY_COMPLIANCE_PPM] = 987500;
 	p->st[DWCP_RES_S_BREAKER_STATE] = DWCP_RES_BREAKER_HALF_OPEN;
 	p->st[DWCP_RES_S_BREAKER_EPOCH] = 2;
 	p->st[DWCP_RES_S_RATE_MCPS] = 1500;
@@ -530,6 +531,7 @@ int main(void)
 	value_is("dwcp_res_shadow_rejected_total", "policy=\"send\",reason=\"rate\"", "0");
 	value_is("dwcp_res_retry_succeeded_total", "policy=\"send\"", "3");
 	value_is("dwcp_res_retry_budget_refused_total", "policy=\"send\"", "2");
+	value_is("dwcp_res_latency_budget_compliance_ratio", "policy=\"send\"", "0.9875");
 	/* In force (a degraded level's), not the configured 100. */
 	value_is("dwcp_res_bulkhead_limit", "policy=\"send\"", "75");
 	value_is("dwcp_res_breaker_state", "policy=\"send\",state=\"half_open\"", "1");
