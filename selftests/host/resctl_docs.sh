@@ -238,7 +238,7 @@ expect completes_health_enabled_words "on off" "$R" health set transport enabled
 : >"$tmp/ops.batch"
 : >"$tmp/ops.json"
 expect completes_batch_file "$tmp/ops.batch" "$R" batch "$tmp/ops.b"
-expect completes_batch_force "-force" "$R" batch -f
+expect completes_batch_force "--force" "$R" batch --f
 expect completes_apply_file "$tmp/ops.json" "$R" apply --check "$tmp/ops.j"
 expect completes_apply_options "--check --prune" "$R" apply "$tmp/ops.json" --
 expect completes_del_force "--force" "$R" policy del --f

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * resctl batch [-force] FILE: many resctl commands over one netlink socket,
+ * resctl batch [--force] FILE: many resctl commands over one netlink socket,
  * in the manner of "ip -batch".
  *
  * FILE (or "-" for standard input) holds one command a line, written as
@@ -15,7 +15,7 @@
  * The whole file is read and checked first (quoting, control characters,
  * that each command exists and may run in a batch): a mistake anywhere
  * runs nothing. Then the commands run in order; the first that fails stops
- * the batch, unless -force is given, in which case every line runs (lines
+ * the batch, unless --force (or ip's -force) is given, in which case every line runs (lines
  * that failed the check are skipped). Messages go to stderr as
  * "FILE:LINE: message".
  *
@@ -525,7 +525,7 @@ int cmd_batch(int argc, char **argv)
 	if (resctl_opts.json)
 		out = json_object_new_array();
 
-	/* The check: without -force, a bad line anywhere runs nothing. */
+	/* The check: without --force, a bad line anywhere runs nothing. */
 	for (i = 0; i < bt.n; i++) {
 		struct resctl_bline *b = &bt.v[i];
 

@@ -877,6 +877,7 @@ int cmd_policy_del(int argc, char **argv)
 	size_t n;
 	int rc;
 
+	/* One spelling documented; ip's single dash is taken too. */
 	if (argc == 2 && (!strcmp(argv[0], "--force") || !strcmp(argv[0], "-force"))) {
 		force = true;
 		argc--;

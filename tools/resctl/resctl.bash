@@ -96,7 +96,7 @@ _resctl_synopsis_words()
 		tr '|' '\n' | grep '^[a-z][a-z-]*$'
 }
 
-# SECTION [NAME]: the dash options of its synopsis, "[-force]" -> -force.
+# SECTION [NAME]: the dash options of its synopsis, "[--force]" -> --force.
 _resctl_synopsis_flags()
 {
 	"$1" help commands 2>/dev/null |

@@ -89,7 +89,7 @@ const struct resctl_cmd resctl_cmds[] = {
 	  cmd_status },
 	{ "exec", NULL, "[--class C | --send-class S --recv-class R] [--debug] -- CMD [ARG]...",
 	  "run CMD with its TCP sockets under dwcp_res (LD_PRELOAD shim)", cmd_exec },
-	{ "batch", NULL, "[-force] FILE",
+	{ "batch", NULL, "[--force] FILE",
 	  "run the commands of FILE (- for stdin), one a line, on one socket", cmd_batch },
 	{ "apply", NULL, "CONFIG [--check] [--prune]",
 	  "make the configuration match CONFIG, all or nothing (see dump-config)", cmd_apply },
