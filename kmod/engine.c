@@ -87,6 +87,7 @@ static void engine_sample(struct dwcp_engine *e, struct dwcp_res_policy *p,
 	s->breaker_state = dwcp_breaker_state(&p->pipe.breaker);
 	s->inflight = dwcp_pipe_inflight(&p->pipe);
 	s->latency_target_ns = p->pipe.latency_target_ns;
+	s->shadow = p->pipe.flags & DWCP_PIPE_F_SHADOW;
 	dwcp_res_policy_unlock(p);
 	s->transport_errors = atomic64_read(&p->transport_errors);
 

@@ -604,7 +604,8 @@ static noinline void complete_locked(struct dwcp_res_policy *p,
 	u64_stats_inc(&s->completed);
 	u64_stats_inc(&s->results[result]);
 	u64_stats_update_end(&s->syncp);
-	if (!call->t.untimed)
+	/* A shadow bypass feeds no latency figure either (core/pipeline.h). */
+	if (!call->t.untimed && !call->t.bypass)
 		dwcp_hist_record(this_cpu_ptr(p->latency), latency);
 	dwcp_res_ev_unlock(p, &ev);
 	if (call->t.fast)

@@ -141,29 +141,28 @@ bool dwcp_engine_latency_due(const struct dwcp_engine *e,
 
 /*
  * Judge the latency samples a policy has collected since latency_since
- * (engine.h, LATENCY): with enough of them, set the verdict; with too few
- * after a whole window, drop them and the verdict; else keep both and wait.
+ * (engine.h, LATENCY): with enough of them, set the verdict (the P95);
+ * with too few after a whole window, drop them and the verdict; else keep
+ * both and wait. The verdict is weighed against the target of this tick,
+ * so a target changed or removed takes effect at once, not a window later.
  */
 static void dwcp_engine_latency(const struct dwcp_engine *e,
 				struct dwcp_engine_policy *ep,
 				const struct dwcp_engine_sample *s, u64 now)
 {
-	if (!dwcp_engine_latency_due(e, ep, s->latency_samples, now))
-		return;
-	if (s->latency_samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES) {
-		u64 p95 = min_t(u64, s->p95_ns, U64_MAX / 1000);
+	u64 p95;
 
-		ep->p95_ns = s->p95_ns;
-		ep->latency_permille = 0;
-		if (s->latency_target_ns)
-			ep->latency_permille =
-				dwcp_engine_clamp32(div64_u64(p95 * 1000,
-							      s->latency_target_ns));
-	} else {
-		ep->p95_ns = 0;
-		ep->latency_permille = 0;
+	if (dwcp_engine_latency_due(e, ep, s->latency_samples, now)) {
+		ep->p95_ns = s->latency_samples >= DWCP_ENGINE_LATENCY_MIN_SAMPLES ?
+			     s->p95_ns : 0;
+		ep->latency_since = now;
 	}
-	ep->latency_since = now;
+	ep->latency_permille = 0;
+	if (ep->p95_ns && s->latency_target_ns) {
+		p95 = min_t(u64, ep->p95_ns, U64_MAX / 1000);
+		ep->latency_permille =
+			dwcp_engine_clamp32(div64_u64(p95 * 1000, s->latency_target_ns));
+	}
 }
 
 bool dwcp_engine_policy_tick(struct dwcp_engine *e,
@@ -210,6 +209,8 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 	ep->burn_x1000 = s->burn_x1000;
 	dwcp_engine_latency(e, ep, s, now);
 
+	if (s->shadow)
+		goto alerts;	/* its own view only (engine.h) */
 	e->tick_total += total;
 	e->tick_bad += bad;
 	e->tick_transport += transport;
@@ -221,7 +222,7 @@ bool dwcp_engine_policy_tick(struct dwcp_engine *e,
 	    s->breaker_state == DWCP_RES_BREAKER_FORCED_OPEN)
 		e->breakers_open++;
 	e->inflight += s->inflight;
-
+alerts:
 	changed = ep->alerts != s->alerts;
 	*from = ep->alerts;
 	ep->alerts_fired += hweight32(s->alerts & ~ep->alerts);

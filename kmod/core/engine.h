@@ -51,6 +51,11 @@
  *               stops counting against the host after one window.
  *   EXTERNAL    not here: set by in-kernel users through the exported API.
  * Disabled triggers read normal. Dwell and hysteresis are the controller's.
+ *
+ * A policy in shadow mode (core/pipeline.h) keeps its own view - window,
+ * alerts, latency verdict, for its checks and its metrics - but adds nothing
+ * to the namespace's: its breaker may open and its budget burn only in
+ * simulation, and a rollout in shadow must not degrade the host.
  */
 #ifndef _DWCP_CORE_ENGINE_H
 #define _DWCP_CORE_ENGINE_H
@@ -108,6 +113,7 @@ struct dwcp_engine_sample {
 	u64 p95_ns;		/* of the samples since latency_since */
 	u64 latency_samples;	/* latencies recorded since then */
 	u64 transport_errors;	/* lifetime, this policy's sockets */
+	bool shadow;		/* in shadow mode: a view of its own only */
 };
 
 /* The engine's view of one policy; lives in the policy object. */

@@ -125,18 +125,35 @@ void dwcp_latbudget_record(struct dwcp_latbudget *lb, u64 now, u64 latency_ns)
 }
 
 void dwcp_latbudget_merge(struct dwcp_latbudget *lb, u64 now,
-			  const struct dwcp_hist *h)
+			  const struct dwcp_hist *h, u64 calls)
 {
-	u64 n = dwcp_hist_count(h), above;
+	u64 n = dwcp_hist_count(h), above = 0, added = 0, w;
+	struct dwcp_hist *slot;
+	unsigned int i;
 
 	if (!n)
 		return;
-	above = dwcp_latbudget_hist_above(h, lb->cfg.target_ns);
+	calls = max(calls, n);
 	dwcp_latbudget_advance(lb, now);
-	dwcp_hist_merge(&lb->slot[lb->head], h);
+	slot = &lb->slot[lb->head];
+	/* Each sample stands for calls / n calls: rounding is per bucket. */
+	for (i = 0; i < DWCP_HIST_BUCKETS; i++) {
+		if (!h->bucket[i])
+			continue;
+		w = mul_u64_u64_div_u64(h->bucket[i], calls, n);
+		slot->bucket[i] = dwcp_hist_sat_add32(slot->bucket[i],
+						      (u32)min_t(u64, w, U32_MAX));
+		if (dwcp_hist_bucket_lo(i) + dwcp_hist_bucket_width(i) / 2 > lb->cfg.target_ns)
+			above += w;
+		added += w;
+	}
+	slot->under = dwcp_hist_sat_add32(slot->under, h->under);
+	slot->over = dwcp_hist_sat_add32(slot->over, h->over);
+	slot->count = dwcp_hist_sat_add64(slot->count, added);
+	slot->sum = dwcp_hist_sat_add64(slot->sum, mul_u64_u64_div_u64(h->sum, calls, n));
 	lb->exceeding[lb->head] += above;
-	if (lb->life_total <= U64_MAX - n) {
-		lb->life_total += n;
+	if (lb->life_total <= U64_MAX - added) {
+		lb->life_total += added;
 		lb->life_exceeding += above;
 	} else {
 		lb->life_total = U64_MAX;

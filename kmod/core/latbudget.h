@@ -106,12 +106,14 @@ void dwcp_latbudget_record(struct dwcp_latbudget *lb, u64 now,
 			   u64 latency_ns);
 /*
  * Add the latencies of @h (recorded elsewhere, e.g. by a lock-free path)
- * as recorded at @now. Which of them exceed the target is judged by their
- * bucket's midpoint, so only samples within 1/16 of the target can be
- * judged on the wrong side. O(buckets).
+ * as recorded at @now, as a sample of @calls calls (>= the samples in @h):
+ * a path that times one call in 8 must weigh as much as one that times
+ * them all. Which of them exceed the target is judged by their bucket's
+ * midpoint, so only samples within 1/16 of the target can be judged on the
+ * wrong side. O(buckets).
  */
 void dwcp_latbudget_merge(struct dwcp_latbudget *lb, u64 now,
-			  const struct dwcp_hist *h);
+			  const struct dwcp_hist *h, u64 calls);
 
 void dwcp_latbudget_window(struct dwcp_latbudget *lb, u64 now,
 			   u64 *total, u64 *exceeding);

@@ -374,9 +374,16 @@ static enum dwcp_pipe_verdict pipe_admitted(struct dwcp_pipe *p,
 	p->inflight++;
 	if (unlikely(flags & DWCP_PIPE_CHAOS)) {
 		pipe_roll_faults(p, t, now);
+		/*
+		 * Shadow: nothing is injected. A fault that would have failed
+		 * the call counts as a chaos refusal, as enforcing counts it;
+		 * a delay or a CPU spike would not have, so it does not.
+		 */
 		if (unlikely(p->flags & DWCP_PIPE_F_SHADOW) &&
 		    t->fault != DWCP_PIPE_FAULT_NONE) {
-			t->shadow = DWCP_RES_REJECT_CHAOS;
+			if (t->fault != DWCP_RES_FAULT_LATENCY &&
+			    t->fault != DWCP_RES_FAULT_CPU_SPIKE)
+				t->shadow = DWCP_RES_REJECT_CHAOS;
 			t->fault = DWCP_PIPE_FAULT_NONE;
 			t->fault_value = 0;
 		}
@@ -466,6 +473,9 @@ enum dwcp_pipe_verdict dwcp_pipe_resume(struct dwcp_pipe *p,
 					struct dwcp_pipe_ticket *t, u64 now,
 					u32 flags)
 {
+	/* A call that began to wait before a switch to shadow waits no more. */
+	if (unlikely(p->flags & DWCP_PIPE_F_SHADOW))
+		flags &= ~DWCP_PIPE_MAY_WAIT;
 	if (t->stage == DWCP_PIPE_STAGE_RATE)
 		return pipe_bulkhead(p, t, now, flags);
 	/* Granted by a completion's hand-off: the slot is already ours. */
@@ -562,7 +572,8 @@ u32 dwcp_pipe_fold(struct dwcp_pipe *p, u64 now, const struct dwcp_pipe_fold *f)
 	if (f->latencies) {
 		dwcp_hist_merge(&p->timeout.win, f->latencies);
 		if (dwcp_pipe_latbudget_on(p))
-			dwcp_latbudget_merge(&p->latbudget, now, f->latencies);
+			dwcp_latbudget_merge(&p->latbudget, now, f->latencies,
+					     f->successes);
 	}
 	for (; n; n -= c) {
 		c = (u32)min_t(u64, n, U32_MAX);

@@ -58,9 +58,10 @@
  * its completion feeds nothing (no slot, no breaker, budget or latency), as
  * a refused call would not have. A call that would have waited for the
  * rate or a slot is judged as a caller that cannot wait: it is counted as
- * refused and bypasses. A chaos fault the dice pick is not carried out; the
- * call runs as it is. t->shadow names what would have happened; the shell
- * counts it per reason.
+ * refused and bypasses. A chaos fault the dice pick is not carried out (the
+ * dice still count against a fault's "times"); the call runs as it is, and
+ * a fault that would have failed it is counted. t->shadow names what would
+ * have happened; the shell counts it per reason.
  */
 #define DWCP_PIPE_F_SHADOW	BIT(2)
 #define DWCP_PIPE_F_ALL		(DWCP_PIPE_F_RATE | DWCP_PIPE_F_ADAPTIVE | \

@@ -281,6 +281,15 @@ static void engine_latency_low_rate(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->e.latency_permille, 3000U);
 		KUNIT_EXPECT_EQ(test, f->e.latency_over, 1U);
 	}
+	/* A new target weighs the standing verdict at once. */
+	f->s[0].latency_target_ns = 600 * NSEC_PER_MSEC;
+	eng_tick1(f, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 500U);
+	KUNIT_EXPECT_EQ(test, f->e.latency_over, 0U);
+	f->s[0].latency_target_ns = 0;
+	eng_tick1(f, 0, 0);
+	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
+	f->s[0].latency_target_ns = 100 * NSEC_PER_MSEC;
 	/* The service fell quiet: one window later, no verdict at all. */
 	f->s[0].latency_samples = 9;
 	while (!dwcp_engine_latency_due(&f->e, &f->ep[0], 9, f->now + SEC)) {
@@ -292,6 +301,40 @@ static void engine_latency_low_rate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
 	KUNIT_EXPECT_EQ(test, f->ep[0].p95_ns, 0ULL);
 	KUNIT_EXPECT_EQ(test, f->e.latency_over, 0U);
+}
+
+/*
+ * A policy in shadow mode keeps its own view but moves nothing of the
+ * namespace's: its paging budget, open breaker, slow P95 and failures stay
+ * out of the triggers, the system budget and the namespace's metrics.
+ */
+static void engine_shadow_policy_is_its_own(struct kunit *test)
+{
+	struct eng_fixture *f = eng_setup(test, DWCP_ENGINE_TRIGGERS_ALL);
+	u32 c[2] = { 1000, 0 }, b[2] = { 900, 0 };
+	int i;
+
+	f->s[0].shadow = true;
+	f->s[0].alerts = DWCP_RES_ALERT_PAGE_FAST;
+	f->s[0].breaker_state = DWCP_RES_BREAKER_OPEN;
+	f->s[0].latency_target_ns = 100 * NSEC_PER_MSEC;
+	f->s[0].p95_ns = 900 * NSEC_PER_MSEC;
+	f->s[0].latency_samples = 100;
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, eng_tick(f, c, b), DWCP_RES_LEVEL_NORMAL);
+	KUNIT_EXPECT_EQ(test, f->e.policy_alerts, 0U);
+	KUNIT_EXPECT_EQ(test, f->e.breakers_open, 0U);
+	KUNIT_EXPECT_EQ(test, f->e.latency_permille, 0U);
+	KUNIT_EXPECT_EQ(test, f->e.window_calls, 0ULL);
+	/* Its own view has it all, for its own checks. */
+	KUNIT_EXPECT_EQ(test, f->ep[0].alerts, (u32)DWCP_RES_ALERT_PAGE_FAST);
+	KUNIT_EXPECT_EQ(test, f->ep[0].latency_permille, 9000U);
+	KUNIT_EXPECT_EQ(test, f->ep[0].error_ppm, 900000U);
+	/* Enforcing, the same figures degrade the host. */
+	f->s[0].shadow = false;
+	for (i = 0; i < 10; i++)
+		eng_tick(f, c, b);
+	KUNIT_EXPECT_NE(test, dwcp_degrade_level(&f->d), (u32)DWCP_RES_LEVEL_NORMAL);
 }
 
 /* Metrics the health checks read, namespace-wide and per policy. */
@@ -367,6 +410,7 @@ static struct kunit_case dwcp_engine_test_cases[] = {
 	KUNIT_CASE(engine_trigger_health),
 	KUNIT_CASE(engine_trigger_latency),
 	KUNIT_CASE(engine_latency_low_rate),
+	KUNIT_CASE(engine_shadow_policy_is_its_own),
 	KUNIT_CASE(engine_metrics),
 	KUNIT_CASE(engine_config_check),
 	KUNIT_CASE(engine_reconfigure_window),

@@ -317,10 +317,10 @@ static void latbudget_reconfigure(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, total, 0ULL);
 }
 
-/* The struct stays below 4 KiB (it lives in the per-policy object). */
 /*
  * Samples recorded elsewhere (a lock-free path's histogram) merge in as if
- * recorded now: counted in the window and judged by their bucket.
+ * recorded now: counted in the window, judged by their bucket, and weighed
+ * by the calls they stand for.
  */
 static void latbudget_merge(struct kunit *test)
 {
@@ -335,7 +335,7 @@ static void latbudget_merge(struct kunit *test)
 		dwcp_hist_record(h, 10 * T_MS);
 	for (i = 0; i < 10; i++)
 		dwcp_hist_record(h, 300 * T_MS);
-	dwcp_latbudget_merge(lb, 1000 * T_SEC, h);
+	dwcp_latbudget_merge(lb, 1000 * T_SEC, h, 100);
 	dwcp_latbudget_eval(lb, 1000 * T_SEC, &st);
 	KUNIT_EXPECT_EQ(test, st.total, 100ULL);
 	KUNIT_EXPECT_EQ(test, st.exceeding, 10ULL);
@@ -349,10 +349,34 @@ static void latbudget_merge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.total, 0ULL);
 	/* An empty histogram changes nothing. */
 	dwcp_hist_init(h);
-	dwcp_latbudget_merge(lb, 2000 * T_SEC, h);
+	dwcp_latbudget_merge(lb, 2000 * T_SEC, h, 50);
 	KUNIT_EXPECT_EQ(test, lb->life_total, 100ULL);
+
+	/*
+	 * One call in 8 timed: 10 fast samples of 80 calls weigh as much as
+	 * 80 timed calls, so 30 slow calls timed one by one are 27 %, not 75 %,
+	 * of the window, and the P95 is over the target either way.
+	 */
+	for (i = 0; i < 10; i++)
+		dwcp_hist_record(h, 10 * T_MS);
+	dwcp_latbudget_merge(lb, 3000 * T_SEC, h, 80);
+	record_n(lb, 3000 * T_SEC, 30, 300 * T_MS);
+	dwcp_latbudget_eval(lb, 3000 * T_SEC, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 110ULL);
+	KUNIT_EXPECT_EQ(test, st.exceeding, 30ULL);
+	KUNIT_EXPECT_EQ(test, st.compliance_ppm, 727272U);
+	/* 2 slow ones among 80 + 40 calls: the P95 is fast again. */
+	dwcp_hist_init(h);
+	for (i = 0; i < 5; i++)
+		dwcp_hist_record(h, 10 * T_MS);
+	dwcp_latbudget_merge(lb, 5000 * T_SEC, h, 118);
+	record_n(lb, 5000 * T_SEC, 2, 300 * T_MS);
+	dwcp_latbudget_eval(lb, 5000 * T_SEC, &st);
+	KUNIT_EXPECT_EQ(test, st.total, 120ULL);
+	KUNIT_EXPECT_FALSE(test, st.exhausted);
 }
 
+/* The struct stays below 4 KiB (it lives in the per-policy object). */
 static void latbudget_size(struct kunit *test)
 {
 	KUNIT_EXPECT_LE(test, sizeof(struct dwcp_latbudget), (size_t)4096);
