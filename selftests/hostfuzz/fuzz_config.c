@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 #define MAX_INPUT	16384
 #define FILE_NAME	"fuzz.conf"
-#define BOTH_FLAGS	(DWCP_RES_POLICY_F_RATE | DWCP_RES_POLICY_F_ADAPTIVE)
+#define ALL_FLAGS	(DWCP_RES_POLICY_F_RATE | DWCP_RES_POLICY_F_ADAPTIVE | \
+			 DWCP_RES_POLICY_F_SHADOW)
 
 static const char *text_of_fail;
 
@@ -115,7 +116,7 @@ static void compare_policies(const struct resctl_config *a, const struct resctl_
 		fail("printed back: another number of policies");
 	for (i = 0; i < a->nitems; i++) {
 		const struct resctl_pset *p = &a->items[i].ps, *q = &b->items[i].ps;
-		uint32_t off = p->fset | p->fclear ? p->fclear | (BOTH_FLAGS & ~p->fset) : 0;
+		uint32_t off = p->fset | p->fclear ? p->fclear | (ALL_FLAGS & ~p->fset) : 0;
 
 		if (strcmp(p->name, q->name) || !same_str(p->base, q->base))
 			fail("printed back: another policy name or base");

@@ -199,7 +199,16 @@ t_defaults_leave_redis_alone() {
 	[ "$(tr '\r' '\n' <"$T/rb" | grep -cE '^(SET|GET): .*requests per second')" = 2 ] || ok=false
 	if grep -qi 'error' "$T/rb"; then ok=false; fi
 	[ "$(pstat receive results failure)" = "$f0" ] || ok=false
-	[ "$(level)" = normal ] || ok=false
+	# The level says whether the service is fast enough for the receive
+	# class's 100 ms target. A guest that itself answers slower than half
+	# of it (a debug kernel beside five other guests: p50 317 ms once) runs
+	# a slow service, and degrading is then right: nothing to judge.
+	p50=$(tr '\r' '\n' <"$T/rb" | sed -n 's/.*p50=\([0-9]*\)\..*/\1/p' | sort -n | tail -n 1)
+	if [ "${p50:-0}" -gt 50 ]; then
+		diag "level $(level) not judged: redis answered in ${p50} ms (p50)"
+	elif [ "$(level)" != normal ]; then
+		ok=false
+	fi
 	$ok || diag "exit $rc; level $(level); receive failures $f0 -> $(pstat receive results failure)"
 	$ok || { show redis-benchmark "$T/rb"; show redis-server "$T/redis.log"; }
 	$ok
