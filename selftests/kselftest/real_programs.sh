@@ -278,7 +278,9 @@ t_breaker_open_then_recovers() {
 	diag "breaker open: wrk errors $e3, nginx logged $refused refusals; closed: $r4 requests, $e4 errors"
 	ok=true
 	[ "$e3" -gt 0 ] && [ "$refused" -gt 0 ] || ok=false
-	[ "$e4" = 0 ] && [ "$r4" -gt 10 ] || ok=false
+	# Traffic flows again without errors; how much is the guest's business
+	# (a debug guest beside six others served 8 requests in 2 s once).
+	[ "$e4" = 0 ] && [ "$r4" -gt 0 ] || ok=false
 	[ "$(pstat receive results failure)" = 0 ] || ok=false	# nobody else's
 	$ok || { show wrk-open "$T/wrk3"; show wrk-closed "$T/wrk4"; show nginx "$T/error.log"
 		 diag "$(counters kst_rp_srv)"; diag "$(counters kst_rp_wrk)"; diag "$(counters receive)"
