@@ -283,22 +283,30 @@ static bool ratio_ppm(uint64_t num, uint64_t den, uint64_t *ppm)
 
 static uint64_t rejected(const struct prom_policy *p)
 {
-	return p->st[DWCP_RES_S_REJECT_SHED] + p->st[DWCP_RES_S_REJECT_BREAKER] +
-	       p->st[DWCP_RES_S_REJECT_RATE] + p->st[DWCP_RES_S_REJECT_BULKHEAD_FULL] +
-	       p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] + p->st[DWCP_RES_S_REJECT_CHAOS];
-}
-
-static uint64_t shadowed(const struct prom_policy *p)
-{
-	return p->st[DWCP_RES_S_SHADOW_SHED] + p->st[DWCP_RES_S_SHADOW_BREAKER] +
-	       p->st[DWCP_RES_S_SHADOW_RATE] + p->st[DWCP_RES_S_SHADOW_BULKHEAD_FULL] +
-	       p->st[DWCP_RES_S_SHADOW_BULKHEAD_WAIT] + p->st[DWCP_RES_S_SHADOW_CHAOS];
+	return resctl_reasons_sum(p->st, DWCP_RES_S_REJECT_SHED);
 }
 
 static void put_st(const struct prom_policy *p, int attr, const char *key, const char *label)
 {
 	if (p->has_st[attr])
 		print_u64(key, label, p->st[attr]);
+}
+
+/* A group of per-reason counters from attribute @first, with its total. */
+static void put_reasons(const struct prom_policy *p, const char *group, int first)
+{
+	static const char * const keys[RESCTL_REASONS][2] = {
+		{ "shed", "shed" }, { "breaker", "breaker" }, { "rate", "rate" },
+		{ "bulkhead_full", "bulkhead-full" }, { "bulkhead_wait", "bulkhead-wait" },
+		{ "chaos", "chaos" },
+	};
+	int i;
+
+	print_open(group, group);
+	print_u64("total", "total", resctl_reasons_sum(p->st, first));
+	for (i = 0; i < RESCTL_REASONS; i++)
+		put_st(p, first + i, keys[i][0], keys[i][1]);
+	print_close();
 }
 
 static void put_ppm(const char *key, const char *label, uint64_t ppm)
@@ -394,26 +402,9 @@ static void print_metrics(const struct prom_policy *p, const struct prom_policy 
 	put_st(p, DWCP_RES_S_CANCELLED, "cancelled", "cancelled");
 	print_close();
 
-	print_open("rejected", "rejected");
-	print_u64("total", "total", total);
-	put_st(p, DWCP_RES_S_REJECT_SHED, "shed", "shed");
-	put_st(p, DWCP_RES_S_REJECT_BREAKER, "breaker", "breaker");
-	put_st(p, DWCP_RES_S_REJECT_RATE, "rate", "rate");
-	put_st(p, DWCP_RES_S_REJECT_BULKHEAD_FULL, "bulkhead_full", "bulkhead-full");
-	put_st(p, DWCP_RES_S_REJECT_BULKHEAD_WAIT, "bulkhead_wait", "bulkhead-wait");
-	put_st(p, DWCP_RES_S_REJECT_CHAOS, "chaos", "chaos");
-	print_close();
-
+	put_reasons(p, "rejected", DWCP_RES_S_REJECT_SHED);
 	/* Shadow mode: refusals it counted and let through. */
-	print_open("shadow", "shadow");
-	print_u64("total", "total", shadowed(p));
-	put_st(p, DWCP_RES_S_SHADOW_SHED, "shed", "shed");
-	put_st(p, DWCP_RES_S_SHADOW_BREAKER, "breaker", "breaker");
-	put_st(p, DWCP_RES_S_SHADOW_RATE, "rate", "rate");
-	put_st(p, DWCP_RES_S_SHADOW_BULKHEAD_FULL, "bulkhead_full", "bulkhead-full");
-	put_st(p, DWCP_RES_S_SHADOW_BULKHEAD_WAIT, "bulkhead_wait", "bulkhead-wait");
-	put_st(p, DWCP_RES_S_SHADOW_CHAOS, "chaos", "chaos");
-	print_close();
+	put_reasons(p, "shadow", DWCP_RES_S_SHADOW_SHED);
 
 	if (prev) {
 		print_open("rates", "rates");

@@ -363,20 +363,6 @@ int resctl_policy_parse(struct nlattr **tb, struct resctl_policy *p)
 	return 0;
 }
 
-uint64_t resctl_policy_rejected(const struct resctl_policy *p)
-{
-	return p->st[DWCP_RES_S_REJECT_SHED] + p->st[DWCP_RES_S_REJECT_BREAKER] +
-	       p->st[DWCP_RES_S_REJECT_RATE] + p->st[DWCP_RES_S_REJECT_BULKHEAD_FULL] +
-	       p->st[DWCP_RES_S_REJECT_BULKHEAD_WAIT] + p->st[DWCP_RES_S_REJECT_CHAOS];
-}
-
-uint64_t resctl_policy_shadowed(const struct resctl_policy *p)
-{
-	return p->st[DWCP_RES_S_SHADOW_SHED] + p->st[DWCP_RES_S_SHADOW_BREAKER] +
-	       p->st[DWCP_RES_S_SHADOW_RATE] + p->st[DWCP_RES_S_SHADOW_BULKHEAD_FULL] +
-	       p->st[DWCP_RES_S_SHADOW_BULKHEAD_WAIT] + p->st[DWCP_RES_S_SHADOW_CHAOS];
-}
-
 /* ---- arguments ---- */
 
 
@@ -748,7 +734,8 @@ static void print_policy(const struct resctl_policy *p)
 		if (!strcmp(sgroups[i], "rejected"))
 			print_u64("total", "total", resctl_policy_rejected(p));
 		if (!strcmp(sgroups[i], "shadow"))
-			print_u64("total", "total", resctl_policy_shadowed(p));
+			print_u64("total", "total",
+				  resctl_reasons_sum(p->st, DWCP_RES_S_SHADOW_SHED));
 		print_group(skeys, N(skeys), sgroups[i], p->st, p->has_st);
 		print_close();
 	}

@@ -29,10 +29,34 @@ int resctl_policy_parse(struct nlattr **tb, struct resctl_policy *p);
  */
 int resctl_policy_fetch(const char *name, struct resctl_policy **out, size_t *n);
 
+/*
+ * The per-reason counters of a policy's stats (DWCP_RES_S_*): rejections
+ * from DWCP_RES_S_REJECT_SHED, what shadow mode let through from
+ * DWCP_RES_S_SHADOW_SHED, one attribute per enum dwcp_res_reject reason
+ * in the enum's order.
+ */
+#define RESCTL_REASONS	(__DWCP_RES_REJECT_MAX - 1)
+_Static_assert(DWCP_RES_S_REJECT_CHAOS - DWCP_RES_S_REJECT_SHED == RESCTL_REASONS - 1,
+	       "reject counters are contiguous");
+_Static_assert(DWCP_RES_S_SHADOW_CHAOS - DWCP_RES_S_SHADOW_SHED == RESCTL_REASONS - 1,
+	       "shadow counters are contiguous");
+
+/* Sum of the RESCTL_REASONS counters of @st from attribute @first. */
+static inline uint64_t resctl_reasons_sum(const uint64_t *st, int first)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < RESCTL_REASONS; i++)
+		n += st[first + i];
+	return n;
+}
+
 /* Sum of the rejection counters. */
-uint64_t resctl_policy_rejected(const struct resctl_policy *p);
-/* Calls shadow mode let through that it would have refused, all reasons. */
-uint64_t resctl_policy_shadowed(const struct resctl_policy *p);
+static inline uint64_t resctl_policy_rejected(const struct resctl_policy *p)
+{
+	return resctl_reasons_sum(p->st, DWCP_RES_S_REJECT_SHED);
+}
 
 /* "closed", "half-open", ..., or "unknown(N)" in @buf. */
 const char *resctl_breaker_state_name(uint64_t state, char *buf, size_t len);
